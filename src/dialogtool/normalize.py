@@ -1,0 +1,116 @@
+"""Repair the artefacts that Word/PDF extraction leaves in a note.
+
+The result has one paragraph per block, blocks separated by a blank line, single spaces
+inside a block and every bullet written as "• ". Normalising twice changes nothing, so
+spans computed on the normalised text stay valid when a note is read again.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from .langdata import (
+    BULLET_CHARS,
+    COORDINATING_WORDS,
+    DANGLING_WORDS,
+    DASH_BULLETS,
+    HEADING_WORDS,
+    NON_FINAL_ABBREVIATIONS,
+    PAGE_FOOTER,
+)
+
+BULLET = "• "
+
+# Spaces that extraction leaves in many widths; all become a plain space.
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_TRANSLATE = {ord(c): " " for c in _SPACES} | {ord(c): None for c in _INVISIBLE}
+_TRANSLATE |= {c: None for c in range(32) if c not in (9, 10, 11, 12, 13)} | {0x7F: None}
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_SPACE_RUN = re.compile(r" {2,}")
+_GLYPH_BULLET = re.compile("^[" + re.escape(BULLET_CHARS) + r"\ue000-\uf8ff]+\s*")
+_DASH_BULLET = re.compile("^[" + re.escape(DASH_BULLETS) + r"](?:\s+|(?=[^\W\d_]))(?=\S)")
+NUMBERED = re.compile(
+    r"^(?:\d{1,2}[a-zA-Z]?|[a-zA-Z]|[ivx]{1,4})\)\s*(?=\S)|^\d{1,2}\.\s+(?=[A-ZÆØÅÄÖÜÉ«\"])"
+)
+_TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
+_HYPHEN_END = re.compile(r"[^\W\d_]-$")
+_FOOTER = re.compile(PAGE_FOOTER, re.IGNORECASE)
+_HEADING_LINE = re.compile(r"^(?:" + "|".join(HEADING_WORDS) + r")\b", re.IGNORECASE)
+_LONG_LINE_WORDS = 6
+
+
+def normalize(text: str) -> str:
+    """Return the repaired text of a note (see the module docstring)."""
+    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+    text = text.translate(_TRANSLATE)
+    blocks: list[str] = []
+    for raw in text.split("\n"):
+        line = clean_line(raw)
+        if not line:
+            continue
+        if blocks and _continues(blocks[-1], line):
+            blocks[-1] = _join(blocks[-1], line)
+        else:
+            blocks.append(line)
+    return "\n\n".join(blocks)
+
+
+def clean_line(raw: str) -> str:
+    """One line trimmed, spaces collapsed, any bullet mark rewritten as "• "."""
+    line = raw.strip()
+    if not line:
+        return ""
+    bullet = False
+    match = _GLYPH_BULLET.match(line)
+    if match:
+        bullet, line = True, line[match.end() :]
+    else:
+        match = _DASH_BULLET.match(line)
+        if match:
+            bullet, line = True, line[match.end() :]
+    line = _PRIVATE_USE.sub("", line)
+    line = _SPACE_RUN.sub(" ", line).strip()
+    if not line or _FOOTER.match(line):
+        return ""
+    return BULLET + line if bullet else line
+
+
+def is_item(line: str) -> bool:
+    """True for a bullet or numbered point: these always start a new unit."""
+    return line.startswith(BULLET) or NUMBERED.match(line) is not None
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` carries on the sentence that `previous` left open.
+
+    Extraction breaks lines (and adds blank lines) mid-sentence. A line carries on the
+    previous one when that ended on a word no sentence ends on ("for", "og"), or when
+    it starts in lower case and the previous did not end a sentence (a period after an
+    abbreviation does not; a colon ends a heading but not a long sentence).
+    """
+    if is_item(line) or _HEADING_LINE.match(line):
+        return False
+    last_word = previous.rsplit(" ", 1)[-1]
+    if last_word.lower() in DANGLING_WORDS:
+        return True
+    if not line[0].islower():
+        return False
+    if _HYPHEN_END.search(previous):
+        return True
+    if previous.endswith(":"):
+        return len(previous.split()) > _LONG_LINE_WORDS  # a sentence, not a heading
+    if _TERMINAL.search(previous):
+        return previous.endswith(".") and last_word.lower() in NON_FINAL_ABBREVIATIONS
+    return True
+
+
+def _join(previous: str, line: str) -> str:
+    """Join a continuation line, mending a word hyphenated across the break."""
+    if _HYPHEN_END.search(previous):
+        first_word = line.split(" ", 1)[0].lower()
+        if first_word not in COORDINATING_WORDS:
+            return previous[:-1] + line  # "gjennom-" + "føring"
+    return previous + " " + line

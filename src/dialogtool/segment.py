@@ -1,0 +1,159 @@
+"""Split a normalised note into coding units: headings and sentences.
+
+A unit is one sentence; every bullet or numbered point starts a new one. Short heading
+lines become heading units and give the units under them their section path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from .langdata import FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
+from .normalize import BULLET, NUMBERED
+
+HEADING = "heading"
+TEXT = "text"
+
+# Opening words of lines that are headings even when they end in a period.
+_HEADING_START = re.compile(
+    r"^(?:gruppe|del|oppgåve|oppgave|tema|bord|kafébord|kafebord|dialogkafébord|dialogkafebord|"
+    r"kafé|kafe|bakgrunn|oppsummering|referat|samandrag|sammendrag)\b",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
+_NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
+_MAX_HEADING_WORDS = 8
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One coding unit with its place in the normalised text."""
+
+    id: str
+    kind: str  # HEADING or TEXT
+    para: int  # 1-based paragraph (block) number
+    section: tuple[str, ...]  # texts of the headings above, outermost first
+    section_ids: tuple[str, ...]  # ids of those headings
+    start: int
+    end: int
+    text: str
+
+
+def segment(text: str, headings: Iterable[str] = ()) -> list[Segment]:
+    """Units of a normalised note, in order; `headings` are known heading texts (Word styles)."""
+    known = frozenset(headings)
+    spans: list[tuple[int, int, int, bool]] = []  # start, end, para, is_heading
+    offset = 0
+    in_title = True
+    for para, block in enumerate(text.split("\n\n"), start=1):
+        start = offset
+        offset += len(block) + 2
+        if not block:
+            continue
+        sentences = list(split_sentences(block))
+        heading = _is_heading(block, sentences, in_title, known)
+        if heading:
+            spans.append((start, start + len(block), para, True))
+            continue
+        in_title = False
+        for s, e in sentences:
+            spans.append((start + s, start + e, para, False))
+    return _assign_sections(text, spans)
+
+
+def split_sentences(block: str) -> Iterable[tuple[int, int]]:
+    """(start, end) of each sentence in one block, ends exclusive."""
+    start = 0
+    for match in _SENTENCE_END.finditer(block):
+        end = match.end()
+        following = _NEXT_START.match(block, end)
+        if following is None or not _ends_sentence(block, match.start(), following.group(1)):
+            continue
+        yield start, end
+        start = following.start(1) - (1 if block[following.start(1) - 1] in "«\"“([" else 0)
+    if start < len(block):
+        yield start, len(block)
+
+
+def _ends_sentence(block: str, dot: int, next_char: str) -> bool:
+    """Whether the punctuation at `dot` ends a sentence, given the next word's first letter."""
+    if block[dot] != ".":
+        return True
+    word_start = block.rfind(" ", 0, dot) + 1
+    word = block[word_start : dot + 1].lower().lstrip("(«\"")
+    if word in NON_FINAL_ABBREVIATIONS:
+        return False
+    if word in FINAL_ABBREVIATIONS:
+        return not next_char.isdigit()
+    if len(word) == 2 and word[0].isalpha():  # an initial: "K. Hansen"
+        return False
+    return True
+
+
+def _is_heading(block: str, sentences: list[tuple[int, int]], in_title: bool, known: frozenset[str]) -> bool:
+    """Short title-like lines: "Utfordringer:", "Gruppe 3 - blå", the lines atop a note."""
+    if block in known:
+        return True
+    if block.startswith(BULLET) or NUMBERED.match(block):
+        return False
+    words = len(block.split())
+    if words > _MAX_HEADING_WORDS + 2 or block.endswith("?"):
+        return False
+    if block.endswith(":"):
+        return words <= 6
+    if _HEADING_START.match(block) and len(sentences) <= 2:
+        return True
+    if len(sentences) > 1 or words > _MAX_HEADING_WORDS:
+        return False
+    letters = [c for c in block if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters):
+        return True
+    if in_title:
+        return not block.endswith((".", "!")) or words <= 3
+    return False
+
+
+def _assign_sections(text: str, spans: list[tuple[int, int, int, bool]]) -> list[Segment]:
+    """Build segments with section paths and content-derived ids.
+
+    Headings ending in a colon ("Utfordringer:") nest under the last heading without
+    one ("Oppgave om KE"); a heading replaces the previous one of its own level.
+    """
+    segments: list[Segment] = []
+    outer: tuple[str, str] | None = None  # (id, title) of the last level-1 heading
+    inner: tuple[str, str] | None = None
+    seen: dict[str, int] = {}
+    for start, end, para, is_heading in spans:
+        body = text[start:end]
+        sid = _segment_id(body, seen)
+        path = tuple(h for h in (outer, inner) if h is not None)
+        segments.append(
+            Segment(
+                id=sid,
+                kind=HEADING if is_heading else TEXT,
+                para=para,
+                section=tuple(title for _, title in path),
+                section_ids=tuple(hid for hid, _ in path),
+                start=start,
+                end=end,
+                text=body,
+            )
+        )
+        if is_heading:
+            title = body.rstrip(":").rstrip()
+            if body.endswith(":"):
+                inner = (sid, title)
+            else:
+                outer, inner = (sid, title), None
+    return segments
+
+
+def _segment_id(body: str, seen: dict[str, int]) -> str:
+    """An id from the text itself, so it survives edits elsewhere in the note."""
+    digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:8]
+    count = seen.get(digest, 0) + 1
+    seen[digest] = count
+    return f"s{digest}" if count == 1 else f"s{digest}-{count}"
