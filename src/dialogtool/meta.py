@@ -31,7 +31,10 @@ _PLACE = r"([A-ZÆØÅ][\wæøåÆØÅ.\-]*(?:\s+(?:i|på)\s+[A-ZÆØÅ][\wæø�
 _MEETING = re.compile(r"(?i:dialogm[øo]te)(?:t)?(?:\s+(?:i|på|på))?\s+" + _PLACE)
 _TABLE = re.compile(r"\b(?:dialog)?kaf[eé]\s*-?bord\s*(?:nr\.?\s*)?(\d+)\b(?:\s*[-–—:.]\s*(.+))?", re.IGNORECASE)
 _TABLE_PLAIN = re.compile(r"\bbord\s*(?:nr\.?\s*)?(\d+)\b", re.IGNORECASE)
-_TOPIC = re.compile(r"^(?:tema|oppgave om|oppgåve om|tema for bordet)\s*:?\s*(.+?)\s*$", re.IGNORECASE)
+_TOPIC = re.compile(
+    r"^(?:tema(?:\s+for\s+bordet)?|bordets\s+oppg[aå]ve|oppg[aå]ve(?:\s+om)?)\s*[:\-–]?\s*(?!\d)(.+?)\s*$",
+    re.IGNORECASE,
+)
 _GROUP = re.compile(r"^gruppe\s+(\d+\w*(?:\s*[-–—]\s*[\wæøå]+)?)", re.IGNORECASE)
 _HOST = re.compile(
     r"^(?:bordvert|kaf[eé]vert|vert|referent|sekretær|ordstyrar|ordstyrer)(?:\s*/\s*\w+)*\s*[:\-–]\s*(.+?)\s*$",

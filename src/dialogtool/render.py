@@ -16,7 +16,7 @@ def _cell(table: ThemeTable, row: int, col: int) -> str:
     count = int(table.counts.iat[row, col])
     if row == len(table.counts) - 1:
         return str(count)
-    return f"{count} ({table.percents.iat[row, col]:.0f} %)"
+    return f"{count} ({table.percents.iat[row, col]:.0f}%)"
 
 
 def theme_rich(table: ThemeTable) -> Table:

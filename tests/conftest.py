@@ -1,0 +1,33 @@
+"""Shared fixtures: the real codebook, the sample corpus and ../shared when present."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def codebook():
+    from dialogtool.codebook import load_codebook
+
+    return load_codebook(ROOT / "codebook.yaml")
+
+
+@pytest.fixture
+def raw_copy(tmp_path: Path) -> Path:
+    """A private copy of the sample corpus, safe to modify."""
+    target = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", target)
+    return target
+
+
+@pytest.fixture
+def shared() -> Path:
+    if not (SHARED / "corpus").is_dir():
+        pytest.skip("../shared is not beside the repository")
+    return SHARED

@@ -1,0 +1,171 @@
+"""Coded files: byte-identical re-runs, readable YAML, atomic writes, review carry-over."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+
+from dialogtool.pipeline import code_paths
+from dialogtool.store import dump_yaml, effective_codes, load_coded, write_atomic
+
+NOTE = (
+    "Oppsummering etter dialogmøte i Bodø 12.10.2018\n\n"
+    "Kafébord 2.\n\n"
+    "Utfordringer omkring IP:\n\n"
+    "\uf0b7 Bruker må selv få definere mål.\n\n"
+    "\uf0b7 Koordinerende enhet er lite kjent i kommunen.\n\n"
+    "Praktisk:\n\n"
+    "Vi spiste lunsj klokka tolv.\n"
+)
+
+
+def _write_note(folder: Path, text: str = NOTE, name: str = "bodo.txt") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _segment(doc: dict, startswith: str) -> dict:
+    return next(s for s in doc["segments"] if s["text"].startswith(startswith))
+
+
+def test_recoding_is_byte_identical(raw_copy: Path, tmp_path: Path, codebook) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    code_paths([raw_copy], codebook, first)
+    summary = code_paths([raw_copy], codebook, second)
+    again = code_paths([raw_copy], codebook, first)
+    names = sorted(p.name for p in first.glob("*.yaml"))
+    assert len(names) == 8
+    assert names == sorted(p.name for p in second.glob("*.yaml"))
+    for name in names:
+        assert (first / name).read_bytes() == (second / name).read_bytes()
+    assert len(summary.written) == 8
+    assert again.written == [] and len(again.unchanged) == 8
+
+
+def test_yaml_is_readable_and_one_segment_a_block(tmp_path: Path, codebook) -> None:
+    code_paths([_write_note(tmp_path / "raw")], codebook, tmp_path / "out")
+    text = (tmp_path / "out" / "bodo.yaml").read_text(encoding="utf-8")
+    assert "Bodø" in text and "\\u00f8" not in text and "\\xF8" not in text
+    assert "created" not in text and "time" not in text  # no timestamps
+    # every segment starts its own block with its id
+    doc = yaml.safe_load(text)
+    assert text.count("\n- id: s") == len(doc["segments"])
+    assert doc["meta"]["meeting"] == "Bodø" and doc["meta"]["date"] == "2018-10-12"
+    assert len(doc["sha256"]) == 64 and len(doc["codebook"]["sha256"]) == 64
+
+
+def test_segments_record_evidence_and_inheritance(tmp_path: Path, codebook) -> None:
+    code_paths([_write_note(tmp_path / "raw")], codebook, tmp_path / "out")
+    doc = load_coded(tmp_path / "out" / "bodo.yaml")
+    heading = _segment(doc, "Utfordringer omkring IP")
+    assert heading["kind"] == "heading" and heading["codes"] == ["IP"] and heading["terms"] == {"IP": ["IP"]}
+    bullet = _segment(doc, "• Bruker må")
+    assert bullet["codes"] == ["IP"] and bullet["inherited"] == {"IP": heading["id"]}
+    assert "terms" not in bullet
+    assert bullet["section"][-1] == "Utfordringer omkring IP"
+    ke = _segment(doc, "• Koordinerende enhet")
+    assert ke["codes"] == ["KE"] and ke["terms"]["KE"] == ["koordinerende enhet"]
+    lunch = _segment(doc, "Vi spiste")  # a new colon heading ends the IP section
+    assert lunch["codes"] == [] and lunch["section"] == ["Kafébord 2.", "Praktisk"]
+    start, end = ke["span"]
+    assert end - start == len(ke["text"])
+
+
+@pytest.mark.parametrize(
+    "value", ["no", "yes", "on", "off", "1.10", "0o12", "0x1F", "2018-09-18", "12", ".inf", "null", "~", "1e3"]
+)
+def test_ambiguous_scalars_are_quoted(value: str) -> None:
+    text = dump_yaml({"text": value})
+    assert yaml.safe_load(text) == {"text": value}
+    assert text.strip() != f"text: {value}"  # quoted, so YAML 1.2 readers agree too
+
+
+def test_write_atomic_keeps_old_file_when_replace_fails(tmp_path: Path, monkeypatch) -> None:
+    target = tmp_path / "note.yaml"
+    target.write_text("old\n", encoding="utf-8")
+
+    def broken(src, dst):  # noqa: ANN001
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken)
+    with pytest.raises(OSError):
+        write_atomic(target, "new\n")
+    assert target.read_text(encoding="utf-8") == "old\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["note.yaml"]  # no temp file left
+
+
+def _add_review(path: Path, startswith: str, review: dict) -> None:
+    text = path.read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    _segment(doc, startswith)["review"] = review
+    path.write_text(dump_yaml(doc), encoding="utf-8")
+
+
+def test_review_survives_recoding_and_changes_effective_codes(tmp_path: Path, codebook) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    note = _write_note(raw)
+    code_paths([raw], codebook, out)
+    coded = out / "bodo.yaml"
+    _add_review(coded, "• Koordinerende enhet", {"add": ["INFO"], "remove": ["KE"], "note": "Gjelder kontaktinfo"})
+    # a new line at the top moves every segment: reviews follow the text, not the position
+    _write_note(raw, "Innledende merknad fra bordverten.\n\n" + NOTE)
+    summary = code_paths([raw], codebook, out)
+    assert summary.unplaced_reviews == []
+    doc = load_coded(coded)
+    seg = _segment(doc, "• Koordinerende enhet")
+    assert seg["codes"] == ["KE"]  # the automatic coding is still visible
+    assert seg["review"].add == ["INFO"] and seg["review"].note == "Gjelder kontaktinfo"
+    assert effective_codes(seg) == ["INFO"]
+    assert note.exists()
+
+
+def test_review_of_changed_text_is_kept_and_reported(tmp_path: Path, codebook) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _write_note(raw)
+    code_paths([raw], codebook, out)
+    coded = out / "bodo.yaml"
+    _add_review(coded, "Vi spiste", {"add": ["KOMP"], "remove": []})
+    _write_note(raw, NOTE.replace("Vi spiste lunsj klokka tolv.", "Vi spiste lunsj klokka ett."))
+    summary = code_paths([raw], codebook, out)
+    assert summary.unplaced_reviews == [("bodo", "Vi spiste lunsj klokka tolv.")]
+    doc = yaml.safe_load(coded.read_text(encoding="utf-8"))
+    assert doc["unplaced_reviews"][0]["text"] == "Vi spiste lunsj klokka tolv."
+    assert doc["unplaced_reviews"][0]["review"]["add"] == ["KOMP"]
+    assert all("review" not in s for s in doc["segments"])
+    # the text comes back: the review finds its segment again
+    _write_note(raw)
+    summary = code_paths([raw], codebook, out)
+    assert summary.unplaced_reviews == []
+    doc = load_coded(coded)
+    assert _segment(doc, "Vi spiste")["review"].add == ["KOMP"]
+    assert "unplaced_reviews" not in doc
+
+
+def test_corrupt_coded_file_is_reported_not_overwritten(tmp_path: Path, codebook) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _write_note(raw)
+    _write_note(raw, NOTE, "annen.txt")
+    out.mkdir()
+    (out / "bodo.yaml").write_text("segments: [unclosed\n", encoding="utf-8")
+    summary = code_paths([raw], codebook, out)
+    assert len(summary.problems) == 1
+    assert "bodo.yaml" in summary.problems[0].message and "YAML error" in summary.problems[0].message
+    assert (out / "bodo.yaml").read_text(encoding="utf-8") == "segments: [unclosed\n"
+    assert (out / "annen.yaml").exists()
+
+
+def test_bad_review_block_names_file_and_segment(tmp_path: Path, codebook) -> None:
+    raw, out = tmp_path / "raw", tmp_path / "out"
+    _write_note(raw)
+    code_paths([raw], codebook, out)
+    _add_review(out / "bodo.yaml", "Vi spiste", {"ad": ["KOMP"]})
+    from dialogtool.errors import DialogtoolError
+
+    with pytest.raises(DialogtoolError) as info:
+        load_coded(out / "bodo.yaml")
+    assert "bodo.yaml" in str(info.value) and "unknown key(s) ad" in str(info.value)
