@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
 
 
-def run(*args: str):  # noqa: ANN201
+def run(*args: str):
     return runner.invoke(app, [str(a) for a in args])
 
 
@@ -80,7 +80,9 @@ def test_table_formats(coded: Path, tmp_path: Path) -> None:
     assert rows[-1][0] == "N (segments)"
     assert int(rows[-1][1]) + int(rows[-1][3]) == int(rows[-1][5])
     target = tmp_path / "themes.xlsx"
-    xlsx = run("table", "--coded", coded, "-c", ROOT / "codebook.yaml", "--count", "documents", "-f", "xlsx", "-o", target)
+    xlsx = run(
+        "table", "--coded", coded, "-c", ROOT / "codebook.yaml", "--count", "documents", "-f", "xlsx", "-o", target
+    )
     assert xlsx.exit_code == 0, xlsx.output
     from openpyxl import load_workbook
 

@@ -61,7 +61,9 @@ def test_counts_match_independent_tally(coded: Path, codebook, by: str, count: s
     for column in columns:
         assert table.counts.at[n_row, column] == n[column]
         for theme, label in labels.items():
-            assert table.percents.at[label, column] == pytest.approx(round(100 * expected[(theme, column)] / n[column], 1))
+            assert table.percents.at[label, column] == pytest.approx(
+                round(100 * expected[(theme, column)] / n[column], 1)
+            )
     assert table.counts.at[n_row, TOTAL] == sum(n.values())
 
 

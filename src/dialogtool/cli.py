@@ -43,7 +43,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def main(
     debug: bool = typer.Option(False, "--debug", help="Show full tracebacks on errors."),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Code notes from dialogue meetings (dialogmøter) against a codebook of themes.
 
@@ -84,8 +86,14 @@ def code(
     try:
         book = load_codebook(codebook)
         progress = Progress(
-            TextColumn("Coding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-            TextColumn("{task.fields[name]}"), console=err, transient=True, disable=quiet,
+            TextColumn("Coding"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeRemainingColumn(),
+            TextColumn("{task.fields[name]}"),
+            console=err,
+            transient=True,
+            disable=quiet,
         )
         with progress:
             task = progress.add_task("code", total=None, name="")
@@ -97,7 +105,7 @@ def code(
     except KeyboardInterrupt:
         err.print("Interrupted: files already written are complete; the rest were not touched.")
         raise typer.Exit(130) from None
-    except Exception as exc:  # noqa: BLE001 - rendered by _fail
+    except Exception as exc:
         raise _fail(exc) from None
     for problem in summary.skipped:
         err.print(f"[yellow]Skipped:[/yellow] {problem.path}: {problem.message.removeprefix('skipped: ')}")
@@ -108,7 +116,9 @@ def code(
     if not quiet:
         notes = len(summary.written) + len(summary.unchanged)
         encodings = Counter(summary.encodings.values())
-        unusual = [f"{Path(p).name} ({e})" for p, e in sorted(summary.encodings.items()) if e not in ("utf-8", "docx", "pdf")]
+        unusual = [
+            f"{Path(p).name} ({e})" for p, e in sorted(summary.encodings.items()) if e not in ("utf-8", "docx", "pdf")
+        ]
         err.print(
             f"Coded {notes} note(s): {len(summary.written)} written, {len(summary.unchanged)} unchanged, "
             f"{len(summary.problems)} failed → {out_dir}\n"
@@ -148,9 +158,11 @@ def meta(
                 err.print(f"[red]Error:[/red] {exc}")
                 failed += 1
                 continue
-            cells = [("" if note.meta[f] is None else str(note.meta[f])) + ("*" if f in manifest else "") for f in FIELDS]
+            cells = [
+                ("" if note.meta[f] is None else str(note.meta[f])) + ("*" if f in manifest else "") for f in FIELDS
+            ]
             table.add_row(str(path), *cells)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _fail(exc) from None
     out.print(table)
     if failed:
@@ -161,10 +173,17 @@ def meta(
 def table(
     coded: Path = CODED,
     codebook: Path = CODEBOOK,
-    by: str = typer.Option("meeting", "--by", "-b", help="Metadata field for the columns: meeting, date, table, topic, group, host, language, document."),
+    by: str = typer.Option(
+        "meeting",
+        "--by",
+        "-b",
+        help="Metadata field for the columns: meeting, date, table, topic, group, host, language, document.",
+    ),
     count: str = typer.Option("segments", "--count", help="Count segments or documents that have each theme."),
     fmt: str = typer.Option("terminal", "--format", "-f", help="terminal, md, csv or xlsx."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Write to this file instead of stdout (required for xlsx)."),
+    output: Optional[Path] = typer.Option(
+        None, "--output", "-o", help="Write to this file instead of stdout (required for xlsx)."
+    ),
 ) -> None:
     """Theme frequency table: top-level themes (children rolled up) × a metadata field.
 
@@ -197,7 +216,7 @@ def table(
             from .store import write_atomic
 
             write_atomic(output, text)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _fail(exc) from None
     err.print(f"Wrote {output}")
 
@@ -222,7 +241,7 @@ def evaluate(
     try:
         book = load_codebook(codebook)
         result = run_evaluation(gold, load_folder(coded), book)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise _fail(exc) from None
     labels = {c.id: c.label for c in book.codes}
     out.print(render.evaluation_rich(result, labels))

@@ -172,10 +172,14 @@ class _Validator:
         code_id = self.string(fields["id"], "id")
         id_node = fields["id"]
         if not _ID.match(code_id):
-            raise self.fail(id_node, f"invalid code id '{code_id}'", hint="letters, digits and _, children as PARENT.CHILD")
+            raise self.fail(
+                id_node, f"invalid code id '{code_id}'", hint="letters, digits and _, children as PARENT.CHILD"
+            )
         if parent is None and "." in code_id:
             raise self.fail(id_node, f"top-level code id '{code_id}' must not contain '.'")
-        if parent is not None and not (code_id.startswith(parent + ".") and code_id.count(".") == parent.count(".") + 1):
+        if parent is not None and not (
+            code_id.startswith(parent + ".") and code_id.count(".") == parent.count(".") + 1
+        ):
             raise self.fail(id_node, f"child id '{code_id}' must be '{parent}.<NAME>'")
         if code_id in self.seen:
             raise self.fail(id_node, f"duplicate code id '{code_id}' (first defined on line {self.seen[code_id]})")
@@ -183,7 +187,9 @@ class _Validator:
         label = self.string(fields["label"], "label") if "label" in fields else ""
         if not label:
             raise self.fail(node, f"code '{code_id}' has no label")
-        description = self.string(fields["description"], "description", required=False) if "description" in fields else ""
+        description = (
+            self.string(fields["description"], "description", required=False) if "description" in fields else ""
+        )
         color = None
         if "color" in fields:
             color = self.string(fields["color"], "color")
@@ -196,7 +202,9 @@ class _Validator:
             raise self.fail(fields["terms"], f"code '{code_id}' has an empty term list")
         if not terms and children is None:
             raise self.fail(node, f"code '{code_id}' has no terms", hint="add 'terms:' or 'children:'")
-        self.codes.append(Code(code_id, label, description, parent, tuple(terms), tuple(exclude), color, self.seen[code_id]))
+        self.codes.append(
+            Code(code_id, label, description, parent, tuple(terms), tuple(exclude), color, self.seen[code_id])
+        )
         if children is not None:
             if not isinstance(children, yaml.SequenceNode) or not children.value:
                 raise self.fail(children, f"'children' of '{code_id}' must be a non-empty list of codes")

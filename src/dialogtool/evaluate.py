@@ -90,7 +90,9 @@ def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook
     return result
 
 
-def _score_document(name: str, units: list[dict[str, Any]], doc: dict[str, Any], codebook: Codebook, result: Evaluation) -> None:
+def _score_document(
+    name: str, units: list[dict[str, Any]], doc: dict[str, Any], codebook: Codebook, result: Evaluation
+) -> None:
     stream, owner = _alnum_index(doc["segments"])
     cursor = 0
     for unit in units:

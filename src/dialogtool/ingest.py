@@ -95,8 +95,7 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
                 return data.decode(name), name
             except UnicodeDecodeError as exc:
                 raise DialogtoolError(
-                    f"starts with a {name} byte-order mark but is not valid {name} "
-                    f"(byte {exc.start})",
+                    f"starts with a {name} byte-order mark but is not valid {name} (byte {exc.start})",
                     path=path,
                 ) from None
     utf16 = _guess_bomless_utf16(data)
@@ -160,9 +159,7 @@ def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
     except (PackageNotFoundError, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise DialogtoolError(f"not a valid Word document ({exc})", path=path) from None
     except Exception as exc:  # lxml errors and the like from a damaged package
-        raise DialogtoolError(
-            f"not a valid Word document ({type(exc).__name__})", path=path
-        ) from None
+        raise DialogtoolError(f"not a valid Word document ({type(exc).__name__})", path=path) from None
     lines: list[str] = []
     headings: set[str] = set()
     for block in _docx_blocks(document):
@@ -176,7 +173,7 @@ def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
     return "\n\n".join(lines), frozenset(headings)
 
 
-def _docx_blocks(document):  # noqa: ANN001, ANN202 - python-docx types
+def _docx_blocks(document):
     """Yield (kind, text) for body paragraphs and table cells in reading order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -197,7 +194,7 @@ def _docx_blocks(document):  # noqa: ANN001, ANN202 - python-docx types
                         yield _paragraph_kind(paragraph), paragraph.text
 
 
-def _paragraph_kind(paragraph) -> str:  # noqa: ANN001
+def _paragraph_kind(paragraph) -> str:
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     lowered = style.lower()
     if lowered.startswith(("heading", "overskrift", "title", "tittel")):

@@ -7,15 +7,64 @@ from __future__ import annotations
 
 # Abbreviations whose final period never ends a sentence, lower-cased, with the period.
 NON_FINAL_ABBREVIATIONS = frozenset(
-    """
-    pas. ifm. i.f.m. bl.a. f.eks. evnt. evt. ev. el. spes. rehab. ca. jf. jfr. nr. dvs. iht. i.h.t.
-    pga. p.g.a. kl. tlf. eks. bl. hhv. mht. m.h.t. vha. v.h.a. pkt. avd. ang. vedr. inkl. ekskl.
-    sm. st. fr. dr. prof. kap. ref. adm. koord. komm. sykeh. pt. mvh. ift. i.f.t. mtp. odl.
-    """.split()
+    [
+        "pas.",
+        "ifm.",
+        "i.f.m.",
+        "bl.a.",
+        "f.eks.",
+        "evnt.",
+        "evt.",
+        "ev.",
+        "el.",
+        "spes.",
+        "rehab.",
+        "ca.",
+        "jf.",
+        "jfr.",
+        "nr.",
+        "dvs.",
+        "iht.",
+        "i.h.t.",
+        "pga.",
+        "p.g.a.",
+        "kl.",
+        "tlf.",
+        "eks.",
+        "bl.",
+        "hhv.",
+        "mht.",
+        "m.h.t.",
+        "vha.",
+        "v.h.a.",
+        "pkt.",
+        "avd.",
+        "ang.",
+        "vedr.",
+        "inkl.",
+        "ekskl.",
+        "sm.",
+        "st.",
+        "fr.",
+        "dr.",
+        "prof.",
+        "kap.",
+        "ref.",
+        "adm.",
+        "koord.",
+        "komm.",
+        "sykeh.",
+        "pt.",
+        "mvh.",
+        "ift.",
+        "i.f.t.",
+        "mtp.",
+        "odl.",
+    ]
 )
 
 # Abbreviations that may close a sentence: they end one only before a capitalised word.
-FINAL_ABBREVIATIONS = frozenset("osv. m.m. mm. etc. o.l. m.fl. mfl. o.a. m.v.".split())
+FINAL_ABBREVIATIONS = frozenset(["osv.", "m.m.", "mm.", "etc.", "o.l.", "m.fl.", "mfl.", "o.a.", "m.v."])
 
 # Characters that Word/PDF extraction leaves where a bullet was.
 BULLET_CHARS = "•◦▪▫■□●○◆◇►▶▸➢➤✓✔✗·∙‣⁃"
@@ -27,36 +76,173 @@ COORDINATING_WORDS = frozenset({"og", "eller", "samt", "enn", "til", "som", "and
 
 # Frequent words that tell Nynorsk from Bokmål; each list holds forms of one standard only.
 NYNORSK_MARKERS = frozenset(
-    """
-    ikkje eg kva korleis kven kvar kvifor vert vart ein eit dei frå òg mykje berre
-    sjukehus sjukehuset sjukehusa kommunar kommunane heim heime nokon noko difor meir
-    saman vere vore fekk gjeld pasientane deltakarar tilsette brukarar eigen eiga eige
-    sjølv utan hjå ho dykk vidare einige mogleg fyrste
-    """.split()
+    [
+        "ikkje",
+        "eg",
+        "kva",
+        "korleis",
+        "kven",
+        "kvar",
+        "kvifor",
+        "vert",
+        "vart",
+        "ein",
+        "eit",
+        "dei",
+        "frå",
+        "òg",
+        "mykje",
+        "berre",
+        "sjukehus",
+        "sjukehuset",
+        "sjukehusa",
+        "kommunar",
+        "kommunane",
+        "heim",
+        "heime",
+        "nokon",
+        "noko",
+        "difor",
+        "meir",
+        "saman",
+        "vere",
+        "vore",
+        "fekk",
+        "gjeld",
+        "pasientane",
+        "deltakarar",
+        "tilsette",
+        "brukarar",
+        "eigen",
+        "eiga",
+        "eige",
+        "sjølv",
+        "utan",
+        "hjå",
+        "ho",
+        "dykk",
+        "vidare",
+        "einige",
+        "mogleg",
+        "fyrste",
+    ]
 )
 BOKMAAL_MARKERS = frozenset(
-    """
-    ikke jeg hva hvordan hvem hvor hvorfor blir ble en et de fra mye bare sykehus
-    sykehuset sykehusene kommuner kommunene hjem hjemme noen noe derfor mer sammen være
-    vært fikk gjelder pasientene deltakere ansatte brukere egen eget selv første uten
-    hos videre enige mulig
-    """.split()
+    [
+        "ikke",
+        "jeg",
+        "hva",
+        "hvordan",
+        "hvem",
+        "hvor",
+        "hvorfor",
+        "blir",
+        "ble",
+        "en",
+        "et",
+        "de",
+        "fra",
+        "mye",
+        "bare",
+        "sykehus",
+        "sykehuset",
+        "sykehusene",
+        "kommuner",
+        "kommunene",
+        "hjem",
+        "hjemme",
+        "noen",
+        "noe",
+        "derfor",
+        "mer",
+        "sammen",
+        "være",
+        "vært",
+        "fikk",
+        "gjelder",
+        "pasientene",
+        "deltakere",
+        "ansatte",
+        "brukere",
+        "egen",
+        "eget",
+        "selv",
+        "første",
+        "uten",
+        "hos",
+        "videre",
+        "enige",
+        "mulig",
+    ]
 )
 
 # Words a sentence cannot end on: a line ending in one was wrapped ("vanskelig for" / "UNN å vite").
 DANGLING_WORDS = frozenset(
-    """
-    og i på til for av om med fra frå at som en ein et eit den det dei de hvor kvar når
-    eller men samt mellom under over etter ved mot uten utan hos hjå the
-    """.split()
+    [
+        "og",
+        "i",
+        "på",
+        "til",
+        "for",
+        "av",
+        "om",
+        "med",
+        "fra",
+        "frå",
+        "at",
+        "som",
+        "en",
+        "ein",
+        "et",
+        "eit",
+        "den",
+        "det",
+        "dei",
+        "de",
+        "hvor",
+        "kvar",
+        "når",
+        "eller",
+        "men",
+        "samt",
+        "mellom",
+        "under",
+        "over",
+        "etter",
+        "ved",
+        "mot",
+        "uten",
+        "utan",
+        "hos",
+        "hjå",
+        "the",
+    ]
 )
 
 # Opening words of header lines ("dialogkafebord 4 – Kompetanse"); such a line is never a
 # continuation of the line above, even in lower case.
 HEADING_WORDS = (
-    "gruppe", "del", "oppgåve", "oppgave", "tema", "bord", "kafébord", "kafebord", "dialogkafébord",
-    "dialogkafebord", "kafé", "kafe", "bakgrunn", "oppsummering", "referat", "samandrag", "sammendrag",
-    "bordvert", "kafévert", "kafevert", "referent",
+    "gruppe",
+    "del",
+    "oppgåve",
+    "oppgave",
+    "tema",
+    "bord",
+    "kafébord",
+    "kafebord",
+    "dialogkafébord",
+    "dialogkafebord",
+    "kafé",
+    "kafe",
+    "bakgrunn",
+    "oppsummering",
+    "referat",
+    "samandrag",
+    "sammendrag",
+    "bordvert",
+    "kafévert",
+    "kafevert",
+    "referent",
 )
 
 # Page furniture that PDF extraction leaves between lines.

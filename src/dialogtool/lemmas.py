@@ -9,17 +9,41 @@ irregular and dictionary forms; the endings catch compounds and words it does no
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 
 # Regular noun, adjective and verb endings of Bokmål and Nynorsk, longest first.
 ENDINGS = (
-    "anes", "enes", "ande", "ende", "ane", "ene", "ars", "ers", "ens", "ets", "ast", "est",
-    "ere", "ar", "er", "en", "et", "te", "de", "ne", "a", "e", "r", "n", "t", "s",
+    "anes",
+    "enes",
+    "ande",
+    "ende",
+    "ane",
+    "ene",
+    "ars",
+    "ers",
+    "ens",
+    "ets",
+    "ast",
+    "est",
+    "ere",
+    "ar",
+    "er",
+    "en",
+    "et",
+    "te",
+    "de",
+    "ne",
+    "a",
+    "e",
+    "r",
+    "n",
+    "t",
+    "s",
 )
 _MIN_STEM = 3
 
 
-@lru_cache(maxsize=None)
+@cache
 def word_keys(lower: str) -> frozenset[str]:
     """The keys of a lower-cased word (see the module docstring)."""
     keys = {lower}

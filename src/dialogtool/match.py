@@ -51,7 +51,7 @@ class SegmentCoding:
 _NLP = None
 
 
-def tokenizer():  # noqa: ANN201 - spaCy type
+def tokenizer():
     """spaCy's blank Bokmål tokenizer, built once per process (it is slow to create)."""
     global _NLP
     if _NLP is None:

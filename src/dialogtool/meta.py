@@ -22,7 +22,21 @@ _HEADER_BLOCKS = 12
 _MONTHS = {
     m: i
     for i, m in enumerate(
-        "januar februar mars april mai juni juli august september oktober november desember".split(), 1
+        [
+            "januar",
+            "februar",
+            "mars",
+            "april",
+            "mai",
+            "juni",
+            "juli",
+            "august",
+            "september",
+            "oktober",
+            "november",
+            "desember",
+        ],
+        1,
     )
 }
 _NUMERIC_DATE = re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4}|\d{2})\b")
@@ -106,7 +120,7 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 
 def detect_language(text: str) -> str:
-    """"nn" when Nynorsk marker words outnumber Bokmål ones, else "nb"."""
+    """ "nn" when Nynorsk marker words outnumber Bokmål ones, else "nb"."""
     nn = nb = 0
     for word in _WORD.findall(text.lower()):
         nn += word in NYNORSK_MARKERS
@@ -123,9 +137,7 @@ def load_manifest(folder: Path) -> dict[str, dict[str, object]]:
         data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise DialogtoolError(
-            f"YAML error: {exc.problem}", path=path, line=mark.line + 1 if mark else None
-        ) from None
+        raise DialogtoolError(f"YAML error: {exc.problem}", path=path, line=mark.line + 1 if mark else None) from None
     except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
         raise DialogtoolError(f"cannot read manifest: {exc}", path=path) from None
     if data is None:

@@ -32,9 +32,7 @@ _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _SPACE_RUN = re.compile(r" {2,}")
 _GLYPH_BULLET = re.compile("^[" + re.escape(BULLET_CHARS) + r"\ue000-\uf8ff]+\s*")
 _DASH_BULLET = re.compile("^[" + re.escape(DASH_BULLETS) + r"](?:\s+|(?=[^\W\d_]))(?=\S)")
-NUMBERED = re.compile(
-    r"^(?:\d{1,2}[a-zA-Z]?|[a-zA-Z]|[ivx]{1,4})\)\s*(?=\S)|^\d{1,2}\.\s+(?=[A-ZÆØÅÄÖÜÉ«\"])"
-)
+NUMBERED = re.compile(r"^(?:\d{1,2}[a-zA-Z]?|[a-zA-Z]|[ivx]{1,4})\)\s*(?=\S)|^\d{1,2}\.\s+(?=[A-ZÆØÅÄÖÜÉ«\"])")
 _TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _FOOTER = re.compile(PAGE_FOOTER, re.IGNORECASE)

@@ -53,9 +53,7 @@ def _parse_chunk(chunk: str, pattern: str) -> list[Word]:
     lead, trail = body.startswith("*"), body.endswith("*") and len(body) > 1
     core = body[1 if lead else 0 : len(body) - (1 if trail else 0)]
     if "*" in core:
-        raise PatternError(
-            f"'*' may stand only at the start or end of a word, not in {chunk!r}"
-        )
+        raise PatternError(f"'*' may stand only at the start or end of a word, not in {chunk!r}")
     if exact and (lead or trail):
         raise PatternError(f"'=' and '*' cannot be combined in {chunk!r}")
     parts = [p for p in PART_SPLIT.split(core) if p]

@@ -114,7 +114,9 @@ def _manifest_for(path: Path, cache: dict[Path, dict[str, dict[str, object]]] | 
     return cache[folder]
 
 
-def coded_document(note: Note, codings: Sequence[SegmentCoding], codebook: Codebook, old: dict[str, Any] | None) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def coded_document(
+    note: Note, codings: Sequence[SegmentCoding], codebook: Codebook, old: dict[str, Any] | None
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The coded note as plain data in its on-disk order, and its unplaced reviews."""
     reviews, unplaced = carry_reviews(old, [s.text for s in note.segments])
     segments = []
@@ -146,7 +148,11 @@ def coded_document(note: Note, codings: Sequence[SegmentCoding], codebook: Codeb
     }
     if unplaced:
         document["unplaced_reviews"] = [
-            {"id": u["id"], "text": u["text"], "review": u["review"].to_dict() if isinstance(u["review"], Review) else u["review"]}
+            {
+                "id": u["id"],
+                "text": u["text"],
+                "review": u["review"].to_dict() if isinstance(u["review"], Review) else u["review"],
+            }
             for u in unplaced
         ]
     return document, unplaced
@@ -175,7 +181,9 @@ def code_paths(
     for path in files:
         key = doc_id(path)
         if key in owners:
-            summary.problems.append(Problem(str(path), f"same document id '{key}' as {owners[key]}; rename one of them"))
+            summary.problems.append(
+                Problem(str(path), f"same document id '{key}' as {owners[key]}; rename one of them")
+            )
         else:
             owners[key] = path
     total = len(owners)
@@ -192,8 +200,15 @@ def code_paths(
     return summary
 
 
-def _code_one(path: Path, key: str, codebook: Codebook, matcher: Matcher, out_dir: Path,
-              manifests: dict[Path, dict[str, dict[str, object]]], summary: RunSummary) -> None:
+def _code_one(
+    path: Path,
+    key: str,
+    codebook: Codebook,
+    matcher: Matcher,
+    out_dir: Path,
+    manifests: dict[Path, dict[str, dict[str, object]]],
+    summary: RunSummary,
+) -> None:
     note = read_note(path, manifests)
     codings = code_note(note.text, note.segments, matcher)
     target = out_dir / f"{key}.yaml"

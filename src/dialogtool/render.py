@@ -27,7 +27,9 @@ def theme_rich(table: ThemeTable) -> Table:
         out.add_column(str(column), justify="right")
     last = len(table.counts) - 1
     for r, label in enumerate(table.counts.index):
-        out.add_row(str(label), *(_cell(table, r, c) for c in range(len(table.counts.columns))), end_section=r == last - 1)
+        out.add_row(
+            str(label), *(_cell(table, r, c) for c in range(len(table.counts.columns))), end_section=r == last - 1
+        )
     return out
 
 
@@ -94,14 +96,40 @@ def _pct(value: float | None) -> str:
 
 def evaluation_rich(evaluation: Evaluation, labels: dict[str, str]) -> Table:
     out = Table(title=f"Coding vs reference ({evaluation.units} units)", title_justify="left")
-    for name, justify in (("Theme", "left"), ("Label", "left"), ("P", "right"), ("R", "right"), ("F1", "right"),
-                          ("TP", "right"), ("FP", "right"), ("FN", "right")):
+    for name, justify in (
+        ("Theme", "left"),
+        ("Label", "left"),
+        ("P", "right"),
+        ("R", "right"),
+        ("F1", "right"),
+        ("TP", "right"),
+        ("FP", "right"),
+        ("FN", "right"),
+    ):
         out.add_column(name, justify=justify)
     for theme, score in evaluation.themes.items():
-        out.add_row(theme, labels.get(theme, ""), _pct(score.precision), _pct(score.recall), _pct(score.f1),
-                    str(score.tp), str(score.fp), str(score.fn), end_section=False)
+        out.add_row(
+            theme,
+            labels.get(theme, ""),
+            _pct(score.precision),
+            _pct(score.recall),
+            _pct(score.f1),
+            str(score.tp),
+            str(score.fp),
+            str(score.fn),
+            end_section=False,
+        )
     micro = evaluation.micro
     out.add_section()
-    out.add_row("micro", "", _pct(micro.precision), _pct(micro.recall), _pct(micro.f1), str(micro.tp), str(micro.fp), str(micro.fn))
+    out.add_row(
+        "micro",
+        "",
+        _pct(micro.precision),
+        _pct(micro.recall),
+        _pct(micro.f1),
+        str(micro.tp),
+        str(micro.fp),
+        str(micro.fn),
+    )
     out.add_row("macro", "", "", "", _pct(evaluation.macro_f1), "", "", "")
     return out

@@ -23,6 +23,8 @@ _HEADING_START = re.compile(
     r"kafé|kafe|bakgrunn|oppsummering|referat|samandrag|sammendrag)\b",
     re.IGNORECASE,
 )
+# Header lines that name people, not topics: headings, but not part of any section path.
+_BYLINE = re.compile(r"^(?:bordvert|kaf[eé]vert|referent|referat|sekretær|skrivar|skriver)\b", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
 _MAX_HEADING_WORDS = 8
@@ -73,7 +75,7 @@ def split_sentences(block: str) -> Iterable[tuple[int, int]]:
         if following is None or not _ends_sentence(block, match.start(), following.group(1)):
             continue
         yield start, end
-        start = following.start(1) - (1 if block[following.start(1) - 1] in "«\"“([" else 0)
+        start = following.start(1) - (1 if block[following.start(1) - 1] in '«"“([' else 0)
     if start < len(block):
         yield start, len(block)
 
@@ -83,14 +85,12 @@ def _ends_sentence(block: str, dot: int, next_char: str) -> bool:
     if block[dot] != ".":
         return True
     word_start = block.rfind(" ", 0, dot) + 1
-    word = block[word_start : dot + 1].lower().lstrip("(«\"")
+    word = block[word_start : dot + 1].lower().lstrip('(«"')
     if word in NON_FINAL_ABBREVIATIONS:
         return False
     if word in FINAL_ABBREVIATIONS:
         return not next_char.isdigit()
-    if len(word) == 2 and word[0].isalpha():  # an initial: "K. Hansen"
-        return False
-    return True
+    return not (len(word) == 2 and word[0].isalpha())  # an initial: "K. Hansen"
 
 
 def _is_heading(block: str, sentences: list[tuple[int, int]], in_title: bool, known: frozenset[str]) -> bool:
@@ -119,35 +119,46 @@ def _is_heading(block: str, sentences: list[tuple[int, int]], in_title: bool, kn
 def _assign_sections(text: str, spans: list[tuple[int, int, int, bool]]) -> list[Segment]:
     """Build segments with section paths and content-derived ids.
 
-    Headings ending in a colon ("Utfordringer:") nest under the last heading without
-    one ("Oppgave om KE"); a heading replaces the previous one of its own level.
+    The headings atop a note (title, table, task, host) all stay in the path, so a task
+    heading is not displaced by the host line after it. Below them, headings ending in
+    a colon ("Utfordringer:") nest under the last heading without one, and a heading
+    replaces the previous one of its own level.
     """
     segments: list[Segment] = []
-    outer: tuple[str, str] | None = None  # (id, title) of the last level-1 heading
+    title: list[tuple[str, str]] = []  # (id, text) of the headings before any body text
+    outer: tuple[str, str] | None = None
     inner: tuple[str, str] | None = None
+    in_body = False
     seen: dict[str, int] = {}
     for start, end, para, is_heading in spans:
         body = text[start:end]
         sid = _segment_id(body, seen)
-        path = tuple(h for h in (outer, inner) if h is not None)
+        path = [*title, *(h for h in (outer, inner) if h is not None)]
         segments.append(
             Segment(
                 id=sid,
                 kind=HEADING if is_heading else TEXT,
                 para=para,
-                section=tuple(title for _, title in path),
+                section=tuple(name for _, name in path),
                 section_ids=tuple(hid for hid, _ in path),
                 start=start,
                 end=end,
                 text=body,
             )
         )
-        if is_heading:
-            title = body.rstrip(":").rstrip()
-            if body.endswith(":"):
-                inner = (sid, title)
-            else:
-                outer, inner = (sid, title), None
+        if not is_heading:
+            in_body = True
+            continue
+        entry = (sid, body.rstrip(":").rstrip())
+        if _BYLINE.match(body):
+            continue
+        if body.endswith(":"):
+            inner = entry
+        elif in_body:
+            outer, inner = entry, None
+        else:
+            title.append(entry)
+            inner = None
     return segments
 
 

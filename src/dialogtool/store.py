@@ -6,6 +6,7 @@ to people, and they are carried over by segment text (see `carry_reviews`).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -36,9 +37,25 @@ class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
 # YAML 1.2 core-schema forms that 1.1 reads as text: quote them so every reader agrees.
 _Dumper.add_implicit_resolver(
     "tag:yaml.org,2002:yaml12",
-    re.compile(r"^(?:[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?[0-9]+(?:e[-+]?[0-9]+)?)$"),
+    re.compile(
+        r"^(?:[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?[0-9]+(?:e[-+]?[0-9]+)?)$"
+    ),
     list("-+0123456789."),
 )
+
+
+def _block_mapping(dumper: yaml.Dumper, data: dict) -> yaml.Node:
+    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
+
+
+def _flow_sequence(dumper: yaml.Dumper, data: list) -> yaml.Node:
+    inline = all(not isinstance(item, (dict, list)) for item in data)
+    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=inline)
+
+
+# Mappings as blocks (one field a line, so diffs are per field); lists of scalars inline.
+_Dumper.add_representer(dict, _block_mapping)
+_Dumper.add_representer(list, _flow_sequence)
 
 
 @dataclass
@@ -80,10 +97,8 @@ def write_atomic(path: Path, text: str) -> None:
             os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
-        try:
+        with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
-        except FileNotFoundError:
-            pass
         raise
 
 
@@ -97,9 +112,7 @@ def read_yaml(path: Path) -> Any:
         return yaml.load(text, Loader=_BaseLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        raise DialogtoolError(
-            f"YAML error: {exc.problem}", path=path, line=mark.line + 1 if mark else None
-        ) from None
+        raise DialogtoolError(f"YAML error: {exc.problem}", path=path, line=mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise DialogtoolError(f"YAML error: {exc}", path=path) from None
 
@@ -125,8 +138,9 @@ def parse_review(value: Any, path: Path, segment_id: object = None) -> Review | 
         raise DialogtoolError(f"{where} must be a mapping with add/remove/note", path=path)
     unknown = sorted(set(value) - set(REVIEW_KEYS))
     if unknown:
-        raise DialogtoolError(f"{where} has unknown key(s) {', '.join(map(str, unknown))}", path=path,
-                              hint="use add, remove, note")
+        raise DialogtoolError(
+            f"{where} has unknown key(s) {', '.join(map(str, unknown))}", path=path, hint="use add, remove, note"
+        )
     lists = {}
     for key in ("add", "remove"):
         items = value.get(key) or []
@@ -164,7 +178,11 @@ def carry_reviews(old: dict[str, Any] | None, texts: list[str]) -> tuple[list[Re
             pending[seg["text"]].append({"id": seg.get("id"), "text": seg["text"], "review": seg["review"]})
     for item in old.get("unplaced_reviews") or []:
         if isinstance(item, dict) and "text" in item:
-            review = item["review"] if isinstance(item.get("review"), Review) else parse_review(item.get("review"), Path("?"))
+            review = (
+                item["review"]
+                if isinstance(item.get("review"), Review)
+                else parse_review(item.get("review"), Path("?"))
+            )
             pending[str(item["text"])].append({"id": item.get("id"), "text": str(item["text"]), "review": review})
     placed: list[Review | None] = []
     for text in texts:

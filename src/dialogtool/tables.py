@@ -26,7 +26,9 @@ class ThemeTable:
     count: str
 
 
-def theme_table(segments: list[CodedSegment], codebook: Codebook, by: str = "meeting", count: str = "segments") -> ThemeTable:
+def theme_table(
+    segments: list[CodedSegment], codebook: Codebook, by: str = "meeting", count: str = "segments"
+) -> ThemeTable:
     """Count segments (or documents) per top-level theme and value of `by`.
 
     Percentages are of the column's total segments (or documents), so columns of
