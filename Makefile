@@ -20,11 +20,11 @@ demo: $(STAMP)
 	$(BIN)/dialogtool table --coded data/coded --codebook codebook.yaml --by meeting
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check src tests scripts
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff check src tests scripts
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis

@@ -5,6 +5,8 @@ Kept as data, apart from the logic that uses it, so it can grow without code cha
 
 from __future__ import annotations
 
+import re
+
 # Abbreviations whose final period never ends a sentence, lower-cased, with the period.
 NON_FINAL_ABBREVIATIONS = frozenset(
     [
@@ -247,3 +249,10 @@ HEADING_WORDS = (
 
 # Page furniture that PDF extraction leaves between lines.
 PAGE_FOOTER = r"^(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$"
+
+# Headings of sections that are about the meeting, not the task ("Annet:", "Praktisk:"):
+# a heading's theme is not carried into them. Compared lower-cased, without the colon.
+OFF_TOPIC_HEADINGS = re.compile(
+    r"^(?:annet|anna|andre\b.*|diverse|praktisk.*|eventuelt|evaluering.*|om møtet|tilbakemelding.*|"
+    r"kommentarar?|kommentarer|til slutt|avslutning|sluttkommentar.*)$"
+)

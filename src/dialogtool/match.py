@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from .codebook import Codebook
+from .langdata import OFF_TOPIC_HEADINGS
 from .lemmas import base_keys, word_keys
 from .patterns import ACRONYM, EXACT, INFIX, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_pattern
 from .segment import HEADING, Segment
@@ -199,7 +200,8 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
     """Code every segment of one note: terms first, then headings' themes carried down.
 
     A segment with no theme of its own takes the themes of the nearest heading above it
-    that has any; it is marked as inherited so a reviewer can tell it apart.
+    that has any, unless it sits in an off-topic section ("Annet:"); it is marked as
+    inherited so a reviewer can tell it apart.
     """
     codebook = matcher.codebook
     order = codebook.order()
@@ -216,7 +218,9 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
         terms = code_hits(matcher.hits(parts[first:cursor]))
         inherited: dict[str, str] = {}
         if not terms and seg.kind != HEADING and codebook.inherit_headings:
-            for heading_id in reversed(seg.section_ids):
+            for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
+                if OFF_TOPIC_HEADINGS.match(title.lower()):
+                    break
                 source = by_id.get(heading_id)
                 if source is not None and source.codes:
                     inherited = {code: heading_id for code in source.codes}
