@@ -62,21 +62,33 @@ def tokenizer():
     return _NLP.tokenizer
 
 
+_PIECES: dict[str, tuple[tuple[int, str], ...]] = {}
+
+
+def _pieces(token_text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, text) of a token's words: split at hyphens and slashes, punctuation dropped."""
+    found = _PIECES.get(token_text)
+    if found is not None:
+        return found
+    pieces = []
+    position = 0
+    for piece in PART_SPLIT.split(token_text):
+        at = token_text.index(piece, position) if piece else position
+        position = at + len(piece)
+        stripped = piece.strip("'’")
+        if stripped and any(c.isalnum() for c in stripped):
+            pieces.append((at + piece.index(stripped), stripped))
+    found = _PIECES[token_text] = tuple(pieces)
+    return found
+
+
 def words_of(text: str, offset: int = 0) -> list[Part]:
     """The words of `text`, split at hyphens and slashes, with absolute offsets."""
     parts: list[Part] = []
     for token in tokenizer()(text):
         base = offset + token.idx
-        token_text = token.text
-        if not any(c.isalnum() for c in token_text):
-            continue
-        position = 0
-        for piece in PART_SPLIT.split(token_text):
-            at = token_text.index(piece, position) if piece else position
-            position = at + len(piece)
-            piece = piece.strip("'’")
-            if piece and any(c.isalnum() for c in piece):
-                parts.append(Part(piece, base + at, base + at + len(piece)))
+        for at, piece in _pieces(token.text):
+            parts.append(Part(piece, base + at, base + at + len(piece)))
     return parts
 
 

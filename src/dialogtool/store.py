@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import tempfile
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from . import emit
 from .errors import DialogtoolError
 
 FORMAT = 1
@@ -26,36 +26,7 @@ HEADER = (
 )
 REVIEW_KEYS = ("add", "remove", "note")
 
-_BaseDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _Dumper(_BaseDumper):  # type: ignore[misc, valid-type]
-    """Safe dumper that also quotes strings a YAML 1.2 reader would take for numbers."""
-
-
-# YAML 1.2 core-schema forms that 1.1 reads as text: quote them so every reader agrees.
-_Dumper.add_implicit_resolver(
-    "tag:yaml.org,2002:yaml12",
-    re.compile(
-        r"^(?:[-+]?0o[0-7]+|[-+]?0x[0-9a-fA-F]+|[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)|[-+]?[0-9]+(?:e[-+]?[0-9]+)?)$"
-    ),
-    list("-+0123456789."),
-)
-
-
-def _block_mapping(dumper: yaml.Dumper, data: dict) -> yaml.Node:
-    return dumper.represent_mapping("tag:yaml.org,2002:map", data, flow_style=False)
-
-
-def _flow_sequence(dumper: yaml.Dumper, data: list) -> yaml.Node:
-    inline = all(not isinstance(item, (dict, list)) for item in data)
-    return dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=inline)
-
-
-# Mappings as blocks (one field a line, so diffs are per field); lists of scalars inline.
-_Dumper.add_representer(dict, _block_mapping)
-_Dumper.add_representer(list, _flow_sequence)
 
 
 @dataclass
@@ -73,17 +44,9 @@ class Review:
         return data
 
 
-def dump_yaml(data: Any) -> str:
-    """YAML text with stable key order, readable æøå and no line folding."""
-    return yaml.dump(
-        data,
-        Dumper=_Dumper,
-        allow_unicode=True,
-        sort_keys=False,
-        default_flow_style=None,
-        width=1_000_000,
-        indent=2,
-    )
+def dump_yaml(data: dict[str, Any]) -> str:
+    """YAML text with stable key order, readable æøå, no line folding (see `emit`)."""
+    return emit.dump(data)
 
 
 def write_atomic(path: Path, text: str) -> None:

@@ -1,0 +1,5 @@
+"""Run the CLI as `python -m dialogtool`."""
+
+from .cli import app
+
+app()
