@@ -39,10 +39,12 @@ def test_code_writes_one_file_per_note_and_summarises(raw_copy: Path, tmp_path: 
     result = run("code", raw_copy, "-c", ROOT / "codebook.yaml", "-o", out)
     assert result.exit_code == 0, result.output
     assert len(list(out.glob("*.yaml"))) == 8
-    assert "Coded 8 note(s): 8 written, 0 unchanged, 0 failed" in result.stderr
+    assert "Coded 8 note(s) →" in result.stderr and "8 written, 0 unchanged; 0 skipped" in result.stderr
     assert "cp1252" in result.stderr and "utf-16" in result.stderr  # encodings reported
     again = run("code", raw_copy, "-c", ROOT / "codebook.yaml", "-o", out)
-    assert "0 written, 8 unchanged" in again.stderr
+    assert "Coded 0 note(s)" in again.stderr and "8 skipped (not changed since last coded" in again.stderr
+    forced = run("code", raw_copy, "-c", ROOT / "codebook.yaml", "-o", out, "--force")
+    assert "0 written, 8 unchanged; 0 skipped" in forced.stderr
 
 
 def test_bad_files_are_reported_and_the_rest_coded(raw_copy: Path, tmp_path: Path) -> None:

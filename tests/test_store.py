@@ -38,13 +38,15 @@ def test_recoding_is_byte_identical(raw_copy: Path, tmp_path: Path, codebook) ->
     code_paths([raw_copy], codebook, first)
     summary = code_paths([raw_copy], codebook, second)
     again = code_paths([raw_copy], codebook, first)
+    forced = code_paths([raw_copy], codebook, first, force=True)
     names = sorted(p.name for p in first.glob("*.yaml"))
     assert len(names) == 8
     assert names == sorted(p.name for p in second.glob("*.yaml"))
     for name in names:
         assert (first / name).read_bytes() == (second / name).read_bytes()
     assert len(summary.written) == 8
-    assert again.written == [] and len(again.unchanged) == 8
+    assert again.written == [] and len(again.skipped_unchanged) == 8  # incremental: not re-coded
+    assert forced.written == [] and len(forced.unchanged) == 8  # re-coded, same bytes
 
 
 def test_yaml_is_readable_and_one_segment_a_block(tmp_path: Path, codebook) -> None:

@@ -53,6 +53,10 @@ def main(
     `dialogtool table --by meeting`.
     """
     _state["debug"] = debug
+    if debug:
+        import os
+
+        os.environ["DIALOGTOOL_DEBUG"] = "1"  # library code re-raises instead of reporting per file
 
 
 def _fail(exc: BaseException) -> typer.Exit:
@@ -71,13 +75,19 @@ def code(
     paths: Optional[list[Path]] = typer.Argument(None, help="Notes or folders of notes [default: data/raw]."),
     codebook: Path = CODEBOOK,
     out_dir: Path = typer.Option(Path("data/coded"), "--out", "-o", help="Folder for the coded YAML files."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Processes to code with [default: the machine's cores]."),
+    force: bool = typer.Option(False, "--force", help="Re-code every note, even those unchanged since last time."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
 ) -> None:
     """Code notes (.txt, .md, .docx, .pdf) and write one coded YAML file per note.
 
-    Files are rewritten only when their content changes; reviewers' `review:` blocks
-    are carried over by segment text. Exit code 1 when any file could not be coded.
+    Notes whose source, codebook and manifest entry are unchanged since they were last
+    coded are skipped (--force re-codes them). Files are rewritten only when their
+    content changes; reviewers' `review:` blocks are carried over by segment text.
+    Exit code 1 when any file could not be coded, 130 when interrupted.
     """
+    import os
+
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from .codebook import load_codebook
@@ -101,10 +111,9 @@ def code(
             def report(name: str, done: int, total: int) -> None:
                 progress.update(task, completed=done, total=total, name=Path(name).name if name else "")
 
-            summary = code_paths(paths or [Path("data/raw")], book, out_dir, report)
-    except KeyboardInterrupt:
-        err.print("Interrupted: files already written are complete; the rest were not touched.")
-        raise typer.Exit(130) from None
+            summary = code_paths(
+                paths or [Path("data/raw")], book, out_dir, report, jobs=jobs or os.cpu_count() or 1, force=force
+            )
     except Exception as exc:
         raise _fail(exc) from None
     for problem in summary.skipped:
@@ -113,19 +122,29 @@ def code(
         err.print(f"[red]Error:[/red] {problem.path}: {problem.message}")
     for doc, text in summary.unplaced_reviews:
         err.print(f"[yellow]Review kept but not placed[/yellow] ({doc}): segment text changed: «{text[:70]}»")
-    if not quiet:
-        notes = len(summary.written) + len(summary.unchanged)
-        encodings = Counter(summary.encodings.values())
-        unusual = [
-            f"{Path(p).name} ({e})" for p, e in sorted(summary.encodings.items()) if e not in ("utf-8", "docx", "pdf")
-        ]
+    if summary.interrupted:
         err.print(
-            f"Coded {notes} note(s): {len(summary.written)} written, {len(summary.unchanged)} unchanged, "
-            f"{len(summary.problems)} failed → {out_dir}\n"
-            f"{summary.segments} segments, {summary.coded_segments} with at least one code. "
-            f"Read as: {', '.join(f'{k} ×{v}' for k, v in sorted(encodings.items())) or '-'}"
-            + (f"; not UTF-8: {', '.join(unusual)}" if unusual else "")
+            f"Interrupted: {len(summary.written)} file(s) written and complete, {summary.pending} note(s) not coded; "
+            "every coded file is either its old or its new version. Run `dialogtool code` again to finish."
         )
+        raise typer.Exit(130)
+    if not quiet:
+        coded = len(summary.written) + len(summary.unchanged)
+        encodings = Counter(summary.encodings.values())
+        plain = ("utf-8", "docx", "pdf")
+        unusual = [f"{Path(p).name} ({e})" for p, e in sorted(summary.encodings.items()) if e not in plain]
+        lines = [
+            f"Coded {coded} note(s) → {out_dir}: {len(summary.written)} written, {len(summary.unchanged)} unchanged; "
+            f"{len(summary.skipped_unchanged)} skipped (not changed since last coded; --force re-codes); "
+            f"{len(summary.problems)} failed."
+        ]
+        if coded:
+            lines.append(
+                f"{summary.segments} segments, {summary.coded_segments} with at least one code. "
+                f"Read as: {', '.join(f'{k} ×{v}' for k, v in sorted(encodings.items()))}"
+                + (f"; not UTF-8: {', '.join(unusual)}" if unusual else "")
+            )
+        err.print("\n".join(lines))
     if summary.problems:
         raise typer.Exit(1)
 

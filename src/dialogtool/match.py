@@ -92,6 +92,13 @@ def words_of(text: str, offset: int = 0) -> list[Part]:
     return parts
 
 
+def _token_spans(text: str) -> list[list[int]]:
+    """(start, length) of each token, read as an array rather than token by token."""
+    from spacy.attrs import IDX, LENGTH
+
+    return tokenizer()(text).to_array([IDX, LENGTH]).tolist()
+
+
 class Matcher:
     """All the codebook's patterns, compiled for fast lookup."""
 
@@ -111,6 +118,7 @@ class Matcher:
             self.by_first[ids[0]].append(index)
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
+        self._tokens: dict[str, tuple[tuple[int, int, frozenset[int]], ...]] = {}
 
     def _add(self, code: str, text: str, exclude: bool) -> None:
         ids = []
@@ -146,6 +154,14 @@ class Matcher:
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
         self.suffix_lengths = sorted({len(k) for k in self.suffix})
 
+    def token_words(self, token_text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
+        """(start, end, word ids) of the words in one token, relative to it; cached."""
+        found = self._tokens.get(token_text)
+        if found is None:
+            found = tuple((at, at + len(piece), self.word_ids(piece)) for at, piece in _pieces(token_text))
+            self._tokens[token_text] = found
+        return found
+
     def word_ids(self, text: str) -> frozenset[int]:
         """Ids of the pattern words that a text word satisfies (cached per distinct word)."""
         found = self._cache.get(text)
@@ -176,17 +192,21 @@ class Matcher:
 
     def hits(self, parts: Sequence[Part]) -> list[Hit]:
         """Every pattern occurrence in a run of words (one segment)."""
+        return self.hits_in([(p.start, p.end, self.word_ids(p.text)) for p in parts])
+
+    def hits_in(self, words: Sequence[tuple[int, int, frozenset[int]]]) -> list[Hit]:
+        """`hits` over (start, end, word ids) triples, the form `code_note` builds."""
         found: list[Hit] = []
-        ids = [self.word_ids(p.text) for p in parts]
-        for i, first in enumerate(ids):
+        count = len(words)
+        for i, (start, _, first) in enumerate(words):
             for wid in first:
                 for index in self.by_first.get(wid, ()):
                     code, text, exclude, pattern = self.patterns[index]
                     end = i + len(pattern)
-                    if end > len(parts):
+                    if end > count:
                         continue
-                    if all(pattern[k] in ids[i + k] for k in range(1, len(pattern))):
-                        found.append(Hit(code, text, parts[i].start, parts[end - 1].end, exclude))
+                    if all(pattern[k] in words[i + k][2] for k in range(1, len(pattern))):
+                        found.append(Hit(code, text, start, words[end - 1][1], exclude))
         return found
 
     @cached_property
@@ -217,17 +237,21 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
     """
     codebook = matcher.codebook
     order = codebook.order()
-    parts = words_of(text)
+    words: list[tuple[int, int, frozenset[int]]] = []
+    for token_start, length in _token_spans(text):
+        for start, end, ids in matcher.token_words(text[token_start : token_start + length]):
+            words.append((token_start + start, token_start + end, ids))
     results: list[SegmentCoding] = []
     by_id: dict[str, SegmentCoding] = {}
     cursor = 0
     for seg in segments:
-        while cursor < len(parts) and parts[cursor].start < seg.start:
+        while cursor < len(words) and words[cursor][0] < seg.start:
             cursor += 1
         first = cursor
-        while cursor < len(parts) and parts[cursor].end <= seg.end:
+        while cursor < len(words) and words[cursor][1] <= seg.end:
             cursor += 1
-        terms = code_hits(matcher.hits(parts[first:cursor]))
+        span = words[first:cursor]
+        terms = code_hits(matcher.hits_in(span)) if any(w[2] for w in span) else {}
         inherited: dict[str, str] = {}
         if not terms and seg.kind != HEADING and codebook.inherit_headings:
             for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):

@@ -6,9 +6,11 @@ Progress is reported through a callback so the library never prints.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +55,9 @@ class RunSummary:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     unplaced_reviews: list[tuple[str, str]] = field(default_factory=list)  # (doc id, text)
+    skipped_unchanged: list[Path] = field(default_factory=list)  # not re-coded: inputs unchanged
+    interrupted: bool = False
+    pending: int = 0  # notes not coded because of an interruption
     segments: int = 0
     coded_segments: int = 0
     encodings: dict[str, str] = field(default_factory=dict)  # source path -> encoding
@@ -115,7 +120,7 @@ def _manifest_for(path: Path, cache: dict[Path, dict[str, dict[str, object]]] | 
 
 
 def coded_document(
-    note: Note, codings: Sequence[SegmentCoding], codebook: Codebook, old: dict[str, Any] | None
+    note: Note, codings: Sequence[SegmentCoding], codebook: Codebook, old: dict[str, Any] | None, mark: str
 ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The coded note as plain data in its on-disk order, and its unplaced reviews."""
     reviews, unplaced = carry_reviews(old, [s.text for s in note.segments])
@@ -143,6 +148,7 @@ def coded_document(
         "sha256": note.source.sha256,
         "encoding": note.source.encoding,
         "codebook": {"path": _display_path(Path(codebook.path)), "sha256": codebook.digest},
+        "fingerprint": mark,
         "meta": {key: note.meta.get(key) for key in FIELDS},
         "segments": segments,
     }
@@ -166,61 +172,202 @@ def _display_path(path: Path) -> str:
         return path.as_posix()
 
 
+# Bumped whenever a change to the tool changes what `code` writes for the same input, so
+# that incremental runs re-code everything once after an upgrade.
+CODER_VERSION = "1"
+_FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
+
+
+def fingerprint(source_sha256: str, codebook: Codebook, overrides: dict[str, object]) -> str:
+    """What a coded file was made from: source bytes, codebook, manifest entry, tool version."""
+    digest = hashlib.sha256()
+    for part in (CODER_VERSION, source_sha256, codebook.digest,
+                 json.dumps(overrides, sort_keys=True, default=str)):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def stored_fingerprint(target: Path) -> str | None:
+    """The fingerprint near the top of an existing coded file, read without parsing it."""
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    match = _FINGERPRINT.search(head)
+    return match.group(1) if match else None
+
+
+@dataclass(frozen=True)
+class _Task:
+    path: Path
+    key: str
+    target: Path
+    fingerprint: str
+    overrides: dict[str, object]
+
+
+@dataclass
+class _Result:
+    path: str
+    status: str  # "written", "unchanged" or "failed"
+    encoding: str = ""
+    segments: int = 0
+    coded: int = 0
+    unplaced: list[str] = field(default_factory=list)
+    message: str = ""
+
+
 def code_paths(
     paths: Sequence[Path],
     codebook: Codebook,
     out_dir: Path,
     progress: Callable[[str, int, int], None] | None = None,
+    jobs: int = 1,
+    force: bool = False,
 ) -> RunSummary:
-    """Code every note under `paths` into `out_dir`; see RunSummary for what is reported."""
+    """Code every note under `paths` into `out_dir`; see RunSummary for what is reported.
+
+    A note whose source bytes, codebook and manifest entry are unchanged since its coded
+    file was written is skipped unless `force`. With `jobs` > 1, notes are coded in that
+    many processes; the files written are the same. Ctrl-C stops the run between notes:
+    what was finished is in the summary (`interrupted` is set) and complete on disk.
+    """
     files, skipped = discover(paths)
     summary = RunSummary(skipped=skipped)
-    matcher = Matcher(codebook)
-    manifests: dict[Path, dict[str, dict[str, object]]] = {}
     owners: dict[str, Path] = {}
     for path in files:
         key = doc_id(path)
         if key in owners:
-            summary.problems.append(
-                Problem(str(path), f"same document id '{key}' as {owners[key]}; rename one of them")
-            )
+            clash = f"same document id '{key}' as {owners[key]}; rename one of them"
+            summary.problems.append(Problem(str(path), clash))
         else:
             owners[key] = path
-    total = len(owners)
-    for done, (key, path) in enumerate(sorted(owners.items(), key=lambda kv: kv[1].as_posix()), start=1):
-        if progress:
-            progress(str(path), done - 1, total)
+    manifests: dict[Path, dict[str, dict[str, object]]] = {}
+    tasks: list[_Task] = []
+    for key, path in sorted(owners.items(), key=lambda kv: kv[1].as_posix()):
         try:
-            _code_one(path, key, codebook, matcher, out_dir, manifests, summary)
+            overrides = _manifest_for(path, manifests).get(path.name, {})
+            data = _read_bytes(path)
         except DialogtoolError as exc:
-            own = exc.path == str(path)  # the note itself, or e.g. its coded file
-            summary.problems.append(Problem(str(path), exc.message if own else str(exc)))
+            summary.problems.append(Problem(str(path), exc.message if exc.path == str(path) else str(exc)))
+            continue
+        target = out_dir / f"{key}.yaml"
+        mark = fingerprint(hashlib.sha256(data).hexdigest(), codebook, overrides)
+        if not force and stored_fingerprint(target) == mark:
+            summary.skipped_unchanged.append(target)
+            continue
+        tasks.append(_Task(path, key, target, mark, overrides))
+    total = len(tasks)
     if progress:
-        progress("", total, total)
+        progress("", 0, total)
+    try:
+        for done, result in enumerate(_run(tasks, codebook, jobs), start=1):
+            _record(result, summary)
+            if progress:
+                progress(result.path, done, total)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    summary.pending = total - len(summary.written) - len(summary.unchanged) - sum(
+        1 for p in summary.problems if p.path in {str(t.path) for t in tasks}
+    )
     return summary
 
 
-def _code_one(
-    path: Path,
-    key: str,
-    codebook: Codebook,
-    matcher: Matcher,
-    out_dir: Path,
-    manifests: dict[Path, dict[str, dict[str, object]]],
-    summary: RunSummary,
-) -> None:
-    note = read_note(path, manifests)
-    codings = code_note(note.text, note.segments, matcher)
-    target = out_dir / f"{key}.yaml"
-    old = load_coded(target) if target.exists() else None
-    document, unplaced = coded_document(note, codings, codebook, old)
-    text = HEADER + dump_yaml(document)
-    summary.encodings[str(path)] = note.source.encoding
-    summary.segments += len(codings)
-    summary.coded_segments += sum(1 for c in codings if c.codes)
-    summary.unplaced_reviews += [(key, u["text"]) for u in unplaced]
-    if target.exists() and target.read_text(encoding="utf-8") == text:
-        summary.unchanged.append(target)
+def _read_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except PermissionError:
+        raise DialogtoolError("permission denied", path=path) from None
+    except OSError as exc:
+        raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+
+
+def _record(result: _Result, summary: RunSummary) -> None:
+    if result.status == "failed":
+        summary.problems.append(Problem(result.path, result.message))
         return
-    write_atomic(target, text)
-    summary.written.append(target)
+    target = Path(result.message)
+    (summary.written if result.status == "written" else summary.unchanged).append(target)
+    summary.encodings[result.path] = result.encoding
+    summary.segments += result.segments
+    summary.coded_segments += result.coded
+    summary.unplaced_reviews += [(target.stem, text) for text in result.unplaced]
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _run(tasks: list[_Task], codebook: Codebook, jobs: int) -> Iterator[_Result]:
+    """Results in task order, from this process or from a pool of `jobs` processes."""
+    _WORKER["codebook"] = codebook
+    _WORKER["matcher"] = Matcher(codebook)
+    if jobs <= 1 or len(tasks) < 4 * jobs:
+        for task in tasks:
+            yield _code_task(task)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(codebook,))
+    try:
+        yield from executor.map(_code_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8))))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def warm_up(matcher: Matcher) -> None:
+    """Load the tokenizer and the lemma tables now rather than on the first note."""
+    from .match import code_note
+
+    code_note("Pasientane og pasienter.", segment("Pasientane og pasienter."), matcher)
+
+
+def _init_worker(codebook: Codebook) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    if _WORKER.get("codebook") is not codebook:
+        _WORKER["codebook"] = codebook
+        _WORKER["matcher"] = Matcher(codebook)
+
+
+def _code_task(task: _Task) -> _Result:
+    """Code one note and write its file; errors come back as a failed result."""
+    try:
+        return _code_one(task, _WORKER["codebook"], _WORKER["matcher"])
+    except DialogtoolError as exc:
+        own = exc.path == str(task.path)  # the note itself, or e.g. its coded file
+        return _Result(str(task.path), "failed", message=exc.message if own else str(exc))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # a bug must not cost the other notes their coding
+        if os.environ.get("DIALOGTOOL_DEBUG"):
+            raise
+        message = f"internal error {type(exc).__name__}: {exc} (re-run with --debug)"
+        return _Result(str(task.path), "failed", message=message)
+
+
+def _code_one(task: _Task, codebook: Codebook, matcher: Matcher) -> _Result:
+    note = read_note(task.path, {task.path.parent: {task.path.name: task.overrides}})
+    codings = code_note(note.text, note.segments, matcher)
+    old = load_coded(task.target) if task.target.exists() else None
+    document, unplaced = coded_document(note, codings, codebook, old, task.fingerprint)
+    text = HEADER + dump_yaml(document)
+    result = _Result(
+        str(task.path),
+        "written",
+        encoding=note.source.encoding,
+        segments=len(codings),
+        coded=sum(1 for c in codings if c.codes),
+        unplaced=[u["text"] for u in unplaced],
+        message=str(task.target),
+    )
+    if task.target.exists() and task.target.read_text(encoding="utf-8") == text:
+        result.status = "unchanged"
+    else:
+        write_atomic(task.target, text)
+    return result

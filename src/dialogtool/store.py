@@ -50,15 +50,17 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
 
 def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers see the old file or the new one."""
+    """Write via a temporary file and rename, so readers see the old file or the new one.
+
+    No fsync: it cost more than all of YAML writing on large runs, and the rename is what
+    protects against interruption; after a power cut, re-run `code`.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
+        os.replace(tmp, path)  # atomic: an interrupted run leaves the old file or the new one
     except BaseException:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)

@@ -1,0 +1,286 @@
+"""Reading notes from disk: encodings, Word documents, PDFs and every way a file can be unusable."""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pypdf
+import pytest
+
+from dialogtool import ingest
+from dialogtool.errors import DialogtoolError
+from dialogtool.ingest import Source, decode_text, read_source
+
+NOTE = "Dialogmøte i Tromsø 18.09.2018\n\nVi snakket om rehabilitering på sjukehuset – æøå ÆØÅ.\n"
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def read_error(path: Path) -> DialogtoolError:
+    with pytest.raises(DialogtoolError) as info:
+        read_source(path)
+    assert info.value.path == str(path)  # every error names the file
+    return info.value
+
+
+# --- text encodings -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (NOTE.encode("utf-8"), "utf-8"),
+        (codecs.BOM_UTF8 + NOTE.encode("utf-8"), "utf-8-sig"),
+        (codecs.BOM_UTF16_LE + NOTE.encode("utf-16-le"), "utf-16"),
+        (codecs.BOM_UTF16_BE + NOTE.encode("utf-16-be"), "utf-16"),
+        (NOTE.encode("utf-16-le"), "utf-16-le"),
+        (NOTE.encode("utf-16-be"), "utf-16-be"),
+        (NOTE.replace("–", "-").encode("cp1252"), "cp1252"),
+    ],
+    ids=["utf8", "utf8-bom", "utf16le-bom", "utf16be-bom", "utf16le", "utf16be", "cp1252"],
+)
+def test_text_encodings(tmp_path: Path, data: bytes, encoding: str) -> None:
+    path = write(tmp_path, "note.txt", data)
+    source = read_source(path)
+    assert isinstance(source, Source)
+    expected = NOTE.replace("–", "-") if encoding == "cp1252" else NOTE
+    assert source.text == expected  # no BOM left in the text
+    assert source.encoding == encoding
+    assert source.path == path
+    assert source.sha256 == hashlib.sha256(data).hexdigest()
+    assert source.headings == frozenset()
+
+
+def test_cp1252_with_norwegian_letters_and_quotes(tmp_path: Path) -> None:
+    data = b"M\xf8te p\xe5 sykehuset \x96 \xe6\xf8\xe5 \xc6\xd8\xc5 \x93sitat\x94"
+    source = read_source(write(tmp_path, "ansi.txt", data))
+    assert source.encoding == "cp1252"
+    assert source.text == "Møte på sykehuset – æøå ÆØÅ “sitat”"
+
+
+def test_latin1_when_cp1252_cannot_decode(tmp_path: Path) -> None:
+    data = b"Pasient \x81 i Troms\xf8"  # 0x81 is undefined in cp1252
+    source = read_source(write(tmp_path, "latin.txt", data))
+    assert source.encoding == "latin-1"
+    assert source.text == "Pasient \x81 i Tromsø"
+
+
+def test_crlf_is_kept_for_normalize(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, "crlf.txt", b"linje en\r\nlinje to\r\n"))
+    assert source.text == "linje en\r\nlinje to\r\n"
+
+
+@pytest.mark.parametrize("suffix", [".md", ".text", ".TXT"])
+def test_other_text_suffixes(tmp_path: Path, suffix: str) -> None:
+    source = read_source(write(tmp_path, f"note{suffix}", b"Kafebord 1"))
+    assert source.text == "Kafebord 1" and source.encoding == "utf-8"
+
+
+def test_decode_text_directly() -> None:
+    assert decode_text("Førde".encode(), Path("x.txt")) == ("Førde", "utf-8")
+    assert decode_text(b"F\xf8rde", Path("x.txt")) == ("Førde", "cp1252")
+
+
+def test_bad_bom_is_an_error() -> None:
+    with pytest.raises(DialogtoolError) as info:
+        decode_text(codecs.BOM_UTF8 + b"F\xf8rde", Path("x.txt"))
+    assert info.value.path == "x.txt"
+    assert "byte-order mark" in info.value.message
+
+
+# --- Word documents -------------------------------------------------------------------------
+
+
+def _docx_bytes() -> bytes:
+    document = docx.Document()
+    document.add_heading("Kafébord 3 – kompetanse", level=1)
+    document.add_paragraph("Vi snakket om opplæring av nye ansatte.")
+    document.add_paragraph("Mer kurs for helsepersonell", style="List Bullet")
+    bold = document.add_paragraph()
+    bold.add_run("Tiltak og muligheter").bold = True
+    document.add_paragraph("Her er en oversikt.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Utfordring"
+    table.cell(0, 1).text = "Tiltak"
+    table.cell(1, 0).text = "Lite info"
+    table.cell(1, 1).text = "Felles journal"
+    document.add_paragraph("Etter tabellen.")
+    document.add_paragraph("   ")  # blank paragraphs are dropped
+    long_bold = document.add_paragraph()
+    long_bold.add_run("Denne fete linjen har altfor mange ord til å være en overskrift her").bold = True
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def docx_bytes() -> bytes:
+    return _docx_bytes()
+
+
+def test_docx_paragraphs_items_headings_and_tables(tmp_path: Path, docx_bytes: bytes) -> None:
+    path = write(tmp_path, "note.docx", docx_bytes)
+    source = read_source(path)
+    assert source.encoding == "docx"
+    assert source.sha256 == hashlib.sha256(docx_bytes).hexdigest()
+    assert source.text.split("\n\n") == [
+        "Kafébord 3 – kompetanse",
+        "Vi snakket om opplæring av nye ansatte.",
+        "• Mer kurs for helsepersonell",
+        "Tiltak og muligheter",
+        "Her er en oversikt.",
+        "Utfordring",
+        "Tiltak",
+        "Lite info",
+        "Felles journal",
+        "Etter tabellen.",
+        "Denne fete linjen har altfor mange ord til å være en overskrift her",
+    ]
+    assert source.headings == frozenset({"Kafébord 3 – kompetanse", "Tiltak og muligheter"})
+
+
+def test_sample_docx_reads() -> None:
+    source = read_source(Path(__file__).resolve().parents[1] / "data" / "raw" / "harstad_bord3.docx")
+    assert source.encoding == "docx"
+    assert "• " in source.text
+    assert source.headings
+
+
+def test_truncated_docx(tmp_path: Path, docx_bytes: bytes) -> None:
+    exc = read_error(write(tmp_path, "cut.docx", docx_bytes[: len(docx_bytes) // 2]))
+    assert "not a valid Word document" in exc.message
+
+
+def test_docx_that_is_plain_text(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "fake.docx", b"Dette er bare tekst"))
+    assert "not a valid Word document" in exc.message
+
+
+def test_zip_without_document_xml(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("hello.txt", "hei")
+    exc = read_error(write(tmp_path, "other.docx", buffer.getvalue()))
+    assert "not a Word document" in exc.message
+
+
+def test_docx_zip_bomb(tmp_path: Path, docx_bytes: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_DOCX_UNPACKED_BYTES", 1000)
+    exc = read_error(write(tmp_path, "bomb.docx", docx_bytes))
+    assert "zip bomb" in exc.message
+
+
+def test_oversized_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(ingest, "MAX_FILE_BYTES", 10)
+    exc = read_error(write(tmp_path, "big.txt", b"x" * 100))
+    assert "limit" in exc.message
+
+
+# --- PDF ----------------------------------------------------------------------------------
+
+
+def _text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF whose content stream shows `lines` in Helvetica (pypdf cannot write text)."""
+    content = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
+    objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>",
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        "/Resources << /Font << /F1 5 0 R >> >> >>",
+        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
+        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("cp1252")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out
+
+
+def test_pdf_with_text_layer(tmp_path: Path) -> None:
+    source = read_source(write(tmp_path, "note.pdf", _text_pdf(["Kafebord 4", "Lite informasjon om tilbudet."])))
+    assert source.encoding == "pdf"
+    assert "Kafebord 4" in source.text and "Lite informasjon om tilbudet." in source.text
+    assert source.text.index("Kafebord 4") < source.text.index("Lite informasjon")
+
+
+def _pdf_bytes(password: str | None = None) -> bytes:
+    writer = pypdf.PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    if password is not None:
+        writer.encrypt(password)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def test_pdf_without_text_layer(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "scan.pdf", _pdf_bytes()))
+    assert "no text layer" in exc.message
+    assert "OCR" in exc.hint
+
+
+def test_encrypted_pdf(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "secret.pdf", _pdf_bytes("secret")))
+    assert "encrypted" in exc.message
+
+
+def test_damaged_pdf(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "broken.pdf", b"%PDF-1.4\nthis is not a pdf"))
+    assert "PDF" in exc.message
+
+
+# --- unusable files -----------------------------------------------------------------------------
+
+
+def test_empty_file(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "empty.txt", b""))
+    assert "empty" in exc.message
+
+
+def test_whitespace_only(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "blank.txt", b"  \n\t\r\n  "))
+    assert "no text" in exc.message
+
+
+def test_binary_junk(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "junk.txt", bytes(range(256)) * 8))
+    assert "binary" in exc.message
+
+
+def test_binary_without_nul_bytes(tmp_path: Path) -> None:
+    exc = read_error(write(tmp_path, "junk2.txt", b"\x01\x02\x03\x04\x05\x06abc\xff\xfe\x81" * 20))
+    assert "binary" in exc.message
+
+
+@pytest.mark.parametrize("name", ["table.xlsx", "note", "note.doc", "note.rtf"])
+def test_unsupported_suffix(tmp_path: Path, name: str) -> None:
+    exc = read_error(write(tmp_path, name, b"Kafebord 1"))
+    assert "unsupported" in exc.message
+    assert ".docx" in exc.hint
+
+
+def test_directory(tmp_path: Path) -> None:
+    folder = tmp_path / "mappe.txt"
+    folder.mkdir()
+    exc = read_error(folder)
+    assert "directory" in exc.message
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    exc = read_error(tmp_path / "borte.txt")
+    assert "cannot read" in exc.message

@@ -1,0 +1,254 @@
+"""Metadata of a note from its header and sign-off lines, and the per-folder manifest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dialogtool.errors import DialogtoolError
+from dialogtool.meta import FIELDS, detect_language, detect_meta, find_date, load_manifest
+from dialogtool.normalize import normalize
+from dialogtool.pipeline import read_note
+
+RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
+
+
+def meta_of(raw: str) -> dict[str, object]:
+    return detect_meta(normalize(raw))
+
+
+def test_all_fields_present_and_none_when_not_found() -> None:
+    meta = meta_of("Vi snakket om været.")
+    assert set(meta) == set(FIELDS)
+    assert {k: v for k, v in meta.items() if k != "language"} == dict.fromkeys(set(FIELDS) - {"language"})
+
+
+# --- header lines -----------------------------------------------------------------------------
+
+
+def test_meeting_place_and_date_from_summary_line() -> None:
+    meta = meta_of("Oppsummering etter dialogmøte i Alta 18.09.2018,\n\nKafebord 1.\n\nVi snakket om mye.")
+    assert meta["meeting"] == "Alta"
+    assert meta["date"] == "2018-09-18"
+    assert meta["table"] == 1
+
+
+def test_meeting_place_of_several_words() -> None:
+    meta = meta_of("Dialogmøte i Mo i Rana 03.10.2018\n\nTekst her.")
+    assert meta["meeting"] == "Mo i Rana" and meta["date"] == "2018-10-03"
+
+
+def test_meeting_place_after_pa() -> None:
+    assert meta_of("Dialogmøte på Stord\n\nTekst.")["meeting"] == "Stord"
+
+
+def test_table_and_topic_from_lowercase_header() -> None:
+    meta = meta_of("Dialogmøte i Mo i Rana 03.10.2018\n\ndialogkafebord 4 – Kompetanse\n\nTekst her.")
+    assert meta["table"] == 4
+    assert meta["topic"] == "Kompetanse"
+
+
+def test_table_with_nr_and_topic_after_dash() -> None:
+    meta = meta_of("Kafébord nr. 3 - Informasjonsflyt\n\nTekst.")
+    assert meta["table"] == 3 and meta["topic"] == "Informasjonsflyt"
+
+
+def test_topic_line() -> None:
+    meta = meta_of("Notat\n\nTema: individuell plan og koordinator\n\nTekst.")
+    assert meta["topic"] == "individuell plan og koordinator"
+
+
+def test_group() -> None:
+    meta = meta_of("Dialogmøte 19.09.2018\n\nGruppe 3 - blå\n\nTekst.")
+    assert meta["group"] == "3 - blå"
+    assert meta["date"] == "2018-09-19"
+    assert meta["meeting"] is None  # no place named
+    assert meta["table"] is None
+
+
+def test_host_line() -> None:
+    assert meta_of("Kafebord 2\n\nBordvert/referat: Ola Nordmann\n\nTekst.")["host"] == "Ola Nordmann"
+    assert meta_of("Kafebord 2\n\nReferent: Kari Nordmann.\n\nTekst.")["host"] == "Kari Nordmann"
+
+
+def test_sign_off_name_then_host_line() -> None:
+    raw = (
+        "Dialogmøte på Stord\n\nVi snakka om mykje den dagen, og alle var einige om det meste.\n\n"
+        "Kari Beate Nilsen\n\nKafévert på bord 2."
+    )
+    meta = meta_of(raw)
+    assert meta["host"] == "Kari Beate Nilsen"
+    assert meta["table"] == 2
+
+
+def test_sign_off_needs_a_name_line() -> None:
+    raw = "Vi snakka om mykje den dagen, og alle var einige om det meste.\n\nKafévert på bord 2."
+    meta = meta_of(raw)
+    assert meta["host"] is None and meta["table"] == 2
+
+
+def test_header_table_wins_over_sign_off() -> None:
+    raw = "Kafebord 1.\n\nVi snakket om mye den dagen.\n\nOla Hansen\n\nKafévert på bord 2."
+    meta = meta_of(raw)
+    assert meta["table"] == 1 and meta["host"] == "Ola Hansen"
+
+
+def test_word_date_in_header() -> None:
+    assert meta_of("Dialogmøte i Bodø\n\n12. oktober 2018\n\nTekst.")["date"] == "2018-10-12"
+
+
+# --- dates ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("18.09.2018", "2018-09-18"),
+        ("møtet 3.10.2018 i Mo", "2018-10-03"),
+        ("1.1.18", "2018-01-01"),
+        ("12. oktober 2018", "2018-10-12"),
+        ("12 oktober 2018", "2018-10-12"),
+        ("3. Mars 2019", "2019-03-03"),
+        ("31.02.2018", None),
+        ("31.02.2018 og 01.03.2018", "2018-03-01"),  # the invalid date is skipped
+        ("29.02.2019", None),
+        ("29.02.2020", "2020-02-29"),
+        ("13.13.2018", None),
+        ("31. februar 2018", None),
+        ("ingen dato her", None),
+        ("kl. 10.15", None),
+    ],
+)
+def test_find_date(text: str, expected: str | None) -> None:
+    assert find_date(text) == expected
+
+
+def test_invalid_header_date_falls_through_to_next_valid_one() -> None:
+    meta = meta_of("Dialogmøte i Alta 31.02.2018\n\nSkrevet 02.03.2018\n\nTekst.")
+    assert meta["meeting"] == "Alta"
+    assert meta["date"] == "2018-03-02"
+
+
+# --- language -----------------------------------------------------------------------------------
+
+
+def test_nynorsk() -> None:
+    text = "Eg veit ikkje kva vi skal gjere med dei som kjem heim frå sjukehuset."
+    assert detect_language(text) == "nn"
+    assert meta_of(text)["language"] == "nn"
+
+
+def test_bokmaal() -> None:
+    text = "Jeg vet ikke hva vi skal gjøre med de som kommer hjem fra sykehuset."
+    assert detect_language(text) == "nb"
+
+
+def test_language_defaults_to_bokmaal() -> None:
+    assert detect_language("") == "nb"
+    assert detect_language("KE IP INFO") == "nb"
+
+
+# --- manifest -----------------------------------------------------------------------------------
+
+
+def write_manifest(folder: Path, text: str) -> Path:
+    path = folder / "meta.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_no_manifest_is_empty(tmp_path: Path) -> None:
+    assert load_manifest(tmp_path) == {}
+
+
+def test_empty_manifest(tmp_path: Path) -> None:
+    write_manifest(tmp_path, "# bare kommentarer\n")
+    assert load_manifest(tmp_path) == {}
+
+
+def test_manifest_values_and_unquoted_dates(tmp_path: Path) -> None:
+    write_manifest(
+        tmp_path,
+        "harstad.docx:\n  date: 2018-10-05\n  table: 3\n  meeting: Harstad\n"
+        "tromso.txt:\n  date: '2018-09-20'\n  language: nn\n",
+    )
+    assert load_manifest(tmp_path) == {
+        "harstad.docx": {"date": "2018-10-05", "table": 3, "meeting": "Harstad"},
+        "tromso.txt": {"date": "2018-09-20", "language": "nn"},
+    }
+
+
+def test_manifest_unknown_field(tmp_path: Path) -> None:
+    path = write_manifest(tmp_path, "a.txt:\n  dato: 2018-10-05\n")
+    with pytest.raises(DialogtoolError) as info:
+        load_manifest(tmp_path)
+    exc = info.value
+    assert exc.path == str(path) and exc.path.endswith("meta.yaml")
+    assert "unknown field" in exc.message and "dato" in exc.message and "a.txt" in exc.message
+    assert "date" in exc.hint
+
+
+def test_manifest_yaml_error_has_line(tmp_path: Path) -> None:
+    path = write_manifest(tmp_path, "a.txt:\n  date: 2018-10-05\n  topic: kompetanse: og kurs\n")
+    with pytest.raises(DialogtoolError) as info:
+        load_manifest(tmp_path)
+    assert info.value.path == str(path)
+    assert info.value.line == 3
+    assert info.value.message.startswith("YAML error")
+    assert str(info.value).startswith(f"{path}:3: YAML error")
+
+
+@pytest.mark.parametrize(("text", "words"), [("- a.txt\n", "must map file names"), ("a.txt: 3\n", "'a.txt'")])
+def test_manifest_wrong_shape(tmp_path: Path, text: str, words: str) -> None:
+    write_manifest(tmp_path, text)
+    with pytest.raises(DialogtoolError) as info:
+        load_manifest(tmp_path)
+    assert info.value.path.endswith("meta.yaml")
+    assert words in info.value.message
+
+
+# --- the sample corpus --------------------------------------------------------------------------
+
+EXPECTED = {
+    "Mo i Rana bord 4.txt": dict(
+        meeting="Mo i Rana", date="2018-10-03", table=4, topic="Kompetanse", host="Marit Hansen Lie", language="nb"
+    ),
+    "bodo_2018-10-12_bord2.txt": dict(meeting="Bodø", date="2018-10-12", table=2, host="Siri Johanne", language="nb"),
+    "forde_bord1_nynorsk.txt": dict(
+        meeting="Førde", date="2018-10-24", table=1, topic="informasjonsflyt", host="Ingrid Sæle", language="nn"
+    ),
+    "forde_bord3_nynorsk.docx": dict(
+        meeting="Førde", date="2018-10-24", table=3, host="Astrid Myklebust", language="nn"
+    ),
+    "hammerfest_gruppe3_bla.txt": dict(
+        meeting="Hammerfest", date="2018-09-19", group="3 - blå", host="Johan Persen Eira", language="nb"
+    ),
+    "harstad_bord3.docx": dict(meeting="Harstad", date="2018-10-05", table=3, host="Hanne Kvalvik", language="nb"),
+    "narvik_bord5.txt": dict(
+        meeting="Narvik", date="2018-09-26", table=5, group="2 - grønn", host="Lena Marie Olsen", language="nb"
+    ),
+    "tromso_bord1_ke.txt": dict(meeting="Tromsø", date=None, table=1, host="Tor Einar Mikkelsen", language="nb"),
+}
+
+
+def test_expected_covers_every_sample_note() -> None:
+    notes = {p.name for p in RAW.iterdir() if p.suffix in (".txt", ".docx")}
+    assert notes == set(EXPECTED)
+
+
+@pytest.mark.parametrize("name", sorted(EXPECTED))
+def test_sample_note_metadata(name: str) -> None:
+    meta = read_note(RAW / name).meta
+    assert set(meta) >= set(FIELDS)
+    assert {key: meta[key] for key in EXPECTED[name]} == EXPECTED[name]
+
+
+def test_manifest_overrides_detection(tmp_path: Path) -> None:
+    note = tmp_path / "note.txt"
+    note.write_text("Oppsummering etter dialogmøte i Alta 18.09.2018\n\nKafebord 1.\n\nTekst.", encoding="utf-8")
+    assert read_note(note).meta["meeting"] == "Alta"
+    write_manifest(tmp_path, "note.txt:\n  meeting: Hammerfest\n  date: 2018-09-19\n")
+    meta = read_note(note).meta
+    assert meta["meeting"] == "Hammerfest" and meta["date"] == "2018-09-19"
+    assert meta["table"] == 1  # fields the manifest does not name stay detected

@@ -1,0 +1,338 @@
+"""normalize(): repair of the artefacts that Word/PDF extraction leaves in a note."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from dialogtool.ingest import read_source
+from dialogtool.normalize import clean_line, is_item, normalize
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+# --- bullets -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("glyph", ["\uf0b7", "\uf0f0"])
+def test_private_use_bullet_glyph_becomes_bullet(glyph: str) -> None:
+    assert normalize(f"{glyph}\tTilbudet er for dårlig") == "• Tilbudet er for dårlig"
+    assert normalize(f"{glyph} Tilbudet er for dårlig") == "• Tilbudet er for dårlig"
+
+
+def test_private_use_glyph_inside_a_line_is_dropped() -> None:
+    assert normalize("Kommunen\uf0f0 har ansvaret") == "Kommunen har ansvaret"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "• Lange ventelister",
+        "▪ Lange ventelister",
+        "- Lange ventelister",
+        "– Lange ventelister",
+        "* Lange ventelister",
+        "-Lange ventelister",  # dash glued to the word
+        "  •   Lange   ventelister  ",
+    ],
+)
+def test_bullet_marks_become_bullet(line: str) -> None:
+    assert normalize(line) == "• Lange ventelister"
+
+
+def test_dash_without_space_before_det() -> None:
+    assert normalize("-Det var lite kontakt") == "• Det var lite kontakt"
+
+
+def test_dash_before_a_number_is_not_a_bullet() -> None:
+    assert clean_line("-5 grader ute") == "-5 grader ute"
+
+
+def test_each_bullet_is_its_own_block() -> None:
+    text = "Det som ble nevnt:\n• fastlegen\n▪ hjemmetjenesten\n- NAV"
+    assert normalize(text) == "Det som ble nevnt:\n\n• fastlegen\n\n• hjemmetjenesten\n\n• NAV"
+
+
+def test_clean_line() -> None:
+    assert clean_line("   \uf0b7\t  to   mellomrom  ") == "• to mellomrom"
+    assert clean_line("   ") == ""
+    assert clean_line("Side 2 av 3") == ""
+
+
+# --- numbered points ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("mark", ["1)", "a)", "1a)", "12)", "B)"])
+def test_numbered_points_are_kept_and_start_a_block(mark: str) -> None:
+    text = f"Vi tok opp flere saker og\n{mark} ventetid for rehabilitering"
+    assert normalize(text) == f"Vi tok opp flere saker og\n\n{mark} ventetid for rehabilitering"
+
+
+def test_numbered_list_keeps_its_marks() -> None:
+    text = "1) Første punkt\na) underpunkt\n1a) enda et underpunkt\n2) Andre punkt"
+    assert normalize(text) == "1) Første punkt\n\na) underpunkt\n\n1a) enda et underpunkt\n\n2) Andre punkt"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("• noe", True),
+        ("1) noe", True),
+        ("a) noe", True),
+        ("1a) noe", True),
+        ("3. Ventetid", True),
+        ("3. oktober var det møte", False),
+        ("Noe annet", False),
+        ("-noe", False),  # is_item sees normalised lines only
+        ("2018) noe", False),
+    ],
+)
+def test_is_item(line: str, expected: bool) -> None:
+    assert is_item(line) is expected
+
+
+# --- hyphenation --------------------------------------------------------------------
+
+
+def test_hyphenated_break_across_blank_lines_is_mended() -> None:
+    assert normalize("Vi snakket om gjennom-\n\nføring av tiltak.") == "Vi snakket om gjennomføring av tiltak."
+
+
+def test_hyphenated_break_across_one_newline_is_mended() -> None:
+    assert normalize("bedre informasjons-\nkanalar trengst") == "bedre informasjonskanalar trengst"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mange har muskel-/skjelettplager.",
+        "Kommunen treng eit kontaktpunkt/-person for dette.",
+        "Tiltak på system- og personnivå.",
+        "Det gjeld fysio- eller ergoterapeut.",
+    ],
+)
+def test_hyphens_inside_a_line_stay(text: str) -> None:
+    assert normalize(text) == text
+
+
+def test_coordinated_hyphen_across_a_break_stays() -> None:
+    assert normalize("Tiltak på system-\n\nog personnivå.") == "Tiltak på system- og personnivå."
+    assert normalize("Behov for fysio-\nog ergoterapeut.") == "Behov for fysio- og ergoterapeut."
+
+
+# --- joining broken sentences ------------------------------------------------------------
+
+
+def test_lowercase_continuation_across_blank_lines_is_joined() -> None:
+    text = "Det var vanskelig\n\n  å få tak i rett person\n\npå sykehuset."
+    assert normalize(text) == "Det var vanskelig å få tak i rett person på sykehuset."
+
+
+def test_function_word_at_line_end_joins_a_capitalised_acronym() -> None:
+    assert normalize("Det er vanskelig for\n\nUNN å vite hvem som har ansvaret.") == (
+        "Det er vanskelig for UNN å vite hvem som har ansvaret."
+    )
+    assert normalize("Kommunen og\n\nKE bør møtes oftere.") == "Kommunen og KE bør møtes oftere."
+
+
+def test_capitalised_line_after_a_finished_sentence_is_a_new_block() -> None:
+    assert normalize("Vi ble enige.\n\nNeste sak var IP.") == "Vi ble enige.\n\nNeste sak var IP."
+
+
+def test_capitalised_line_after_unfinished_line_is_a_new_block() -> None:
+    # without a function word at the end, a capital letter starts a new block
+    assert normalize("Utfordringer\nLange ventelister") == "Utfordringer\n\nLange ventelister"
+
+
+def test_lowercase_header_line_is_not_joined() -> None:
+    text = "Notat fra dagen\n\ndialogkafebord 4 – Kompetanse"
+    assert normalize(text) == "Notat fra dagen\n\ndialogkafebord 4 – Kompetanse"
+
+
+def test_lowercase_bordvert_line_is_not_joined() -> None:
+    assert normalize("Takk for i dag\n\nbordvert: Kari") == "Takk for i dag\n\nbordvert: Kari"
+
+
+def test_period_after_abbreviation_joins_lowercase_line() -> None:
+    assert normalize("Vi snakket med en pas.\n\nsom ventet lenge.") == "Vi snakket med en pas. som ventet lenge."
+
+
+def test_period_after_ordinary_word_does_not_join() -> None:
+    assert normalize("Vi snakket med folk.\n\nsom ventet lenge.") == "Vi snakket med folk.\n\nsom ventet lenge."
+
+
+def test_short_colon_heading_is_not_joined_but_long_colon_sentence_is() -> None:
+    assert normalize("Utfordringer:\n\nlite informasjon") == "Utfordringer:\n\nlite informasjon"
+    long_line = "Det kom fram at kommunen mangler en oversikt over:"
+    assert normalize(f"{long_line}\n\nhvem som gjør hva") == f"{long_line} hvem som gjør hva"
+
+
+def test_a_bullet_is_never_joined_to_the_line_above() -> None:
+    assert normalize("Vi trenger mer\n- kompetanse") == "Vi trenger mer\n\n• kompetanse"
+
+
+# --- whitespace and page furniture ------------------------------------------------------
+
+
+def test_non_breaking_spaces_become_spaces() -> None:
+    assert normalize("Mo\u00a0i\u00a0Rana, 20\u202f% av pasientene") == "Mo i Rana, 20 % av pasientene"
+
+
+def test_crlf_and_cr_line_ends() -> None:
+    assert normalize("Første linje.\r\nAndre linje.\r\n") == "Første linje.\n\nAndre linje."
+    assert normalize("Første linje.\rAndre linje.") == "Første linje.\n\nAndre linje."
+
+
+def test_tabs_become_single_spaces() -> None:
+    assert normalize("Ventetid\t\tpå\tsykehjem") == "Ventetid på sykehjem"
+
+
+def test_leading_and_trailing_spaces_removed() -> None:
+    assert normalize("   Det var godt oppmøte.   \n\n\n   ") == "Det var godt oppmøte."
+
+
+def test_runs_of_spaces_collapse() -> None:
+    assert normalize("for   lite    tid") == "for lite tid"
+
+
+def test_soft_hyphen_and_zero_width_space_removed() -> None:
+    assert normalize("rehabili\u00adtering\u200b i kommunen") == "rehabilitering i kommunen"
+
+
+@pytest.mark.parametrize("footer", ["Side 1 av 2", "side 2", "Page 3 of 4", "Side 1/2"])
+def test_page_footer_dropped(footer: str) -> None:
+    text = f"Vi tok opp ventetider.\n\n{footer}\n\nNeste tema var IP."
+    assert normalize(text) == "Vi tok opp ventetider.\n\nNeste tema var IP."
+
+
+def test_footer_between_wrapped_lines_does_not_stop_the_join() -> None:
+    text = "Det tar lang tid\n\nSide 1 av 2\n\nfør epikrisen kommer."
+    assert normalize(text) == "Det tar lang tid før epikrisen kommer."
+
+
+def test_form_feed_is_a_space() -> None:
+    assert normalize("Slutt på side en.\n\x0c\nStart på side to.") == "Slutt på side en.\n\nStart på side to."
+
+
+def test_decomposed_letters_are_composed() -> None:
+    assert normalize("Kafe\u0301bord") == "Kaf\u00e9bord"
+
+
+def test_empty_and_blank_input() -> None:
+    assert normalize("") == ""
+    assert normalize(" \n\t\r\n\u00a0") == ""
+
+
+def test_output_shape() -> None:
+    text = normalize(" \uf0b7 første  punkt\n\n\n\nTo   ord.\r\n-tre")
+    assert text == "• første punkt\n\nTo ord.\n\n• tre"
+    assert "\n\n\n" not in text and "  " not in text
+
+
+# --- idempotence -------------------------------------------------------------------
+
+
+ALPHABET = (
+    "abcdefghijklmnoprstuvyæøå"
+    "ABDEFGHIKLMNOPRSTUVÆØÅ"
+    "0123456789"
+    "  \n\n\t\r"
+    ".,:;?!()«»/"
+    "-–—*•▪"
+    "\u00a0\u202f\uf0b7\uf0f0"
+)
+WORDS = [
+    "og", "for", "i", "på", "Det", "det", "pasienten", "UNN", "KE", "pas.", "osv.", "bl.a.",
+    "gjennom-", "føring", "system-", "Side 1 av 2", "1)", "a)", "3.", "Gruppe", "dialogkafebord",
+    "Utfordringer:", "-", "–", "•", "\uf0b7", "\uf0f0", ".", ":", "?", "muskel-/skjelett",
+]
+SEPARATORS = [" ", "", "\n", "\n\n", "\r\n", "\t", "  ", "\u00a0"]
+
+# Known non-idempotent inputs, pinned by the xfail tests below: a line holding only a dash
+# (or a dash and a private-use glyph). Kept out of the property tests so they test the rest.
+_KNOWN_BUG = re.compile(r"(?m)^\s*[-–—*](?:[\s\ue000-\uf8ff]*$|[\ue000-\uf8ff])")
+
+
+def _no_known_bug(text: str) -> bool:
+    return not _KNOWN_BUG.search(text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.text(alphabet=ALPHABET, max_size=200))
+def test_normalize_is_idempotent_on_random_text(text: str) -> None:
+    assume(_no_known_bug(text))
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=40))
+def test_normalize_is_idempotent_on_random_word_sequences(pieces: list[tuple[str, str]]) -> None:
+    text = "".join(word + sep for word, sep in pieces)
+    assume(_no_known_bug(text))
+    once = normalize(text)
+    assert normalize(once) == once
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
+@given(st.text(alphabet=ALPHABET, max_size=200))
+def test_normalized_text_has_the_promised_shape(text: str) -> None:
+    assume(_no_known_bug(text))
+    out = normalize(text)
+    assert out == out.strip()
+    assert "\r" not in out and "\t" not in out and "\u00a0" not in out and "\u202f" not in out
+    assert "  " not in out and "\n\n\n" not in out
+    assert not re.search("[\ue000-\uf8ff]", out)
+    for block in out.split("\n\n") if out else []:
+        assert block and "\n" not in block and block == block.strip()
+
+
+def _shared_notes() -> list[Path]:
+    corpus = SHARED / "corpus"
+    return sorted(p for p in corpus.iterdir() if p.is_file()) if corpus.is_dir() else []
+
+
+@pytest.mark.skipif(not _shared_notes(), reason="../shared/corpus is not beside the repository")
+@pytest.mark.parametrize("path", _shared_notes(), ids=lambda p: p.name)
+def test_normalize_is_idempotent_on_real_notes(path: Path) -> None:
+    once = normalize(read_source(path).text)
+    assert once  # the note has text
+    assert normalize(once) == once
+    assert "\r" not in once and "  " not in once
+
+
+def test_normalize_is_idempotent_on_sample_notes() -> None:
+    raw = Path(__file__).resolve().parents[1] / "data" / "raw"
+    notes = [p for p in sorted(raw.iterdir()) if p.suffix in (".txt", ".docx")]
+    assert len(notes) == 8
+    for path in notes:
+        once = normalize(read_source(path).text)
+        assert normalize(once) == once, path.name
+
+
+# --- known bugs ---------------------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a line that is only a dash joins the next line and becomes a bullet "
+                                       "only on the second pass, so normalize is not idempotent")
+def test_lone_dash_line_is_idempotent() -> None:
+    once = normalize("-\n\nvanskelig å få tak i fastlegen")
+    assert normalize(once) == once
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: a dash followed by a private-use glyph is not seen as a bullet; the "
+                                       "glyph is dropped afterwards, so the second pass makes it one")
+def test_dash_then_private_use_glyph_is_idempotent() -> None:
+    once = normalize("–\uf0b7Tekst om ventetid")
+    assert normalize(once) == once
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: NFC runs before invisible characters are removed, so a combining "
+                                       "accent after a soft hyphen is only composed on the second pass")
+def test_soft_hyphen_before_combining_accent_is_idempotent() -> None:
+    once = normalize("Kafe\u00ad\u0301bord")
+    assert normalize(once) == once
