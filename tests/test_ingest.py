@@ -15,6 +15,8 @@ import pytest
 from dialogtool import ingest
 from dialogtool.errors import DialogtoolError
 from dialogtool.ingest import Source, decode_text, read_source
+from dialogtool.pipeline import read_note
+from dialogtool.segment import HEADING, TEXT
 
 NOTE = "Dialogmøte i Tromsø 18.09.2018\n\nVi snakket om rehabilitering på sjukehuset – æøå ÆØÅ.\n"
 
@@ -146,6 +148,48 @@ def test_docx_paragraphs_items_headings_and_tables(tmp_path: Path, docx_bytes: b
         "Denne fete linjen har altfor mange ord til å være en overskrift her",
     ]
     assert source.headings == frozenset({"Kafébord 3 – kompetanse", "Tiltak og muligheter"})
+
+
+def _save(document: docx.document.Document, path: Path) -> Path:
+    document.save(path)
+    return path
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG: normalize joins a Word heading paragraph with a following lower-case paragraph, so the heading "
+    "returned in Source.headings never becomes a heading segment",
+)
+def test_word_heading_survives_a_lowercase_paragraph(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Vi hadde ein god samtale rundt bordet om samarbeid mellom nivåa.")
+    document.add_heading("Utfordringar", level=2)
+    document.add_paragraph("lite informasjon mellom nivåa.")
+    note = read_note(_save(document, tmp_path / "heading.docx"))
+    assert "Utfordringar" in note.source.headings
+    assert [(s.kind, s.text) for s in note.segments][1:] == [
+        (HEADING, "Utfordringar"),
+        (TEXT, "lite informasjon mellom nivåa."),
+    ]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    raises=AssertionError,
+    reason="BUG: normalize joins Word table cells that start in lower case with the cell before them, so one "
+    "segment spans several cells",
+)
+def test_word_table_cells_stay_apart(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Vi hadde ein god samtale rundt bordet om samarbeid mellom nivåa.")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Utfordring"
+    table.cell(0, 1).text = "Tiltak"
+    table.cell(1, 0).text = "for lite informasjon"
+    table.cell(1, 1).text = "felles journal"
+    note = read_note(_save(document, tmp_path / "table.docx"))
+    assert [s.text for s in note.segments][1:] == ["Utfordring", "Tiltak", "for lite informasjon", "felles journal"]
 
 
 def test_sample_docx_reads() -> None:

@@ -211,7 +211,7 @@ def table(
     """
     from . import render
     from .codebook import load_codebook
-    from .corpus import load_folder, segments_of
+    from .corpus import load_codes
     from .tables import theme_table
 
     try:
@@ -219,7 +219,7 @@ def table(
             raise DialogtoolError(f"unknown --format '{fmt}'", hint="terminal, md, csv or xlsx")
         if fmt == "xlsx" and output is None:
             raise DialogtoolError("--format xlsx needs --output FILE.xlsx")
-        result = theme_table(segments_of(load_folder(coded)), load_codebook(codebook), by=by, count=count)
+        result = theme_table(load_codes(coded), load_codebook(codebook), by=by, count=count)
         if fmt == "xlsx":
             render.theme_xlsx(result, output)
         elif fmt == "terminal":

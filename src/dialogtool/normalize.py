@@ -44,13 +44,19 @@ def normalize(text: str) -> str:
     """Return the repaired text of a note (see the module docstring)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
     text = text.translate(_TRANSLATE)
-    blocks: list[str] = []
+    lines: list[str] = []
     for raw in text.split("\n"):
         line = clean_line(raw)
         if not line:
             continue
+        if lines and _HYPHEN_END.search(lines[-1]) and line[0].islower() and not is_item(line):
+            lines[-1] = _join_hyphenated(lines[-1], line)
+        else:
+            lines.append(line)
+    blocks: list[str] = []
+    for line in lines:  # words are whole again, so each decision sees final text
         if blocks and _continues(blocks[-1], line):
-            blocks[-1] = _join(blocks[-1], line)
+            blocks[-1] += " " + line
         else:
             blocks.append(line)
     return "\n\n".join(blocks)
@@ -96,8 +102,6 @@ def _continues(previous: str, line: str) -> bool:
         return True
     if not line[0].islower():
         return False
-    if _HYPHEN_END.search(previous):
-        return True
     if previous.endswith(":"):
         return len(previous.split()) > _LONG_LINE_WORDS  # a sentence, not a heading
     if _TERMINAL.search(previous):
@@ -105,10 +109,9 @@ def _continues(previous: str, line: str) -> bool:
     return True
 
 
-def _join(previous: str, line: str) -> str:
-    """Join a continuation line, mending a word hyphenated across the break."""
-    if _HYPHEN_END.search(previous):
-        first_word = line.split(" ", 1)[0].lower()
-        if first_word not in COORDINATING_WORDS:
-            return previous[:-1] + line  # "gjennom-" + "føring"
-    return previous + " " + line
+def _join_hyphenated(previous: str, line: str) -> str:
+    """Mend a word hyphenated across a line break, keeping "system- og personnivå"."""
+    first_word = line.split(" ", 1)[0].lower()
+    if first_word in COORDINATING_WORDS:
+        return previous + " " + line
+    return previous[:-1] + line  # "gjennom-" + "føring"

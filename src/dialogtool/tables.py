@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .codebook import Codebook
-from .corpus import CodedSegment
+from .corpus import DocumentCodes
 from .errors import DialogtoolError
 
 COUNTS = ("segments", "documents")
@@ -27,7 +27,7 @@ class ThemeTable:
 
 
 def theme_table(
-    segments: list[CodedSegment], codebook: Codebook, by: str = "meeting", count: str = "segments"
+    documents: list[DocumentCodes], codebook: Codebook, by: str = "meeting", count: str = "segments"
 ) -> ThemeTable:
     """Count segments (or documents) per top-level theme and value of `by`.
 
@@ -36,32 +36,37 @@ def theme_table(
     """
     if count not in COUNTS:
         raise DialogtoolError(f"--count must be one of {', '.join(COUNTS)}, not '{count}'")
-    if segments and by != "document" and all(by not in s.meta for s in segments):
-        fields = sorted({k for s in segments for k in s.meta})
+    if documents and all(by not in d.meta for d in documents):
+        fields = sorted({k for d in documents for k in d.meta})
         raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(fields)}")
     themes = [c.id for c in codebook.top_level]
-    rows = []
-    for seg in segments:
-        column = _column_value(seg.meta.get(by))
-        unit = seg.document if count == "documents" else f"{seg.document}\x00{seg.id}"
-        tops = {codebook.top(c) for c in seg.codes}
-        for theme in tops:
-            if theme not in themes:
-                themes.append(theme)
-        rows.append((column, unit, tops))
-    columns = sorted({r[0] for r in rows}, key=_natural)
-    units: dict[str, set[str]] = {c: set() for c in columns}
-    hits: dict[tuple[str, str], set[str]] = {}
-    for column, unit, tops in rows:
-        units[column].add(unit)
-        for theme in tops:
-            hits.setdefault((theme, column), set()).add(unit)
+    known = set(themes)
+    top: dict[str, str] = {}
+    units: dict[str, int] = {}
+    hits: dict[tuple[str, str], int] = {}
+    for doc in documents:
+        column = _column_value(doc.meta.get(by))
+        found: set[str] = set()
+        for codes in doc.codes:
+            tops = {top.get(c) or top.setdefault(c, codebook.top(c)) for c in codes}
+            if count == "segments":
+                for theme in tops:
+                    hits[(theme, column)] = hits.get((theme, column), 0) + 1
+            found |= tops
+        for theme in sorted(found - known):
+            themes.append(theme)
+            known.add(theme)
+        if count == "documents":
+            for theme in found:
+                hits[(theme, column)] = hits.get((theme, column), 0) + 1
+        units[column] = units.get(column, 0) + (1 if count == "documents" else len(doc.codes))
+    columns = sorted(units, key=_natural)
     index = [codebook.label(t) for t in themes]
     counts = pd.DataFrame(
-        [[len(hits.get((t, c), ())) for c in columns] for t in themes], index=index, columns=columns, dtype="int64"
+        [[hits.get((t, c), 0) for c in columns] for t in themes], index=index, columns=columns, dtype="int64"
     )
-    counts[TOTAL] = [len(set().union(*(hits.get((t, c), set()) for c in columns))) for t in themes]
-    totals = [len(units[c]) for c in columns] + [sum(len(units[c]) for c in columns)]
+    counts[TOTAL] = counts.sum(axis=1)
+    totals = [units[c] for c in columns] + [sum(units.values())]
     counts.loc[f"N ({count})"] = totals
     denominators = pd.Series(totals, index=counts.columns).replace(0, pd.NA)
     percents = (counts.div(denominators, axis=1) * 100).astype("float64").fillna(0.0).round(1)
