@@ -25,10 +25,11 @@ BULLET = "• "
 # Spaces that extraction leaves in many widths; all become a plain space.
 _SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
 _INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
-_TRANSLATE = {ord(c): " " for c in _SPACES} | {ord(c): None for c in _INVISIBLE}
-_TRANSLATE |= {c: None for c in range(32) if c not in (9, 10, 11, 12, 13)} | {0x7F: None}
+_ODD_SPACE = re.compile("[" + _SPACES + "]")
+_DROPPED = re.compile("[" + _INVISIBLE + "\x00-\x08\x0e-\x1f\x7f]")
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_MARK_STARTS = frozenset(BULLET_CHARS + DASH_BULLETS)
 _SPACE_RUN = re.compile(r" {2,}")
 _GLYPH_BULLET = re.compile("^[" + re.escape(BULLET_CHARS) + r"\ue000-\uf8ff]+\s*")
 _DASH_BULLET = re.compile("^[" + re.escape(DASH_BULLETS) + r"](?:\s+|(?=[^\W\d_]))(?=\S)")
@@ -43,13 +44,14 @@ _LONG_LINE_WORDS = 6
 def normalize(text: str) -> str:
     """Return the repaired text of a note (see the module docstring)."""
     text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
-    text = text.translate(_TRANSLATE)
+    text = _DROPPED.sub("", _ODD_SPACE.sub(" ", text))  # regex scans beat str.translate with a mapping
+    private = _PRIVATE_USE.search(text) is not None
     lines: list[str] = []
     for raw in text.split("\n"):
-        line = clean_line(raw)
+        line = clean_line(raw, private)
         if not line:
             continue
-        if lines and _HYPHEN_END.search(lines[-1]) and line[0].islower() and not is_item(line):
+        if lines and lines[-1][-1] == "-" and _HYPHEN_END.search(lines[-1]) and line[0].islower() and not is_item(line):
             lines[-1] = _join_hyphenated(lines[-1], line)
         else:
             lines.append(line)
@@ -62,22 +64,26 @@ def normalize(text: str) -> str:
     return "\n\n".join(blocks)
 
 
-def clean_line(raw: str) -> str:
-    """One line trimmed, spaces collapsed, any bullet mark rewritten as "• "."""
+def clean_line(raw: str, private: bool = True) -> str:
+    """One line trimmed, spaces collapsed, any bullet mark rewritten as "• ".
+
+    `private` False promises the line has no private-use characters (a quick path).
+    """
     line = raw.strip()
     if not line:
         return ""
     bullet = False
-    match = _GLYPH_BULLET.match(line)
-    if match:
-        bullet, line = True, line[match.end() :]
-    else:
-        match = _DASH_BULLET.match(line)
+    first = line[0]
+    if first in _MARK_STARTS or "\ue000" <= first <= "\uf8ff":  # most lines start with a letter
+        match = _GLYPH_BULLET.match(line) or _DASH_BULLET.match(line)
         if match:
             bullet, line = True, line[match.end() :]
-    line = _PRIVATE_USE.sub("", line)
-    line = _SPACE_RUN.sub(" ", line).strip()
-    if not line or _FOOTER.match(line):
+    if private:
+        line = _PRIVATE_USE.sub("", line)
+    if "  " in line:
+        line = _SPACE_RUN.sub(" ", line)
+    line = line.strip()
+    if not line or (line[0] in "SsPp" and _FOOTER.match(line)):
         return ""
     return BULLET + line if bullet else line
 
