@@ -12,6 +12,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import accumulate
+from typing import Any
 
 from .codebook import Codebook
 from .langdata import OFF_TOPIC_HEADINGS
@@ -92,11 +94,15 @@ def words_of(text: str, offset: int = 0) -> list[Part]:
     return parts
 
 
-def _token_spans(text: str) -> list[list[int]]:
-    """(start, length) of each token, read as an array rather than token by token."""
-    from spacy.attrs import IDX, LENGTH
+def _token_table(text: str) -> tuple[list[int], list[int], Any]:
+    """Each token's text hash and start offset, read as arrays rather than token by token."""
+    from spacy.attrs import IDX, ORTH
 
-    return tokenizer()(text).to_array([IDX, LENGTH]).tolist()
+    doc = tokenizer()(text)
+    if not len(doc):
+        return [], [], doc.vocab.strings
+    table = doc.to_array([ORTH, IDX])
+    return table[:, 0].tolist(), table[:, 1].tolist(), doc.vocab.strings
 
 
 class Matcher:
@@ -118,7 +124,7 @@ class Matcher:
             self.by_first[ids[0]].append(index)
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
-        self._tokens: dict[str, tuple[tuple[int, int, frozenset[int]], ...]] = {}
+        self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
 
     def _add(self, code: str, text: str, exclude: bool) -> None:
         ids = []
@@ -154,13 +160,18 @@ class Matcher:
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
         self.suffix_lengths = sorted({len(k) for k in self.suffix})
 
-    def token_words(self, token_text: str) -> tuple[tuple[int, int, frozenset[int]], ...]:
-        """(start, end, word ids) of the words in one token, relative to it; cached."""
-        found = self._tokens.get(token_text)
-        if found is None:
-            found = tuple((at, at + len(piece), self.word_ids(piece)) for at, piece in _pieces(token_text))
-            self._tokens[token_text] = found
-        return found
+    def token_entry(self, orth: int, token_text: str) -> tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]:
+        """For one token: its number of words, and (word index, start, end, ids) of those
+        that some pattern word matches; cached by the token's hash."""
+        pieces = _pieces(token_text)
+        hot = []
+        for k, (at, piece) in enumerate(pieces):
+            ids = self.word_ids(piece)
+            if ids:
+                hot.append((k, at, at + len(piece), ids))
+        entry = (len(pieces), tuple(hot))
+        self.by_orth[orth] = entry
+        return entry
 
     def word_ids(self, text: str) -> frozenset[int]:
         """Ids of the pattern words that a text word satisfies (cached per distinct word)."""
@@ -192,21 +203,26 @@ class Matcher:
 
     def hits(self, parts: Sequence[Part]) -> list[Hit]:
         """Every pattern occurrence in a run of words (one segment)."""
-        return self.hits_in([(p.start, p.end, self.word_ids(p.text)) for p in parts])
+        return self.hits_in([(n, p.start, p.end, ids) for n, p in enumerate(parts) if (ids := self.word_ids(p.text))])
 
-    def hits_in(self, words: Sequence[tuple[int, int, frozenset[int]]]) -> list[Hit]:
-        """`hits` over (start, end, word ids) triples, the form `code_note` builds."""
+    def hits_in(self, words: Sequence[tuple[int, int, int, frozenset[int]]]) -> list[Hit]:
+        """`hits` over the matching words only: (word number, start, end, ids), in order.
+
+        A phrase matches where its words carry consecutive word numbers, so leaving out
+        the words that match nothing loses no phrase.
+        """
         found: list[Hit] = []
         count = len(words)
-        for i, (start, _, first) in enumerate(words):
+        for i, (number, start, _, first) in enumerate(words):
             for wid in first:
                 for index in self.by_first.get(wid, ()):
                     code, text, exclude, pattern = self.patterns[index]
                     end = i + len(pattern)
                     if end > count:
                         continue
-                    if all(pattern[k] in words[i + k][2] for k in range(1, len(pattern))):
-                        found.append(Hit(code, text, start, words[end - 1][1], exclude))
+                    rest = range(1, len(pattern))
+                    if all(words[i + k][0] == number + k and pattern[k] in words[i + k][3] for k in rest):
+                        found.append(Hit(code, text, start, words[end - 1][2], exclude))
         return found
 
     @cached_property
@@ -237,21 +253,29 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
     """
     codebook = matcher.codebook
     order = codebook.order()
-    words: list[tuple[int, int, frozenset[int]]] = []
-    for token_start, length in _token_spans(text):
-        for start, end, ids in matcher.token_words(text[token_start : token_start + length]):
-            words.append((token_start + start, token_start + end, ids))
+    orths, starts, strings = _token_table(text)
+    cache = matcher.by_orth
+    entries = [cache.get(h) for h in orths]
+    for i in [i for i, e in enumerate(entries) if e is None]:
+        entries[i] = matcher.token_entry(orths[i], strings[orths[i]])
+    numbers = list(accumulate([e[0] for e in entries], initial=0))  # word number of each token's first word
+    words = [
+        (numbers[i] + k, starts[i] + a, starts[i] + b, ids)
+        for i, e in enumerate(entries)
+        if e[1]
+        for k, a, b, ids in e[1]
+    ]
     results: list[SegmentCoding] = []
     by_id: dict[str, SegmentCoding] = {}
     cursor = 0
     for seg in segments:
-        while cursor < len(words) and words[cursor][0] < seg.start:
+        while cursor < len(words) and words[cursor][1] < seg.start:
             cursor += 1
         first = cursor
-        while cursor < len(words) and words[cursor][1] <= seg.end:
+        while cursor < len(words) and words[cursor][2] <= seg.end:
             cursor += 1
         span = words[first:cursor]
-        terms = code_hits(matcher.hits_in(span)) if any(w[2] for w in span) else {}
+        terms = code_hits(matcher.hits_in(span)) if span else {}
         inherited: dict[str, str] = {}
         if not terms and seg.kind != HEADING and codebook.inherit_headings:
             for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):

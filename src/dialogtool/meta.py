@@ -18,6 +18,7 @@ from .langdata import BOKMAAL_MARKERS, NYNORSK_MARKERS
 FIELDS = ("meeting", "date", "table", "topic", "group", "host", "language")
 MANIFEST = "meta.yaml"
 _HEADER_BLOCKS = 12
+_LANGUAGE_SAMPLE = 6000  # characters: plenty of marker words, bounded cost on huge files
 
 _MONTHS = {
     m: i
@@ -122,7 +123,7 @@ def _iso(year: int, month: int, day: int) -> str | None:
 def detect_language(text: str) -> str:
     """ "nn" when Nynorsk marker words outnumber Bokmål ones, else "nb"."""
     nn = nb = 0
-    for word in _WORD.findall(text.lower()):
+    for word in _WORD.findall(text[:_LANGUAGE_SAMPLE].lower()):
         nn += word in NYNORSK_MARKERS
         nb += word in BOKMAAL_MARKERS
     return "nn" if nn > nb else "nb"

@@ -130,22 +130,12 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, bool]]) -> list
     inner: tuple[str, str] | None = None
     in_body = False
     seen: dict[str, int] = {}
+    names: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
     for start, end, para, is_heading in spans:
         body = text[start:end]
         sid = _segment_id(body, seen)
-        path = [*title, *(h for h in (outer, inner) if h is not None)]
-        segments.append(
-            Segment(
-                id=sid,
-                kind=HEADING if is_heading else TEXT,
-                para=para,
-                section=tuple(name for _, name in path),
-                section_ids=tuple(hid for hid, _ in path),
-                start=start,
-                end=end,
-                text=body,
-            )
-        )
+        segments.append(Segment(sid, HEADING if is_heading else TEXT, para, names, ids, start, end, body))
         if not is_heading:
             in_body = True
             continue
@@ -159,6 +149,9 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, bool]]) -> list
         else:
             title.append(entry)
             inner = None
+        path = [*title, *(h for h in (outer, inner) if h is not None)]  # only when a heading changes it
+        names = tuple(name for _, name in path)
+        ids = tuple(hid for hid, _ in path)
     return segments
 
 
