@@ -24,16 +24,17 @@ _KEYWORDS = frozenset(
 _NON_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 
 
-_MEMO: dict[tuple[str, bool], str] = {}
+_BLOCK_MEMO: dict[str, str] = {}
+_FLOW_MEMO: dict[str, str] = {}
 
 
 def scalar(value: Any, flow: bool = False) -> str:
     """One scalar as YAML text; `flow` when it stands inside [ ]."""
     if type(value) is str and len(value) < 48:  # ids, codes, keys, sections: few and repeated
-        key = (value, flow)
-        found = _MEMO.get(key)
+        memo = _FLOW_MEMO if flow else _BLOCK_MEMO
+        found = memo.get(value)
         if found is None:
-            found = _MEMO[key] = _scalar(value, flow)
+            found = memo[value] = _scalar(value, flow)
         return found
     return _scalar(value, flow)
 
@@ -80,18 +81,6 @@ def _double_quoted(text: str) -> str:
     return '"' + "".join(out) + '"'
 
 
-def _shallow(item: dict[str, Any]) -> bool:
-    """Segments hold scalars, lists of scalars and mappings of those: the unrolled path fits."""
-    for value in item.values():
-        if type(value) is dict:
-            for inner in value.values():
-                if type(inner) is dict or (type(inner) is list and any(type(x) in (dict, list) for x in inner)):
-                    return False
-        elif type(value) is list and any(type(x) in (dict, list) for x in value):
-            return False
-    return True
-
-
 def dump(data: dict[str, Any]) -> str:
     """A mapping as YAML text (see the module docstring for the layout)."""
     lines: list[str] = []
@@ -119,35 +108,57 @@ def _mapping(data: dict[str, Any], indent: str, lines: list[str], first_prefix: 
             lines.append(f"{head} {scalar(value)}")
 
 
+class _Nested(Exception):
+    """A segment shaped unlike the ones `code` writes: emit it the general way."""
+
+
 def _flow(items: list[Any]) -> str:
-    return "[" + ", ".join([scalar(item, True) for item in items]) + "]"
+    memo = _FLOW_MEMO
+    parts = []
+    for item in items:
+        if type(item) is str and item in memo:
+            parts.append(memo[item])
+        elif type(item) in (dict, list):
+            raise _Nested
+        else:
+            parts.append(scalar(item, True))
+    return "[" + ", ".join(parts) + "]"
 
 
-def _segment(seg: dict[str, Any], lines: list[str]) -> None:
+def _segment(seg: dict[str, Any]) -> list[str]:
     """The common case of `_mapping` for one segment, unrolled: this is the hot loop."""
+    lines = []
     append = lines.append
     for key, value in seg.items():
-        if type(value) is list:
-            append(f"  {key}: {_flow(value)}" if key != "id" else f"- id: {scalar(value)}")
-        elif type(value) is dict:
+        kind = type(value)
+        if key == "id":
+            append(f"- id: {scalar(value)}")
+        elif kind is list:
+            append(f"  {key}: {_flow(value)}")
+        elif kind is dict:
             if not value:
                 append(f"  {key}: {{}}")
                 continue
             append(f"  {key}:")
             for inner, item in value.items():
+                if type(item) is dict:
+                    raise _Nested
                 text = _flow(item) if type(item) is list else scalar(item)
                 append(f"    {scalar(inner)}: {text}")
-        elif key == "id":
-            append(f"- id: {scalar(value)}")
         else:
             append(f"  {key}: {scalar(value)}")
+    return lines
 
 
 def _sequence(items: list[dict[str, Any]], indent: str, lines: list[str]) -> None:
     for item in items:
-        if indent == "" and item and next(iter(item)) == "id" and _shallow(item):
-            _segment(item, lines)
-        elif item:
+        if indent == "" and item and next(iter(item)) == "id":
+            try:
+                lines.extend(_segment(item))
+                continue
+            except _Nested:
+                pass
+        if item:
             _mapping(item, indent + "  ", lines, first_prefix=indent + "- ")
         else:
             lines.append(indent + "- {}")
