@@ -155,12 +155,6 @@ def _save(document: docx.document.Document, path: Path) -> Path:
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: normalize joins a Word heading paragraph with a following lower-case paragraph, so the heading "
-    "returned in Source.headings never becomes a heading segment",
-)
 def test_word_heading_survives_a_lowercase_paragraph(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Vi hadde ein god samtale rundt bordet om samarbeid mellom nivåa.")
@@ -174,12 +168,6 @@ def test_word_heading_survives_a_lowercase_paragraph(tmp_path: Path) -> None:
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: normalize joins Word table cells that start in lower case with the cell before them, so one "
-    "segment spans several cells",
-)
 def test_word_table_cells_stay_apart(tmp_path: Path) -> None:
     document = docx.Document()
     document.add_paragraph("Vi hadde ein god samtale rundt bordet om samarbeid mellom nivåa.")

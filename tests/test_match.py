@@ -350,12 +350,6 @@ def test_real_codebook_code_note(real: Matcher) -> None:
     assert codings[3].inherited == {"IP": segs[2].id}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: Unicode hyphens U+2010/U+2011 (Word non-breaking hyphen, PDF text) are neither normalised to '-' "
-    "nor split on, so 'KE\u2011nettverket' is one word and the acronym is missed",
-)
 @pytest.mark.parametrize("hyphen", ["\u2010", "\u2011"])
 def test_unicode_hyphens_split_words(real: Matcher, hyphen: str) -> None:
     text = normalize(f"Vi trenger et KE{hyphen}nettverk for pasienter med muskel{hyphen}/skjelettplager.")

@@ -6,11 +6,10 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dialogtool.ingest import read_source
-from dialogtool.langdata import HEADING_WORDS
 from dialogtool.normalize import clean_line, is_item, normalize
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -154,12 +153,6 @@ def test_lowercase_header_line_is_not_joined() -> None:
     assert normalize(text) == "Notat fra dagen\n\ndialogkafebord 4 – Kompetanse"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: HEADING_WORDS holds common nouns ('del', 'tema', 'bord'), so a sentence wrapped before one of "
-    "them is never joined, even after a function word",
-)
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
@@ -271,23 +264,10 @@ WORDS = [
 ]
 SEPARATORS = [" ", "", "\n", "\n\n", "\r\n", "\t", "  ", "\u00a0"]
 
-# Known non-idempotent inputs, pinned by the xfail tests below: a line holding only a dash
-# (or a dash and a private-use glyph), and a header word hyphenated at a line end ("bord-").
-# Kept out of the property tests so they test the rest.
-_KNOWN_BUG = re.compile(
-    r"(?im)^\s*[-–—*](?:[\s\ue000-\uf8ff]*$|[\ue000-\uf8ff])"
-    r"|^\s*(?:" + "|".join(HEADING_WORDS) + r")-[^\S\n]*$"
-)
-
-
-def _no_known_bug(text: str) -> bool:
-    return not _KNOWN_BUG.search(text.replace("\r\n", "\n").replace("\r", "\n"))
-
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.text(alphabet=ALPHABET, max_size=200))
 def test_normalize_is_idempotent_on_random_text(text: str) -> None:
-    assume(_no_known_bug(text))
     once = normalize(text)
     assert normalize(once) == once
 
@@ -296,7 +276,6 @@ def test_normalize_is_idempotent_on_random_text(text: str) -> None:
 @given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=40))
 def test_normalize_is_idempotent_on_random_word_sequences(pieces: list[tuple[str, str]]) -> None:
     text = "".join(word + sep for word, sep in pieces)
-    assume(_no_known_bug(text))
     once = normalize(text)
     assert normalize(once) == once
 
@@ -304,7 +283,6 @@ def test_normalize_is_idempotent_on_random_word_sequences(pieces: list[tuple[str
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.text(alphabet=ALPHABET, max_size=200))
 def test_normalized_text_has_the_promised_shape(text: str) -> None:
-    assume(_no_known_bug(text))
     out = normalize(text)
     assert out == out.strip()
     assert "\r" not in out and "\t" not in out and "\u00a0" not in out and "\u202f" not in out
@@ -340,34 +318,16 @@ def test_normalize_is_idempotent_on_sample_notes() -> None:
 # --- known bugs ---------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a line that is only a dash joins the next line and becomes a bullet "
-    "only on the second pass, so normalize is not idempotent",
-)
 def test_lone_dash_line_is_idempotent() -> None:
     once = normalize("-\n\nvanskelig å få tak i fastlegen")
     assert normalize(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: a dash followed by a private-use glyph is not seen as a bullet; the "
-    "glyph is dropped afterwards, so the second pass makes it one",
-)
 def test_dash_then_private_use_glyph_is_idempotent() -> None:
     once = normalize("–\uf0b7Tekst om ventetid")
     assert normalize(once) == once
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="BUG: NFC runs before invisible characters are removed, so a combining "
-    "accent after a soft hyphen is only composed on the second pass",
-)
 def test_soft_hyphen_before_combining_accent_is_idempotent() -> None:
     once = normalize("Kafe\u00ad\u0301bord")
     assert normalize(once) == once

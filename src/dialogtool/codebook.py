@@ -127,8 +127,13 @@ class _Validator:
         return result
 
     def string(self, node: yaml.Node, what: str, *, required: bool = True) -> str:
+        if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not required:
+            return ""
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-            raise self.fail(node, f"{what} must be text")
+            hint = "put it in quotes: text after ' #' is a YAML comment" if node.tag.endswith(":null") else (
+                "put it in quotes, e.g. 'yes' or '12', so it stays text"
+            )
+            raise self.fail(node, f"{what} must be text", hint=hint)
         value = node.value.strip()
         if required and not value:
             raise self.fail(node, f"{what} is empty")

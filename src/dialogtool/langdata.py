@@ -221,30 +221,12 @@ DANGLING_WORDS = frozenset(
     ]
 )
 
-# Opening words of header lines ("dialogkafebord 4 – Kompetanse"); such a line is never a
-# continuation of the line above, even in lower case.
-HEADING_WORDS = (
-    "gruppe",
-    "del",
-    "oppgåve",
-    "oppgave",
-    "tema",
-    "bord",
-    "kafébord",
-    "kafebord",
-    "dialogkafébord",
-    "dialogkafebord",
-    "kafé",
-    "kafe",
-    "bakgrunn",
-    "oppsummering",
-    "referat",
-    "samandrag",
-    "sammendrag",
-    "bordvert",
-    "kafévert",
-    "kafevert",
-    "referent",
+# Header lines ("dialogkafebord 4 – Kompetanse", "gruppe 2:"): such a line is never a
+# continuation of the line above, even in lower case. Common nouns ("del", "tema", "bord")
+# count only when a number or a colon follows, since "en stor / del av" is a wrapped line.
+HEADER_LINE = (
+    r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
+    r"|(?:dialog)?kaf[eé]-?bord\b|bordvert\b|kaf[eé]vert\b|referent\b)"
 )
 
 # Page furniture that PDF extraction leaves between lines.

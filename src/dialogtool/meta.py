@@ -46,6 +46,8 @@ _PLACE = r"([A-ZÆØÅ][\wæøåÆØÅ.\-]*(?:\s+(?:i|på)\s+[A-ZÆØÅ][\wæø�
 _MEETING = re.compile(r"(?i:dialogm[øo]te)(?:t)?(?:\s+(?:i|på|på))?\s+" + _PLACE)
 _TABLE = re.compile(r"\b(?:dialog)?kaf[eé]\s*-?bord\s*(?:nr\.?\s*)?(\d+)\b(?:\s*[-–—:.]\s*(.+))?", re.IGNORECASE)
 _TABLE_PLAIN = re.compile(r"\bbord\s*(?:nr\.?\s*)?(\d+)\b", re.IGNORECASE)
+_TABLE_LINE = re.compile(r"^bord\s*(?:nr\.?\s*)?(\d+)\b(?:\s*[-–—:.]\s*(.+))?", re.IGNORECASE)  # a header "Bord 2"
+_GREETING = re.compile(r"^(?:mvh|hilsen|helsing|vennleg helsing|vennlig hilsen)[.,:]?\s+", re.IGNORECASE)
 _TOPIC = re.compile(
     r"^(?:tema(?:\s+for\s+bordet)?|bordets\s+oppg[aå]ve|oppg[aå]ve(?:\s+om)?)\s*[:\-–]?\s*(?!\d)(.+?)\s*$",
     re.IGNORECASE,
@@ -72,7 +74,7 @@ def detect_meta(text: str) -> dict[str, object]:
             meta["date"] = meta["date"] or find_date(block)
     for block in header:
         meta["date"] = meta["date"] or find_date(block)
-        if meta["table"] is None and (match := _TABLE.search(block)):
+        if meta["table"] is None and (match := _TABLE.search(block) or _TABLE_LINE.match(block)):
             meta["table"] = int(match.group(1))
             if match.group(2) and meta["topic"] is None:
                 meta["topic"] = match.group(2).strip(" .")
@@ -96,8 +98,9 @@ def _sign_off(blocks: list[str], meta: dict[str, object]) -> None:
         if _SIGN_OFF.match(block):
             if meta["table"] is None and (match := _TABLE_PLAIN.search(block)):
                 meta["table"] = int(match.group(1))
-            if meta["host"] is None and i > 0 and _NAME.match(blocks[i - 1]):
-                meta["host"] = blocks[i - 1]
+            name = _GREETING.sub("", blocks[i - 1]) if i > 0 else ""
+            if meta["host"] is None and _NAME.match(name):
+                meta["host"] = name
 
 
 def find_date(text: str) -> str | None:
@@ -156,8 +159,23 @@ def load_manifest(folder: Path) -> dict[str, dict[str, object]]:
                 path=path,
                 hint=f"fields: {', '.join(FIELDS)}",
             )
-        manifest[str(name)] = {k: _clean_value(v) for k, v in fields.items()}
+        entry = {k: _clean_value(v) for k, v in fields.items()}
+        _check_entry(str(name), entry, path)
+        manifest[str(name)] = entry
     return manifest
+
+
+def _check_entry(name: str, entry: dict[str, object], path: Path) -> None:
+    """Catch the values that would silently split a table column: 'nynorsk', '05.10.2018'."""
+    language = entry.get("language")
+    if language is not None and language not in ("nb", "nn"):
+        raise DialogtoolError(f"entry '{name}': language must be nb or nn, not {language!r}", path=path)
+    when = entry.get("date")
+    if when is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(when)):
+        raise DialogtoolError(f"entry '{name}': date must be YYYY-MM-DD, not {when!r}", path=path)
+    table = entry.get("table")
+    if table is not None and not isinstance(table, int):
+        raise DialogtoolError(f"entry '{name}': table must be a number, not {table!r}", path=path)
 
 
 def _clean_value(value: object) -> object:

@@ -15,7 +15,7 @@ from .langdata import (
     COORDINATING_WORDS,
     DANGLING_WORDS,
     DASH_BULLETS,
-    HEADING_WORDS,
+    HEADER_LINE,
     NON_FINAL_ABBREVIATIONS,
     PAGE_FOOTER,
 )
@@ -29,32 +29,53 @@ _ODD_SPACE = re.compile("[" + _SPACES + "]")
 _DROPPED = re.compile("[" + _INVISIBLE + "\x00-\x08\x0e-\x1f\x7f]")
 
 _PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_HYPHENS = re.compile("[\u2010\u2011]")  # Unicode hyphen, non-breaking hyphen (Word, PDF)
 _MARK_STARTS = frozenset(BULLET_CHARS + DASH_BULLETS)
 _SPACE_RUN = re.compile(r" {2,}")
-_GLYPH_BULLET = re.compile("^[" + re.escape(BULLET_CHARS) + r"\ue000-\uf8ff]+\s*")
-_DASH_BULLET = re.compile("^[" + re.escape(DASH_BULLETS) + r"](?:\s+|(?=[^\W\d_]))(?=\S)")
+_MARKS = re.escape(BULLET_CHARS) + "\ue000-\uf8ff"
+_GLYPH_BULLET = re.compile("^[" + _MARKS + "][" + _MARKS + re.escape(DASH_BULLETS) + r"\s]*")
+# A dash is a bullet before a space, a bullet glyph or a letter ("-Det"), not before a digit ("-5").
+_DASH_BULLET = re.compile(
+    "^[" + re.escape(DASH_BULLETS) + "](?=[" + _MARKS + r"\s]|[^\W\d_])[" + _MARKS + re.escape(DASH_BULLETS) + r"\s]*"
+)
 NUMBERED = re.compile(r"^(?:\d{1,2}[a-zA-Z]?|[a-zA-Z]|[ivx]{1,4})\)\s*(?=\S)|^\d{1,2}\.\s+(?=[A-ZÆØÅÄÖÜÉ«\"])")
 _TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _FOOTER = re.compile(PAGE_FOOTER, re.IGNORECASE)
-_HEADING_LINE = re.compile(r"^(?:" + "|".join(HEADING_WORDS) + r")\b", re.IGNORECASE)
+_HEADING_LINE = re.compile(HEADER_LINE, re.IGNORECASE)
 _LONG_LINE_WORDS = 6
 
 
-def normalize(text: str) -> str:
-    """Return the repaired text of a note (see the module docstring)."""
-    text = unicodedata.normalize("NFC", text).replace("\r\n", "\n").replace("\r", "\n")
+def normalize(text: str, paragraphs: bool = False) -> str:
+    """Return the repaired text of a note (see the module docstring).
+
+    `paragraphs` says each line is a real paragraph (a Word document's), never a wrapped
+    line: then lines are cleaned but not joined.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _DROPPED.sub("", _ODD_SPACE.sub(" ", text))  # regex scans beat str.translate with a mapping
+    text = unicodedata.normalize("NFC", _HYPHENS.sub("-", text))  # after dropping what splits characters
     private = _PRIVATE_USE.search(text) is not None
     lines: list[str] = []
+    bullet_next = False
     for raw in text.split("\n"):
         line = clean_line(raw, private)
         if not line:
             continue
-        if lines and lines[-1][-1] == "-" and _HYPHEN_END.search(lines[-1]) and line[0].islower() and not is_item(line):
+        if line == BULLET.strip():  # a bullet mark alone on its line belongs to the next line
+            bullet_next = True
+            continue
+        if bullet_next and not is_item(line):
+            line = BULLET + line
+        bullet_next = False
+        if paragraphs:
+            lines.append(line)
+        elif lines and _breaks_word(lines[-1], line):
             lines[-1] = _join_hyphenated(lines[-1], line)
         else:
             lines.append(line)
+    if paragraphs:
+        return "\n\n".join(lines)
     blocks: list[str] = []
     for line in lines:  # words are whole again, so each decision sees final text
         if blocks and _continues(blocks[-1], line):
@@ -78,12 +99,16 @@ def clean_line(raw: str, private: bool = True) -> str:
         match = _GLYPH_BULLET.match(line) or _DASH_BULLET.match(line)
         if match:
             bullet, line = True, line[match.end() :]
+        elif len(line) == 1 and first in DASH_BULLETS:
+            return BULLET.strip()  # a lone dash: the next line is the bullet's text
     if private:
         line = _PRIVATE_USE.sub("", line)
     if "  " in line:
         line = _SPACE_RUN.sub(" ", line)
     line = line.strip()
-    if not line or (line[0] in "SsPp" and _FOOTER.match(line)):
+    if not line:
+        return BULLET.strip() if bullet else ""
+    if line[0] in "SsPp" and _FOOTER.match(line):
         return ""
     return BULLET + line if bullet else line
 
@@ -113,6 +138,11 @@ def _continues(previous: str, line: str) -> bool:
     if _TERMINAL.search(previous):
         return previous.endswith(".") and last_word.lower() in NON_FINAL_ABBREVIATIONS
     return True
+
+
+def _breaks_word(previous: str, line: str) -> bool:
+    """A word hyphenated across the line break: "gjennom-" then "føring"."""
+    return previous[-1] == "-" and _HYPHEN_END.search(previous) is not None and line[0].islower() and not is_item(line)
 
 
 def _join_hyphenated(previous: str, line: str) -> str:

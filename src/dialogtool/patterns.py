@@ -16,8 +16,8 @@ from dataclasses import dataclass
 
 PLAIN, EXACT, ACRONYM, PREFIX, SUFFIX, INFIX = "plain", "exact", "acronym", "prefix", "suffix", "infix"
 
-_WORD_CHARS = re.compile(r"^[\w.'’&+]+$")
-PART_SPLIT = re.compile(r"[-/–]+")
+_WORD_CHARS = re.compile(r"^[\w.&+]+$")
+PART_SPLIT = re.compile(r"[-/–\u2010\u2011'’]+")  # "IP-planen", "CFS/ME", "IP'en" -> parts
 
 
 @dataclass(frozen=True)
@@ -61,7 +61,7 @@ def _parse_chunk(chunk: str, pattern: str) -> list[Word]:
         raise PatternError(f"{chunk!r} has no letters to match")
     for part in parts:
         if not _WORD_CHARS.match(part):
-            bad = "".join(sorted({c for c in part if not (c.isalnum() or c in ".'’&+_")}))
+            bad = "".join(sorted({c for c in part if not (c.isalnum() or c in ".&+_")}))
             raise PatternError(
                 f"character(s) {bad!r} in {chunk!r} are not part of the pattern language "
                 "(words, '*' at a word's edge, '=' before a word)"
