@@ -1,0 +1,71 @@
+"""PNG charts for the report, sized for an A4 page and readable in Word.
+
+matplotlib is imported only here, and with the non-interactive Agg backend, so the
+other commands start fast and nothing needs a display.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+# A4 text width (16 cm) at 200 dpi; DejaVu Sans (shipped with matplotlib) has æøå.
+WIDTH_IN = 6.3
+DPI = 200
+
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update({"font.family": "DejaVu Sans", "font.size": 9, "svg.hashsalt": "dialogtool"})
+    return plt
+
+
+def _save(figure, path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches=None)
+
+
+def bar_chart(values: pd.Series, path: Path, title: str, xlabel: str) -> None:
+    """Horizontal bars, largest at the top, each labelled with its value."""
+    plt = _pyplot()
+    ordered = values.sort_values(ascending=True)
+    height = max(2.0, 0.45 * len(ordered) + 1.2)
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
+    bars = axes.barh([str(i) for i in ordered.index], ordered.to_numpy(), color="#1F77B4")
+    axes.bar_label(bars, labels=[f"{v:g}" for v in ordered.to_numpy()], padding=3)
+    axes.set_title(title, loc="left", fontweight="bold")
+    axes.set_xlabel(xlabel)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.set_xlim(0, max(1.0, float(ordered.max())) * 1.15)
+    _save(figure, path)
+    plt.close(figure)
+
+
+def heatmap(frame: pd.DataFrame, path: Path, title: str, value_format: str = "{:g}") -> None:
+    """A matrix with a value in each cell; long labels wrap, column labels slant."""
+    import textwrap
+
+    plt = _pyplot()
+    rows, columns = frame.shape
+    cell = min(0.6, (WIDTH_IN - 2.6) / max(1, columns))
+    height = max(2.0, cell * rows + 1.8)
+    figure, axes = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
+    data = frame.to_numpy(dtype=float)
+    image = axes.imshow(data, cmap="Blues", aspect="auto", vmin=0)
+    axes.set_xticks(range(columns), [textwrap.fill(str(c), 18) for c in frame.columns], rotation=35, ha="right")
+    axes.set_yticks(range(rows), [textwrap.fill(str(r), 34) for r in frame.index])
+    peak = data.max() if data.size else 0
+    for r in range(rows):
+        for c in range(columns):
+            value = data[r, c]
+            colour = "white" if peak and value > 0.6 * peak else "black"
+            axes.text(c, r, value_format.format(value), ha="center", va="center", color=colour, fontsize=8)
+    axes.set_title(title, loc="left", fontweight="bold")
+    figure.colorbar(image, ax=axes, shrink=0.8)
+    _save(figure, path)
+    plt.close(figure)
