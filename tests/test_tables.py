@@ -1,109 +1,485 @@
-"""Theme tables checked against counts made here from the YAML files directly."""
+"""Theme tables checked against counts made here from the YAML files directly.
+
+The reference tally (`_tally`) reads the coded files with yaml.safe_load and plain
+loops: codes + review.add - review.remove, children rolled up by splitting at '.'.
+It shares no code with `dialogtool.tables`, so a bug there cannot hide in both.
+"""
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+import csv
+import io
+import shutil
+from collections import defaultdict
 from pathlib import Path
 
 import pytest
 import yaml
+from openpyxl import load_workbook
+from typer.testing import CliRunner
 
-from dialogtool.corpus import load_codes, load_folder, segments_of
+from dialogtool import render
+from dialogtool.cli import app
+from dialogtool.codebook import load_codebook
+from dialogtool.corpus import CODES_INDEX, load_codes, load_folder, segments_of
 from dialogtool.errors import DialogtoolError
 from dialogtool.pipeline import code_paths
 from dialogtool.tables import MISSING, TOTAL, theme_table
 
+ROOT = Path(__file__).resolve().parents[1]
+CODEBOOK = ROOT / "codebook.yaml"
+COUNTS = ("segments", "paragraphs", "documents", "meetings")
+runner = CliRunner()
 
-@pytest.fixture
-def coded(raw_copy: Path, tmp_path: Path, codebook) -> Path:
-    out = tmp_path / "coded"
-    code_paths([raw_copy], codebook, out)
-    # one reviewer edit, so the table must use auto + add - remove
-    path = out / "narvik_bord5.yaml"
+
+def _edit(path: Path, change) -> None:
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-    doc["segments"][-1]["review"] = {"add": ["KE"], "remove": list(doc["segments"][-1]["codes"])}
+    change(doc)
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+
+
+def _first_with(doc: dict, code: str) -> dict:
+    return next(s for s in doc["segments"] if code in (s.get("codes") or []))
+
+
+def _review(corpus: Path) -> None:
+    """Reviewer edits the counts must follow, and one note without a meeting."""
+
+    def narvik(doc: dict) -> None:  # the last segment: every code removed, KE added
+        doc["segments"][-1]["review"] = {"add": ["KE"], "remove": list(doc["segments"][-1]["codes"])}
+
+    def bodo(doc: dict) -> None:  # a child code added by hand: rolls up to GRUPPER
+        doc["segments"][0]["review"] = {"add": ["GRUPPER.ME"], "remove": []}
+
+    def tromso(doc: dict) -> None:  # a code removed from one segment
+        _first_with(doc, "KE")["review"] = {"add": [], "remove": ["KE"]}
+
+    def mo_i_rana(doc: dict) -> None:  # metadata not detected: the meeting is unknown
+        doc["meta"]["meeting"] = None
+
+    _edit(corpus / "narvik_bord5.yaml", narvik)
+    _edit(corpus / "bodo_2018-10-12_bord2.yaml", bodo)
+    _edit(corpus / "tromso_bord1_ke.yaml", tromso)
+    _edit(corpus / "Mo_i_Rana_bord_4.yaml", mo_i_rana)
+
+
+@pytest.fixture(scope="module")
+def book():
+    return load_codebook(CODEBOOK)
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory, book) -> Path:
+    """The sample notes coded once for this module, with reviews; tests only read it."""
+    base = tmp_path_factory.mktemp("tables")
+    shutil.copytree(ROOT / "data" / "raw", base / "raw")
+    out = base / "coded"
+    code_paths([base / "raw"], book, out)
+    _review(out)
     return out
 
 
-def _independent_counts(folder: Path, by: str, per_document: bool) -> tuple[Counter, Counter]:
-    """(theme, column) -> count and column -> N, straight from the files."""
-    cells: dict[tuple[str, str], set] = defaultdict(set)
-    units: dict[str, set] = defaultdict(set)
+@pytest.fixture
+def coded(raw_copy: Path, tmp_path: Path, codebook) -> Path:
+    """A private coded corpus for tests that change files."""
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out)
+    _review(out)
+    return out
+
+
+# --- the independent reference -------------------------------------------------------------
+
+
+def _notes(folder: Path) -> list[dict]:
+    """Each note's metadata and, per segment, (para, reviewed codes), straight from the YAML."""
+    notes = []
     for path in sorted(folder.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
-        value = doc["document"] if by == "document" else doc["meta"].get(by)
-        column = MISSING if value is None else str(value)
+        meta = dict(doc["meta"])
+        meta["document"] = doc["document"]
+        segments = []
         for seg in doc["segments"]:
             review = seg.get("review") or {}
-            codes = (set(seg["codes"]) | set(review.get("add", []))) - set(review.get("remove", []))
-            unit = doc["document"] if per_document else (doc["document"], seg["id"])
-            units[column].add(unit)
-            for theme in {c.split(".")[0] for c in codes}:
+            codes = (set(seg.get("codes") or []) | set(review.get("add") or [])) - set(review.get("remove") or [])
+            segments.append((seg["para"], codes))
+        notes.append({"document": doc["document"], "meta": meta, "segments": segments})
+    return notes
+
+
+def _themes(codes: set[str], level: int) -> set[str]:
+    """Level 1: the part before the first '.'; level 2 adds the code itself when it is a child."""
+    found = set()
+    for code in codes:
+        parts = code.split(".")
+        found.add(parts[0])
+        if level == 2 and len(parts) > 1:
+            found.add(parts[0] + "." + parts[1])
+    return found
+
+
+def _value(meta: dict, field: str) -> str:
+    value = meta.get(field)
+    return MISSING if value is None or value == "" else str(value)
+
+
+def _tally(folder: Path, count: str, fields: tuple[str, ...], level: int = 1):
+    """cells[(theme, column)], n[column], totals[theme], n_total: sets of units, then sizes."""
+    cells: dict = defaultdict(set)
+    n: dict = defaultdict(set)
+    totals: dict = defaultdict(set)
+    everything: set = set()
+    for note in _notes(folder):
+        column = tuple(_value(note["meta"], f) for f in fields)
+        column = column[0] if len(fields) == 1 else column
+        for position, (para, codes) in enumerate(note["segments"]):
+            unit = {
+                "segments": (note["document"], position),
+                "paragraphs": (note["document"], para),
+                "documents": note["document"],
+                "meetings": _value(note["meta"], "meeting"),
+            }[count]
+            n[column].add(unit)
+            everything.add(unit)
+            for theme in _themes(codes, level):
                 cells[(theme, column)].add(unit)
-    return Counter({k: len(v) for k, v in cells.items()}), Counter({k: len(v) for k, v in units.items()})
+                totals[theme].add(unit)
+        if not note["segments"] and count in ("documents", "meetings"):
+            unit = note["document"] if count == "documents" else _value(note["meta"], "meeting")
+            n[column].add(unit)
+            everything.add(unit)
+    size = lambda d: defaultdict(int, {k: len(v) for k, v in d.items()})  # noqa: E731
+    return size(cells), size(n), size(totals), len(everything)
+
+
+def _pct_ok(actual: float, part: int, whole: int) -> bool:
+    """A percentage rounded to one decimal; 0 when the base is 0."""
+    exact = 100 * part / whole if whole else 0.0
+    return abs(actual - exact) <= 0.05 + 1e-9
+
+
+def _codebook_rows(book, level: int) -> list[str]:
+    return [c.id for c in book.codes if level == 2 or c.parent is None]
+
+
+def _check_table(table, book, folder: Path, count: str, fields: tuple[str, ...], level: int = 1) -> None:
+    """Every cell, N, total and percentage of `table` against the reference tally."""
+    cells, n, totals, n_total = _tally(folder, count, fields, level)
+    rows = {row.id: row.name for row in table.rows}
+    assert set(_codebook_rows(book, level)) <= set(rows)
+    assert set(totals) <= set(rows)
+    columns = [c for c in table.counts.columns if c != TOTAL and c != (TOTAL, "")]
+    assert sorted(columns) == sorted(n)
+    n_row = table.counts.index[-1]
+    assert n_row == f"N ({count})"
+    total_column = table.counts.columns[-1]
+    assert not table.counts.isna().any().any()
+    for code, name in rows.items():
+        for column in columns:
+            assert table.counts.at[name, column] == cells[(code, column)], (code, column)
+            if table.percent == "col":
+                assert _pct_ok(table.percents.at[name, column], cells[(code, column)], n[column]), (code, column)
+            elif table.percent == "row":
+                assert _pct_ok(table.percents.at[name, column], cells[(code, column)], totals[code]), (code, column)
+        assert table.counts.at[name, total_column] == totals[code], code
+    for column in columns:
+        assert table.counts.at[n_row, column] == n[column]
+    assert table.counts.at[n_row, total_column] == n_total
+    if table.percents is not None:
+        assert not table.percents.isna().any().any()
+
+
+# --- library ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("by", ["meeting", "language", "table", "document"])
-@pytest.mark.parametrize("count", ["segments", "documents"])
-def test_counts_match_independent_tally(coded: Path, codebook, by: str, count: str) -> None:
-    table = theme_table(load_codes(coded), codebook, by=by, count=count)
-    expected, n = _independent_counts(coded, by, count == "documents")
-    labels = {c.id: c.label for c in codebook.top_level}
-    columns = [c for c in table.counts.columns if c != TOTAL]
-    assert sorted(columns) == sorted(n)
-    for theme, label in labels.items():
-        for column in columns:
-            assert table.counts.at[label, column] == expected[(theme, column)], (theme, column)
-        row_total = sum(expected[(theme, c)] for c in columns)
-        assert table.counts.at[label, TOTAL] == row_total
-    n_row = table.counts.index[-1]
-    for column in columns:
-        assert table.counts.at[n_row, column] == n[column]
-        for theme, label in labels.items():
-            assert table.percents.at[label, column] == pytest.approx(
-                round(100 * expected[(theme, column)] / n[column], 1)
-            )
-    assert table.counts.at[n_row, TOTAL] == sum(n.values())
+@pytest.mark.parametrize("count", COUNTS)
+def test_one_way_counts_match_independent_tally(corpus: Path, book, by: str, count: str) -> None:
+    table = theme_table(load_codes(corpus), book, by=by, count=count)
+    assert table.percent == "col" and table.split is None
+    _check_table(table, book, corpus, count, (by,))
 
 
-def test_reviewer_edit_changes_the_table(coded: Path, codebook) -> None:
-    table = theme_table(load_codes(coded), codebook, by="meeting")
-    ke = codebook.label("KE")
-    assert table.counts.at[ke, "Narvik"] == 1  # the review added KE to one segment
+@pytest.mark.parametrize(("by", "split"), [("meeting", "language"), ("language", "table"), ("topic", "date")])
+@pytest.mark.parametrize("count", COUNTS)
+def test_two_way_counts_match_independent_tally(corpus: Path, book, by: str, split: str, count: str) -> None:
+    table = theme_table(load_codes(corpus), book, by=by, split=split, count=count)
+    assert list(table.counts.columns.names) == [by, split]
+    assert table.counts.columns[-1] == (TOTAL, "")
+    _check_table(table, book, corpus, count, (by, split))
 
 
-def test_children_roll_up_to_their_theme(coded: Path, codebook) -> None:
-    segments = segments_of(load_folder(coded))
-    children = [s for s in segments if any(c.startswith("GRUPPER.") for c in s.codes)]
-    assert children, "the sample corpus mentions patient groups"
-    table = theme_table(load_codes(coded), codebook, by="language")
-    assert codebook.label("GRUPPER.ME") not in table.counts.index
+@pytest.mark.parametrize("count", COUNTS)
+@pytest.mark.parametrize("percent", ["col", "row"])
+def test_level_2_counts_children_under_their_theme(corpus: Path, book, count: str, percent: str) -> None:
+    table = theme_table(load_codes(corpus), book, by="language", count=count, level=2, percent=percent)
+    _check_table(table, book, corpus, count, ("language",), level=2)
+    ids = [row.id for row in table.rows]
+    assert ids == [c.id for c in book.codes]  # codebook order: each parent, then its children
+    assert {row.id: row.depth for row in table.rows}["GRUPPER.ME"] == 2
+    assert {row.id: row.depth for row in table.rows}["GRUPPER"] == 1
+
+
+@pytest.mark.parametrize("count", COUNTS)
+def test_row_percentages(corpus: Path, book, count: str) -> None:
+    table = theme_table(load_codes(corpus), book, by="table", count=count, percent="row")
+    _check_table(table, book, corpus, count, ("table",))
+    _, n, totals, n_total = _tally(corpus, count, ("table",))
+    for row in table.rows:
+        assert table.percents.at[row.name, TOTAL] == (100.0 if totals[row.id] else 0.0)
+    for column, size in n.items():  # the N row: each column's share of all units
+        assert _pct_ok(table.percents.at[f"N ({count})", column], size, n_total)
+
+
+def test_no_percentages(corpus: Path, book) -> None:
+    table = theme_table(load_codes(corpus), book, by="language", count="paragraphs", percent="none")
+    assert table.percents is None
+    _check_table(table, book, corpus, "paragraphs", ("language",))
+    rows = list(csv.reader(io.StringIO(render.theme_csv(table))))
+    assert rows[0] == ["Tema", "nb", "nn", TOTAL]
+    assert "%" not in render.theme_markdown(table) and "(" not in render.theme_markdown(table).split("\n")[2]
+
+
+def test_meetings_are_counted_once_in_the_total(corpus: Path, book) -> None:
+    """Førde's two notes sit at tables 1 and 3: the meeting counts in both columns, once in Totalt."""
+    table = theme_table(load_codes(corpus), book, by="table", count="meetings")
+    _check_table(table, book, corpus, "meetings", ("table",))
+    n_total = _tally(corpus, "meetings", ("table",))[3]
+    meetings = {_value(note["meta"], "meeting") for note in _notes(corpus)}
+    assert n_total == len(meetings) and MISSING in meetings  # Mo i Rana's meeting was blanked
+    assert table.counts.at["N (meetings)", TOTAL] == len(meetings)
+    assert table.counts.loc["N (meetings)"].iloc[:-1].sum() > len(meetings)
+
+
+@pytest.mark.parametrize("level", [1, 2])
+def test_sort_by_frequency(corpus: Path, book, level: int) -> None:
+    table = theme_table(load_codes(corpus), book, by="meeting", count="segments", level=level, sort="freq")
+    _check_table(table, book, corpus, "segments", ("meeting",), level)
+    _, _, totals, _ = _tally(corpus, "segments", ("meeting",), level)
+    position = {c.id: i for i, c in enumerate(book.codes)}
+    tops = [c.id for c in book.codes if c.parent is None]
+    expected = sorted(tops, key=lambda t: (-totals[t], position[t]))
+    if level == 2:
+        children = {top: [c.id for c in book.codes if c.parent == top] for top in tops}
+        expected = [
+            code for top in expected for code in [top, *sorted(children[top], key=lambda c: (-totals[c], position[c]))]
+        ]
+    assert [row.id for row in table.rows] == expected
+    ordered = [table.counts.at[row.name, TOTAL] for row in table.rows if row.depth == 1]
+    assert ordered == sorted(ordered, reverse=True)
+
+
+def test_ids_name_the_rows(corpus: Path, book) -> None:
+    by_label = theme_table(load_codes(corpus), book, by="meeting", level=2)
+    by_id = theme_table(load_codes(corpus), book, by="meeting", level=2, ids=True)
+    assert list(by_id.counts.index[:-1]) == [c.id for c in book.codes]
+    assert by_id.counts.index.name == "Kode"
+    assert list(by_label.counts.index[:-1]) == [c.label for c in book.codes]
+    assert (by_id.counts.to_numpy() == by_label.counts.to_numpy()).all()
+    _check_table(by_id, book, corpus, "segments", ("meeting",), 2)
+
+
+def test_reviewer_edit_changes_the_table(corpus: Path, book) -> None:
+    table = theme_table(load_codes(corpus), book, by="meeting")
+    assert table.counts.at[book.label("KE"), "Narvik"] == 1  # the review added KE to one segment
+
+
+def test_children_roll_up_to_their_theme(corpus: Path, book) -> None:
+    segments = segments_of(load_folder(corpus))
+    assert [s for s in segments if any(c.startswith("GRUPPER.") for c in s.codes)]
+    table = theme_table(load_codes(corpus), book, by="language")
+    assert book.label("GRUPPER.ME") not in table.counts.index
     grupper = sum(1 for s in segments if any(c.split(".")[0] == "GRUPPER" for c in s.codes))
-    assert table.counts.at[codebook.label("GRUPPER"), TOTAL] == grupper
+    assert table.counts.at[book.label("GRUPPER"), TOTAL] == grupper
 
 
-def test_unknown_field_is_a_user_error(coded: Path, codebook) -> None:
+def test_unknown_code_from_a_review_gets_its_own_row(coded: Path, codebook) -> None:
+    _edit(coded / "harstad_bord3.yaml", lambda d: d["segments"][2].update(review={"add": ["KE.NY"], "remove": []}))
+    table = theme_table(load_codes(coded), codebook, by="meeting", level=2)
+    ids = [row.id for row in table.rows]
+    assert ids.index("KE.NY") == ids.index("KE") + 1  # under its parent, after the codebook's children
+    assert table.counts.at["KE.NY", "Harstad"] == 1
+    _check_table(table, codebook, coded, "segments", ("meeting",), 2)
+
+
+def test_user_errors(corpus: Path, book) -> None:
+    documents = load_codes(corpus)
     with pytest.raises(DialogtoolError, match="no metadata field 'colour'"):
-        theme_table(load_codes(coded), codebook, by="colour")
-    with pytest.raises(DialogtoolError, match="--count"):
-        theme_table(load_codes(coded), codebook, count="words")
+        theme_table(documents, book, by="colour")
+    with pytest.raises(DialogtoolError, match="no metadata field 'colour'"):
+        theme_table(documents, book, split="colour")
+    with pytest.raises(DialogtoolError, match="--split must be another field"):
+        theme_table(documents, book, by="meeting", split="meeting")
+    for option, value in (("count", "words"), ("percent", "total"), ("sort", "alpha"), ("level", 3)):
+        with pytest.raises(DialogtoolError, match=f"--{option} must be one of"):
+            theme_table(documents, book, **{option: value})
+
+
+# --- the codes index ------------------------------------------------------------------------
 
 
 def test_indexes_follow_edits_and_removals(coded: Path, codebook) -> None:
     """The cached indexes never serve a stale coding: edits and deletions show at once."""
     first = {d.document: d for d in load_codes(coded)}
-    assert (coded / ".dialogtool-codes.json").exists()
-    path = coded / "bodo_2018-10-12_bord2.yaml"
+    assert (coded / CODES_INDEX).exists()
+    path = coded / "harstad_bord3.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     doc["segments"][0]["review"] = {"add": ["GRUPPER.ME"], "remove": []}
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False) + "# edited\n", encoding="utf-8")
     (coded / "tromso_bord1_ke.yaml").unlink()
     second = {d.document: d for d in load_codes(coded)}
     assert "tromso_bord1_ke" in first and "tromso_bord1_ke" not in second
-    assert "GRUPPER.ME" in second["bodo_2018-10-12_bord2"].codes[0]
-    assert "GRUPPER.ME" not in first["bodo_2018-10-12_bord2"].codes[0]
+    assert "GRUPPER.ME" in second["harstad_bord3"].codes[0]
+    assert "GRUPPER.ME" not in first["harstad_bord3"].codes[0]
     full = {d["document"]: d for d in load_folder(coded)}
-    assert full["bodo_2018-10-12_bord2"]["segments"][0]["review"].add == ["GRUPPER.ME"]
-    (coded / ".dialogtool-codes.json").write_text("{not json", encoding="utf-8")  # a damaged index is rebuilt
+    assert full["harstad_bord3"]["segments"][0]["review"].add == ["GRUPPER.ME"]
+    (coded / CODES_INDEX).write_text("{not json", encoding="utf-8")  # a damaged index is rebuilt
     assert {d.document for d in load_codes(coded)} == set(second)
+
+
+def test_index_keeps_paragraphs_and_old_indexes_are_rebuilt(coded: Path) -> None:
+    import json
+
+    load_codes(coded)
+    index = json.loads((coded / CODES_INDEX).read_text(encoding="utf-8"))
+    old = {"version": 1, "files": {}}
+    for name, (stamp, packed) in index["files"].items():  # what version 1 wrote: no paragraphs
+        old["files"][name] = [stamp, {k: v for k, v in packed.items() if k != "paras"}]
+    (coded / CODES_INDEX).write_text(json.dumps(old), encoding="utf-8")
+    documents = {d.document: d for d in load_codes(coded)}
+    for note in _notes(coded):
+        assert documents[note["document"]].paras == tuple(p for p, _ in note["segments"])
+
+
+def test_segment_without_paragraph_is_a_paragraph_of_its_own(coded: Path, codebook) -> None:
+    def drop(doc: dict) -> None:
+        for seg in doc["segments"][:3]:
+            del seg["para"]
+
+    _edit(coded / "harstad_bord3.yaml", drop)
+    harstad = {d.document: d for d in load_codes(coded)}["harstad_bord3"]
+    assert len(set(harstad.paras)) == len(set(harstad.paras[3:])) + 3
+    table = theme_table(load_codes(coded), codebook, by="document", count="paragraphs")
+    assert table.counts.at["N (paragraphs)", "harstad_bord3"] == len(set(harstad.paras))
+
+
+# --- rendering ------------------------------------------------------------------------------
+
+
+def test_two_way_markdown_csv_and_terminal(corpus: Path, book) -> None:
+    table = theme_table(load_codes(corpus), book, by="language", split="table", count="documents")
+    md = render.theme_markdown(table).splitlines()
+    assert md[0] == "| Tema | nb |  |  |  |  |  | nn |  | Totalt |"
+    assert md[2] == "|  | *1* | *2* | *3* | *4* | *5* | *(ukjent)* | *1* | *3* |  |"
+    assert md[3].startswith("| Koordinerende enhet | ")
+    rows = list(csv.reader(io.StringIO(render.theme_csv(table))))
+    assert rows[0][:5] == ["Tema", "nb / 1", "nb / 1 %", "nb / 2", "nb / 2 %"]
+    assert rows[0][-2:] == [TOTAL, f"{TOTAL} %"]
+    cells, _, _, n_total = _tally(corpus, "documents", ("language", "table"))
+    header = rows[0]
+    for row in rows[1:-1]:
+        code = next(r.id for r in table.rows if r.name == row[0])
+        for i in range(1, len(header) - 2, 2):
+            language, value = header[i].split(" / ")
+            assert int(row[i]) == cells[(code, (language, value))]
+    assert rows[-1][0] == "N (documents)" and int(rows[-1][-2]) == n_total
+    from rich.console import Console
+
+    console = Console(width=200, record=True)
+    console.print(render.theme_rich(table))
+    text = console.export_text()
+    assert "Themes by language × table — documents (column %)" in text
+    lines = text.splitlines()
+    top = next(i for i, line in enumerate(lines) if " nb " in line and " nn " in line)
+    assert "Tema" in lines[top + 1] and "(ukjent)" in lines[top + 1]  # the second header line
+
+
+def test_level_2_rendering_indents_children(corpus: Path, book, tmp_path: Path) -> None:
+    table = theme_table(load_codes(corpus), book, by="language", level=2)
+    rows = list(csv.reader(io.StringIO(render.theme_csv(table))))
+    names = [r[0] for r in rows[1:-1]]
+    assert names[names.index("Brukergrupper med udekkede behov") + 1] == "  CFS/ME"
+    assert "| \u2003CFS/ME |" in render.theme_markdown(table)
+    target = tmp_path / "level2.xlsx"
+    render.theme_xlsx(table, target)
+    sheet = load_workbook(target).active
+    column = [c.value for c in sheet["A"]]
+    child = sheet.cell(column.index("CFS/ME") + 1, 1)
+    assert child.alignment.indent == 2
+    assert sheet.cell(column.index("Kompetanse") + 1, 1).alignment.indent == 0
+
+
+def test_xlsx_two_way_header_and_numbers(corpus: Path, book, tmp_path: Path) -> None:
+    table = theme_table(load_codes(corpus), book, by="language", split="table", count="paragraphs")
+    target = tmp_path / "two-way.xlsx"
+    render.theme_xlsx(table, target)
+    sheet = load_workbook(target).active
+    assert sheet["A1"].value == "Tema" and sheet["A1"].font.bold
+    assert sheet["B1"].value == "nb" and sheet["B1"].font.bold
+    assert [sheet.cell(2, c).value for c in range(2, 6)] == ["1", "1 %", "2", "2 %"]
+    assert all(sheet.cell(2, c).font.bold for c in range(2, sheet.max_column + 1))
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert "A1:A2" in merged and "B1:M1" in merged  # nb: six tables × (count, %)
+    assert sheet["A3"].value == "Koordinerende enhet"
+    cells, n, _, n_total = _tally(corpus, "paragraphs", ("language", "table"))
+    assert sheet["B3"].value == cells[("KE", ("nb", "1"))] and isinstance(sheet["B3"].value, int)
+    assert isinstance(sheet["C3"].value, float) and sheet["C3"].number_format == "0.0"
+    assert _pct_ok(sheet["C3"].value, cells[("KE", ("nb", "1"))], n[("nb", "1")])
+    last = sheet.max_row
+    assert sheet.cell(last, 1).value == "N (paragraphs)" and sheet.cell(last, sheet.max_column - 1).value == n_total
+    assert sheet.freeze_panes == "B3"
+    assert sheet.column_dimensions["A"].width >= len("Brukergrupper med udekkede behov")
+
+
+# --- the command ----------------------------------------------------------------------------
+
+
+def _run(*args: object):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def test_cli_table_options(corpus: Path, book, tmp_path: Path) -> None:
+    result = _run(
+        "table", "--coded", corpus, "-c", CODEBOOK, "--by", "meeting", "--split", "language",
+        "--count", "meetings", "--level", "2", "--percent", "row", "--sort", "freq", "--ids", "-f", "csv",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0][0] == "Kode" and rows[0][1] == "Bodø / nb" and rows[0][2] == "Bodø / nb %"
+    cells, _, totals, _ = _tally(corpus, "meetings", ("meeting", "language"), 2)
+    for row in rows[1:-1]:
+        code = row[0].strip()
+        for i in range(1, len(rows[0]) - 2, 2):
+            column = tuple(rows[0][i].split(" / "))
+            assert int(row[i]) == cells[(code, column)]
+            assert _pct_ok(float(row[i + 1]), cells[(code, column)], totals[code])
+        assert int(row[-2]) == totals[code]
+    top_totals = [int(r[-2]) for r in rows[1:-1] if not r[0].startswith(" ")]
+    assert top_totals == sorted(top_totals, reverse=True)
+    target = tmp_path / "t.xlsx"
+    xlsx = _run("table", "--coded", corpus, "-c", CODEBOOK, "--by", "language", "--percent", "none", "-f", "xlsx",
+                "-o", target)  # fmt: skip
+    assert xlsx.exit_code == 0 and f"Wrote {target}" in xlsx.stderr
+    sheet = load_workbook(target).active
+    assert [c.value for c in sheet[1]] == ["Tema", "nb", "nn", TOTAL] and all(c.font.bold for c in sheet[1])
+    assert all(isinstance(c.value, int) for row in sheet.iter_rows(min_row=2, min_col=2) for c in row)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--count", "words"], "--count must be one of segments, paragraphs, documents, meetings"),
+        (["--level", "3"], "--level must be one of 1, 2"),
+        (["--percent", "all"], "--percent must be one of col, row, none"),
+        (["--sort", "alpha"], "--sort must be one of codebook, freq"),
+        (["--split", "meeting"], "--split must be another field"),
+        (["--split", "colour"], "no metadata field 'colour'"),
+        (["-f", "html"], "unknown --format 'html'"),
+        (["-o", "x.md"], "--output needs --format md, csv, xlsx"),
+    ],
+)
+def test_cli_table_errors_are_one_line(corpus: Path, args: list[str], message: str) -> None:
+    result = _run("table", "--coded", corpus, "-c", CODEBOOK, *args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -20,7 +20,7 @@ from .store import Review, effective_codes, load_coded, parse_review, write_atom
 
 INDEX = ".dialogtool-index.json"
 CODES_INDEX = ".dialogtool-codes.json"
-_INDEX_VERSION = 1
+_INDEX_VERSION = 2  # 2: the codes index keeps each segment's paragraph
 _SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "inherited", "review")
 
 
@@ -40,12 +40,17 @@ class CodedSegment:
 
 @dataclass(frozen=True)
 class DocumentCodes:
-    """What frequency tables need of a coded note: its metadata and each segment's codes."""
+    """What frequency tables need of a coded note: its metadata and each segment's codes.
+
+    `paras` gives each segment's paragraph number, so tables can count paragraphs
+    (distinct document + paragraph) as well as segments and notes.
+    """
 
     document: str
     meta: dict[str, Any]
     ids: tuple[str, ...]
     codes: tuple[tuple[str, ...], ...]  # per segment, after review
+    paras: tuple[int, ...] = ()  # per segment; a segment without a number is a paragraph of its own
 
 
 def load_folder(coded_dir: Path) -> list[dict[str, Any]]:
@@ -153,10 +158,25 @@ def _pack_codes(doc: dict[str, Any]) -> dict[str, Any]:
         "meta": dict(doc.get("meta") or {}),
         "ids": [str(s.get("id")) for s in segments],
         "codes": [effective_codes(s) for s in segments],
+        "paras": [_para(s.get("para"), i) for i, s in enumerate(segments)],
     }
+
+
+def _para(value: object, position: int) -> int:
+    """The segment's paragraph number; a missing or hand-mangled one becomes a unique negative
+    number, so that segment counts as a paragraph of its own instead of merging with others."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return -1 - position
 
 
 def _unpack_codes(packed: dict[str, Any], path: Path) -> DocumentCodes:
     meta = dict(packed["meta"])
     meta["document"] = packed["document"]
-    return DocumentCodes(packed["document"], meta, tuple(packed["ids"]), tuple(map(tuple, packed["codes"])))
+    return DocumentCodes(
+        packed["document"],
+        meta,
+        tuple(packed["ids"]),
+        tuple(map(tuple, packed["codes"])),
+        tuple(packed["paras"]),
+    )

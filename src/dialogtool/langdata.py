@@ -1,4 +1,4 @@
-"""Norwegian language data: abbreviations, bullet marks, Bokmål/Nynorsk markers.
+"""Norwegian language data: abbreviations, bullet marks, Bokmål/Nynorsk markers, stop words.
 
 Kept as data, apart from the logic that uses it, so it can grow without code changes.
 """
@@ -238,3 +238,62 @@ OFF_TOPIC_HEADINGS = re.compile(
     r"^(?:annet|anna|andre\b.*|diverse|praktisk.*|eventuelt|evaluering.*|om møtet|tilbakemelding.*|"
     r"kommentarar?|kommentarer|til slutt|avslutning|sluttkommentar.*)$"
 )
+
+def _words(text: str) -> frozenset[str]:
+    """A word list written as running text, one or more words a line."""
+    return frozenset(text.split())
+
+
+# Stop words for `suggest`, on top of spaCy's Bokmål list (spacy.lang.nb.stop_words), which
+# comes from news text: it lacks some function words of meeting notes and has no Nynorsk.
+# Lower-cased forms; a word is dropped when its form or its lemma is listed.
+NYNORSK_STOP_WORDS = _words(
+    """
+    eg meg deg seg ho honom henne han me oss de dykk dei deim dykkar deira hennar hans
+    min mi mitt mine din di ditt dine sin si sitt sine vår vårt våre
+    ein ei eit eitt den det denne dette desse slik slikt slike sånn sånt sånne
+    kva kven kvar kvart kvifor korleis kor kvarandre einannan kvarannan
+    ikkje berre òg og også eller men fordi at om som så då no enno endå framleis alltid aldri
+    ofte gjerne kanskje nok heller likevel difor derfor sidan medan dersom viss anten korkje
+    både verken samt pluss altså dessutan elles jo vel ja nei nett nettopp rett svært veldig
+    særleg spesielt ganske mellom frå til på i av for med mot ved utan hjå over under etter før
+    gjennom rundt kring inn ut opp ned fram attende tilbake innan innanfor utanfor blant per via
+    her der dit hit
+    vere er var vore vert vart verte verta vorte vorten bli blir blei blitt ha har hadde hatt
+    kan kunne skal skulle vil ville må måtte bør burde få får fekk fått gjere gjer gjorde gjort
+    seie seier sa sagt ta tek tok teke teken gå går gjekk gått kome kjem kom komme
+    noko nokon nokre nokor ingen inga inkje ingenting alle alt all heile heilt mykje meir mest
+    lite litt mindre minst mange fleire flest same sjølv sjølve annan anna andre eigen eiga
+    eige eigne saman einaste fyrst fyrste først første sist siste neste ny nye nytt god gode
+    godt betre best beste stor store større størst liten lita små viktig viktige viktigaste
+    mogleg moglege uliken ulik ulike eventuell eventuelt eventuelle gjeld finst nemnt nemnde
+    dessverre meine meiner meinte meint synest syntest tru trur trudde
+    to tre fire fem seks sju åtte ni ti elleve tolv tjue hundre
+    """
+)
+
+# Bokmål function words missing from spaCy's list.
+BOKMAAL_EXTRA_STOP_WORDS = _words(
+    """
+    hva hvem hvor hvordan hvorfor hvis hvilke hvilken hvilket dersom kanskje bør burde hos
+    deres mitt min mine din dine ditt vårt våre slike sånn sånt hverandre hver hvert ingenting
+    enda ennå ofte alltid aldri gjerne heller likevel derfor fordi verken enten samt ble bli
+    blitt gis gitt tas egen eget egne mest lite mindre minst flest frem innen innenfor blant
+    per via osv etc ulike ulik mulig mulige eventuell eventuelt eventuelle gjelder finnes fins
+    nevnt nevnte altfor dessverre ift evt evnt ifm pga dvs mtp bla mente ment synes syntes
+    trodde to tre syv sju åtte elleve tolv tjue hundre
+    """
+)
+
+# Words about the meeting itself rather than its subject ("Bordet mente …", "Spørsmål til
+# bordet"): frequent in every note, never a gap in the codebook.
+MEETING_STOP_WORDS = _words(
+    """
+    bord bordet borda bordene kafébord kafebord kafévert kafevert bordvert referat referent
+    oppgave oppgåve oppgaven oppgåva spørsmål spørsmålet spørsmåla spørsmålene diskusjon
+    diskusjonen innspill innspel punkt punktet punkta punktene takk takke takka gruppearbeid
+    """
+)
+
+# Words on spaCy's (news) list that are content words in these notes and should be suggested.
+STOP_WORD_EXCEPTIONS = frozenset(["kontakt", "mål", "personer", "mennesker", "leder"])

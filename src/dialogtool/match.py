@@ -94,15 +94,32 @@ def words_of(text: str, offset: int = 0) -> list[Part]:
     return parts
 
 
+_CHUNK = 100_000  # characters per tokenizer call: bounds the Doc's memory on long notes
+
+
 def _token_table(text: str) -> tuple[list[int], list[int], Any]:
-    """Each token's text hash and start offset, read as arrays rather than token by token."""
+    """Each token's text hash and start offset, read as arrays rather than token by token.
+
+    Long texts are tokenised a stretch of paragraphs at a time, so memory stays bounded.
+    """
     from spacy.attrs import IDX, ORTH
 
-    doc = tokenizer()(text)
-    if not len(doc):
-        return [], [], doc.vocab.strings
-    table = doc.to_array([ORTH, IDX])
-    return table[:, 0].tolist(), table[:, 1].tolist(), doc.vocab.strings
+    nlp = tokenizer()
+    orths: list[int] = []
+    starts: list[int] = []
+    begin = 0
+    while begin < len(text):
+        end = len(text) if len(text) - begin <= _CHUNK else text.rfind("\n\n", begin + 1, begin + _CHUNK)
+        if end <= begin:
+            end = text.find("\n\n", begin + _CHUNK)
+            end = len(text) if end < 0 else end
+        doc = nlp(text[begin:end])
+        if len(doc):
+            table = doc.to_array([ORTH, IDX])
+            orths += table[:, 0].tolist()
+            starts += [begin + i for i in table[:, 1].tolist()]
+        begin = end
+    return orths, starts, nlp.vocab.strings
 
 
 class Matcher:

@@ -6,10 +6,12 @@ Progress is reported through a callback so the library never prints.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +19,7 @@ from typing import Any
 
 from .codebook import Codebook
 from .errors import DialogtoolError
-from .ingest import SUFFIXES, Source, read_source
+from .ingest import MAX_FILE_BYTES, SUFFIXES, Source, read_source
 from .match import Matcher, SegmentCoding, code_note
 from .meta import FIELDS, MANIFEST, detect_meta, load_manifest
 from .normalize import normalize
@@ -68,11 +70,19 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
 
     Folders are walked without following symlinks to folders, so a link loop cannot hang.
     """
-    found: set[Path] = set()
+    found: dict[Path, Path] = {}  # resolved -> as given, so "raw/a.txt" and "/abs/raw/a.txt" are one note
     skipped: list[Problem] = []
+
+    def add(path: Path) -> None:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop, for one
+            key = path.absolute()
+        found.setdefault(key, path)
+
     for root in paths:
         if root.is_file():
-            found.add(root)
+            add(root)
             continue
         if not root.exists():
             skipped.append(Problem(str(root), "no such file or folder"))
@@ -84,15 +94,16 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 if _IGNORED.match(name) or name == MANIFEST:
                     continue
                 if path.suffix.lower() in SUFFIXES:
-                    found.add(path)
+                    add(path)
                 else:
                     skipped.append(Problem(str(path), f"skipped: not a note ({path.suffix or 'no extension'})"))
-    return sorted(found, key=lambda p: p.as_posix()), skipped
+    return sorted(found.values(), key=lambda p: p.as_posix()), skipped
 
 
 def doc_id(path: Path) -> str:
     """A file-name-safe id from the file's stem ("Mo i Rana bord 4" -> "Mo_i_Rana_bord_4")."""
-    cleaned = re.sub(r"[^\w.-]+", "_", path.stem).strip("._-")
+    stem = unicodedata.normalize("NFC", path.stem)  # names from macOS or zips may be decomposed
+    cleaned = re.sub(r"[^\w.-]+", "_", stem).strip("._-")
     return cleaned or "note"
 
 
@@ -244,17 +255,20 @@ def code_paths(
         else:
             owners[key] = path
     manifests: dict[Path, dict[str, dict[str, object]]] = {}
+    stamps = _read_stamps(out_dir)
     tasks: list[_Task] = []
     for key, path in sorted(owners.items(), key=lambda kv: kv[1].as_posix()):
         try:
             overrides = _manifest_for(path, manifests).get(path.name, {})
-            data = _read_bytes(path)
+            source_sha = _source_digest(path)
         except DialogtoolError as exc:
             summary.problems.append(Problem(str(path), exc.message if exc.path == str(path) else str(exc)))
             continue
         target = out_dir / f"{key}.yaml"
-        mark = fingerprint(hashlib.sha256(data).hexdigest(), codebook, overrides)
+        mark = fingerprint(source_sha, codebook, overrides)
         if not force and stored_fingerprint(target) == mark:
+            if _edited_and_broken(path, target, stamps, summary):
+                continue
             summary.skipped_unchanged.append(target)
             continue
         tasks.append(_Task(path, key, target, mark, overrides))
@@ -268,17 +282,78 @@ def code_paths(
                 progress(result.path, done, total)
     except KeyboardInterrupt:
         summary.interrupted = True
-    summary.pending = total - len(summary.written) - len(summary.unchanged) - sum(
-        1 for p in summary.problems if p.path in {str(t.path) for t in tasks}
-    )
+        recorded = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
+        for task in tasks:  # workers may have finished notes whose results never came back
+            unrecorded = str(task.target) not in recorded and str(task.path) not in recorded
+            if unrecorded and stored_fingerprint(task.target) == task.fingerprint:
+                summary.written.append(task.target)
+    done = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
+    summary.pending = sum(1 for t in tasks if str(t.target) not in done and str(t.path) not in done)
+    _write_stamps(out_dir, stamps, summary.written + summary.unchanged + summary.skipped_unchanged)
     return summary
 
 
-def _read_bytes(path: Path) -> bytes:
+STAMPS = ".dialogtool-written.json"
+
+
+def _stamp(path: Path) -> list[int] | None:
     try:
-        return path.read_bytes()
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+def _read_stamps(out_dir: Path) -> dict[str, list[int]]:
+    """(mtime, size) of each coded file as `code` last left it: a change means a reviewer's edit."""
+    try:
+        data = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path]) -> None:
+    fresh = {name: stamp for name, stamp in stamps.items() if (out_dir / name).exists()}
+    for path in files:
+        stamp = _stamp(path)
+        if stamp is not None:
+            fresh[path.name] = stamp
+    if fresh != stamps and out_dir.is_dir():
+        with contextlib.suppress(OSError):
+            write_atomic(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
+
+
+def _edited_and_broken(note: Path, target: Path, stamps: dict[str, list[int]], summary: RunSummary) -> bool:
+    """A coded file edited since `code` wrote it is read before it is skipped: a review with a
+    YAML error is reported now, not when `table` trips over it later."""
+    if stamps.get(target.name) == _stamp(target):
+        return False
+    try:
+        load_coded(target)
+    except DialogtoolError as exc:
+        summary.problems.append(Problem(str(note), str(exc)))  # names the coded file and line to fix
+        return True
+    return False
+
+
+def _source_digest(path: Path) -> str:
+    """sha256 of a note's bytes, read in blocks; files over the size limit are refused unread."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DialogtoolError(
+                f"file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for a note", path=path
+            )
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
     except PermissionError:
         raise DialogtoolError("permission denied", path=path) from None
+    except DialogtoolError:
+        raise
     except OSError as exc:
         raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
@@ -330,9 +405,22 @@ def _init_worker(codebook: Codebook) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    _die_with_parent()
     if _WORKER.get("codebook") is not codebook:
         _WORKER["codebook"] = codebook
         _WORKER["matcher"] = Matcher(codebook)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the parent dies (kill -9 leaves no orphans coding on)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: orphans finish their current batch and stop
+        pass
 
 
 def _code_task(task: _Task) -> _Result:

@@ -29,6 +29,15 @@ REVIEW_KEYS = ("add", "remove", "note")
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_FILE_MODE = 0o666 & ~_umask()
+
+
 @dataclass
 class Review:
     """A reviewer's correction of one segment's codes."""
@@ -58,6 +67,7 @@ def write_atomic(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _FILE_MODE)  # mkstemp makes files private; coded notes are shared like any file
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
         os.replace(tmp, path)  # atomic: an interrupted run leaves the old file or the new one

@@ -1,0 +1,343 @@
+"""REFI-QDA export and import: schema validity, positions, GUIDs, round trips, foreign projects.
+
+The REFI-QDA schema and specification are read from ../shared/refi-qda when present (they
+are not part of this repository); the tests that need them skip otherwise.
+"""
+
+from __future__ import annotations
+
+import io
+import shutil
+import uuid
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+
+import pytest
+import typer
+import yaml
+from typer.testing import CliRunner
+
+from dialogtool import cli_review
+from dialogtool.codebook import load_codebook
+from dialogtool.corpus import load_folder
+from dialogtool.errors import DialogtoolError
+from dialogtool.pipeline import code_paths
+from dialogtool.refi import code_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, source_guid
+from dialogtool.store import effective_codes
+
+ROOT = Path(__file__).resolve().parents[1]
+REFI = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda"
+NS = {"q": "urn:QDA-XML:project:1.0"}
+CODEBOOK_NS = {"c": "urn:QDA-XML:codebook:1.0"}
+EMOJI_NOTE = "Dialogmøte i Alta 😀 18.09.2018\n\nKoordinerende enhet 𝄞 må bli mer synlig. Info om IP kommer for sent.\n"
+REVIEW_NOTE = "Gjelder også kompetanse"
+
+
+def schema():
+    xmlschema = pytest.importorskip("xmlschema")
+    if not (REFI / "Project-mrt2019.xsd").is_file():
+        pytest.skip("../shared/refi-qda is not beside the repository")
+    return xmlschema.XMLSchema(str(REFI / "Project-mrt2019.xsd"))
+
+
+@pytest.fixture(scope="module")
+def coded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample notes plus one with characters outside the BMP, coded, with one reviewer's
+    correction and note."""
+    base = tmp_path_factory.mktemp("refi")
+    raw = base / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    (raw / "alta_emoji.txt").write_text(EMOJI_NOTE, encoding="utf-8")
+    out = base / "coded"
+    summary = code_paths([raw], load_codebook(ROOT / "codebook.yaml"), out)
+    assert not summary.problems
+    path = out / "tromso_bord1_ke.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    target = next(s for s in doc["segments"] if "KE" in s["codes"] and s.get("kind") != "heading")
+    target["review"] = {"add": ["KOMP"], "remove": [], "note": REVIEW_NOTE}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return out
+
+
+@pytest.fixture(scope="module")
+def exported(coded: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("export") / "prosjekt.qdpx"
+    export_qdpx(load_folder(coded), load_codebook(ROOT / "codebook.yaml"), target)
+    return target
+
+
+def project(path: Path) -> tuple[ET.Element, zipfile.ZipFile]:
+    archive = zipfile.ZipFile(path)
+    return ET.fromstring(archive.read("project.qde")), archive
+
+
+def test_project_validates_against_the_refi_qda_schema(exported: Path) -> None:
+    _, archive = project(exported)
+    schema().validate(archive.read("project.qde").decode("utf-8"))
+    names = archive.namelist()
+    assert names[0] == "project.qde"
+    assert all(n == "project.qde" or (n.startswith("sources/") and n.endswith(".txt")) for n in names)
+
+
+def test_selections_slice_the_exported_text_to_the_segment(exported: Path, coded: Path) -> None:
+    """Positions are code points in the exported text (the spec's rule), end exclusive."""
+    root, archive = project(exported)
+    documents = {doc["document"]: doc for doc in load_folder(coded)}
+    names = {code.get("guid"): code.get("name") for code in root.iter(f"{{{NS['q']}}}Code")}
+    ids = {code_guid(c.id): c.id for c in load_codebook(ROOT / "codebook.yaml").codes}
+    sources = root.findall("q:Sources/q:TextSource", NS)
+    assert sorted(s.get("name") for s in sources) == sorted(documents)
+    checked = 0
+    for source in sources:
+        doc = documents[source.get("name")]
+        assert source.get("guid") == source_guid(doc["document"])
+        path = source.get("plainTextPath")
+        text = archive.read("sources/" + path.removeprefix("internal://")).decode("utf-8")
+        by_span = {tuple(s["span"]): s for s in doc["segments"]}
+        coded_spans = {tuple(s["span"]) for s in doc["segments"] if effective_codes(s)}
+        seen = set()
+        for selection in source.findall("q:PlainTextSelection", NS):
+            start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
+            segment = by_span[(start, end)]
+            assert text[start:end] == segment["text"]
+            refs = [ref.get("targetGUID") for ref in selection.findall("q:Coding/q:CodeRef", NS)]
+            assert all(ref in names for ref in refs)
+            assert sorted(ids[ref] for ref in refs) == sorted(effective_codes(segment))
+            seen.add((start, end))
+            checked += 1
+        assert coded_spans <= seen
+    assert checked > 100
+    emoji = next(s for s in sources if s.get("name") == "alta_emoji")
+    text = archive.read(f"sources/{emoji.get('guid')}.txt").decode("utf-8")
+    assert "😀" in text and "𝄞" in text  # beyond the BMP: code points, not UTF-16 units, must count
+
+
+def test_export_is_reproducible(coded: Path, exported: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again.qdpx"
+    export_qdpx(load_folder(coded), load_codebook(ROOT / "codebook.yaml"), again)
+    assert again.read_bytes() == exported.read_bytes()
+    assert uuid.UUID(source_guid("tromso_bord1_ke")).version == 5
+
+
+def test_codes_variables_and_review_notes(exported: Path) -> None:
+    root, _ = project(exported)
+    codes = root.find("q:CodeBook/q:Codes", NS)
+    top = {code.get("name"): code for code in codes.findall("q:Code", NS)}
+    book = load_codebook(ROOT / "codebook.yaml")
+    assert list(top) == [c.label for c in book.top_level]
+    grupper = top[book.get("GRUPPER").label]
+    children = [c.get("name") for c in grupper.findall("q:Code", NS)]
+    assert children == [c.label for c in book.codes if c.parent == "GRUPPER"]
+    assert grupper.find("q:Description", NS).text == book.get("GRUPPER").description
+    assert top[book.get("KE").label].get("color") == book.get("KE").color.upper()
+    assert all(len(c.get("color")) == 7 for c in root.iter(f"{{{NS['q']}}}Code"))
+    declared = root.findall("q:Variables/q:Variable", NS)
+    variables = {v.get("guid"): v.get("name") for v in declared}
+    kinds = {v.get("name"): v.get("typeOfVariable") for v in declared}
+    assert kinds == dict(meeting="Text", date="Date", table="Integer", topic="Text", group="Text", host="Text",
+                         language="Text")
+    tromso = next(s for s in root.findall("q:Sources/q:TextSource", NS) if s.get("name") == "tromso_bord1_ke")
+    values = {variables[v[0].get("targetGUID")]: v[1].text for v in tromso.findall("q:VariableValue", NS)}
+    assert values["meeting"] == "Tromsø" and values["table"] == "1" and "date" not in values
+    notes = {note.get("guid"): note for note in root.findall("q:Notes/q:Note", NS)}
+    refs = [ref.get("targetGUID") for ref in tromso.findall("q:PlainTextSelection/q:NoteRef", NS)]
+    assert len(refs) == 1 and notes[refs[0]].find("q:PlainTextContent", NS).text == REVIEW_NOTE
+
+
+def test_round_trip_through_the_cli_loses_no_code(coded: Path, tmp_path: Path) -> None:
+    app = typer.Typer()
+    app.add_typer(cli_review.export_app, name="export")
+    app.add_typer(cli_review.import_app, name="import")
+    runner = CliRunner()
+    target = tmp_path / "ut.qdpx"
+    book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
+    result = runner.invoke(app, ["export", "qdpx", "-o", str(target), *book])
+    assert result.exit_code == 0, result.output
+    assert "9 note(s)" in result.stderr and "1 reviewer note(s)" in result.stderr
+    back = tmp_path / "coder2"
+    result = runner.invoke(app, ["import", "qdpx", str(target), "-o", str(back), *book])
+    assert result.exit_code == 0, result.output
+    assert "Imported 9 note(s)" in result.stderr
+    originals = {doc["document"]: doc for doc in load_folder(coded)}
+    imported = {doc["document"]: doc for doc in load_folder(back)}
+    assert imported.keys() == originals.keys()
+    for name, doc in originals.items():
+        again = imported[name]["segments"]
+        assert [s["text"] for s in again] == [s["text"] for s in doc["segments"]]
+        assert [sorted(s["codes"]) for s in again] == [sorted(effective_codes(s)) for s in doc["segments"]]
+        assert all(s.get("review") is None and "terms" not in s for s in again)
+    refused = runner.invoke(app, ["import", "qdpx", str(target), "-o", str(back), *book])
+    assert refused.exit_code == 2 and "--force" in refused.output
+    same = runner.invoke(app, ["import", "qdpx", str(target), "-o", str(coded), *book, "--force"])
+    assert same.exit_code == 2 and "coded folder itself" in same.output
+
+
+def test_text_is_rebuilt_from_segments_when_the_source_is_gone(coded: Path, tmp_path: Path) -> None:
+    documents = load_folder(coded)
+    for doc in documents:
+        doc["source"] = str(tmp_path / "moved" / Path(doc["source"]).name)
+    summary = export_qdpx(documents, load_codebook(ROOT / "codebook.yaml"), tmp_path / "rebuilt.qdpx")
+    assert len(summary.rebuilt) == len(documents)
+    root, archive = project(tmp_path / "rebuilt.qdpx")
+    for source in root.findall("q:Sources/q:TextSource", NS):
+        text = archive.read(f"sources/{source.get('guid')}.txt").decode("utf-8")
+        doc = next(d for d in documents if d["document"] == source.get("name"))
+        assert all(text[s["span"][0] : s["span"][1]] == s["text"] for s in doc["segments"])
+    broken = documents[0]
+    broken["segments"][1]["span"] = [broken["segments"][1]["span"][0] + 1, broken["segments"][1]["span"][1] + 1]
+    with pytest.raises(DialogtoolError, match=f"cannot recover the text of note '{broken['document']}'"):
+        export_qdpx(documents, load_codebook(ROOT / "codebook.yaml"), tmp_path / "broken.qdpx")
+
+
+def foreign_project(coded: Path) -> tuple[bytes, dict[str, tuple[int, int]]]:
+    """A project as another program might write it: its own GUIDs in braces and upper case,
+    the note under its file name, CRLF line ends, a `Sources` folder, one selection per
+    coding, codes known only by name, and a code the codebook lacks."""
+    doc = next(d for d in load_folder(coded) if d["document"] == "tromso_bord1_ke")
+    text = "\n\n".join(_blocks(doc))
+    crlf = text.replace("\n", "\r\n")
+    body = [s for s in doc["segments"] if s.get("kind") != "heading"]
+    first, second = body[0], body[1]
+
+    def at(position: int) -> int:  # a position in the LF text, counted in the CRLF text
+        return position + text.count("\n", 0, position)
+
+    phrase_start = first["span"][0] + first["text"].index(" ") + 1
+    spans = {
+        "phrase": (at(phrase_start), at(phrase_start + 5)),  # a word inside the first segment
+        "across": (at(first["span"][1] - 3), at(second["span"][0] + 4)),  # end of one, start of the next
+        "gap": (at(first["span"][1]), at(first["span"][1]) + 1),  # only the space between them
+    }
+    codes = {"komp": "{" + str(uuid.uuid4()).upper() + "}", "nevro": str(uuid.uuid4()), "eco": str(uuid.uuid4())}
+    selections = [("phrase", "komp"), ("across", "nevro"), ("across", "eco"), ("gap", "komp")]
+    xml = [
+        '<?xml version="1.0" encoding="utf-8"?>',
+        '<Project xmlns="urn:QDA-XML:project:1.0" name="Annen koder" origin="OtherQDA 2.0"><CodeBook><Codes>',
+        f'<Code guid="{codes["komp"]}" name="kompetanse" isCodable="true"/>',
+        f'<Code guid="{uuid.uuid4()}" name="Grupper" isCodable="false">'
+        f'<Code guid="{codes["nevro"]}" name="Grupper::Nevrologiske lidelser" isCodable="true"/></Code>',
+        f'<Code guid="{codes["eco"]}" name="Økonomi" isCodable="true"/>',
+        "</Codes></CodeBook><Sources>",
+        f'<TextSource guid="{uuid.uuid4()}" name="tromso_bord1_ke.txt" plainTextPath="internal://ABC.txt">',
+    ]
+    for key, code in selections:
+        start, end = spans[key]
+        xml.append(
+            f'<PlainTextSelection guid="{uuid.uuid4()}" startPosition="{start}" endPosition="{end}">'
+            f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{codes[code]}"/></Coding></PlainTextSelection>'
+        )
+    xml.append(f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{codes["komp"]}"/></Coding>')
+    xml.append("</TextSource>")
+    xml.append(f'<TextSource guid="{uuid.uuid4()}" name="ukjent.txt"><PlainTextContent>Noe annet.</PlainTextContent>')
+    xml.append("</TextSource></Sources></Project>")
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("project.qde", "\n".join(xml))
+        zipped.writestr("Sources/ABC.txt", "\ufeff" + crlf)
+    return archive.getvalue(), {"first": tuple(first["span"]), "second": tuple(second["span"])}
+
+
+def _blocks(doc: dict) -> list[str]:
+    blocks: list[list[str]] = []
+    para = None
+    for seg in doc["segments"]:
+        if seg.get("para") != para or not blocks:
+            blocks.append([])
+        blocks[-1].append(seg["text"])
+        para = seg.get("para")
+    return [" ".join(block) for block in blocks]
+
+
+def test_import_a_project_from_another_program(coded: Path, tmp_path: Path) -> None:
+    data, spans = foreign_project(coded)
+    path = tmp_path / "annen.qdpx"
+    path.write_bytes(data)
+    book = load_codebook(ROOT / "codebook.yaml")
+    out = tmp_path / "coder2"
+    summary = import_qdpx(path, load_folder(coded), book, out, coded)
+    assert summary.matched == [("tromso_bord1_ke.txt", "tromso_bord1_ke")]
+    assert summary.unmatched_sources == ["ukjent.txt"]
+    assert summary.realigned == ["tromso_bord1_ke"]
+    assert summary.unmapped_codes == {"Økonomi": 1}
+    assert (summary.selections, summary.codings, summary.outside, summary.source_codings) == (4, 3, 1, 1)
+    assert [p.name for p in summary.written] == ["tromso_bord1_ke.yaml"]
+    doc = yaml.safe_load((out / "tromso_bord1_ke.yaml").read_text(encoding="utf-8"))
+    codes = {tuple(s["span"]): s["codes"] for s in doc["segments"]}
+    assert codes[spans["first"]] == ["KOMP", "GRUPPER.NEVRO"]
+    assert codes[spans["second"]] == ["GRUPPER.NEVRO"]
+    assert sum(1 for c in codes.values() if c) == 2
+    assert doc["imported"] == {"from": "annen.qdpx", "source": "tromso_bord1_ke.txt"}
+
+
+def test_import_rejects_what_is_not_a_project(tmp_path: Path, coded: Path) -> None:
+    book = load_codebook(ROOT / "codebook.yaml")
+    bad = tmp_path / "bad.qdpx"
+    bad.write_text("not a zip")
+    with pytest.raises(DialogtoolError, match=r"not a \.qdpx"):
+        import_qdpx(bad, load_folder(coded), book, tmp_path / "out")
+    with zipfile.ZipFile(bad, "w") as zipped:
+        zipped.writestr("project.qde", "<Project")
+    with pytest.raises(DialogtoolError, match="not valid XML"):
+        import_qdpx(bad, load_folder(coded), book, tmp_path / "out")
+    with zipfile.ZipFile(bad, "w") as zipped:
+        zipped.writestr("sources/a.txt", "x")
+    with pytest.raises(DialogtoolError, match=r"no project\.qde"):
+        import_qdpx(bad, load_folder(coded), book, tmp_path / "out")
+
+
+def test_codebook_round_trip(tmp_path: Path) -> None:
+    book = load_codebook(ROOT / "codebook.yaml")
+    qdc = tmp_path / "kodebok.qdc"
+    assert export_qdc(book, qdc) == len(book.codes)
+    root = ET.parse(qdc).getroot()
+    assert root.tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
+    target = tmp_path / "codebook.yaml"
+    assert import_qdc(qdc, target) == len(book.codes)
+    again = load_codebook(target)
+    assert [c.label for c in again.codes] == [c.label for c in book.codes]
+    assert [c.description for c in again.codes] == [c.description for c in book.codes]
+    assert [c.color for c in again.codes if c.id in {"KOMPETANSE"}] == [book.get("KOMP").color]
+    parents = {c.label: again.get(c.parent).label if c.parent else None for c in again.codes}
+    assert parents == {c.label: book.get(c.parent).label if c.parent else None for c in book.codes}
+    assert again.get("KOORDINERENDE_ENHET").terms == ("koordinerende enhet",)
+    assert "refine the terms" in target.read_text(encoding="utf-8")
+    with pytest.raises(DialogtoolError, match="already exists"):
+        import_qdc(qdc, target)
+    import_qdc(qdc, target, force=True)
+
+
+def test_codebook_export_fits_the_schema(tmp_path: Path) -> None:
+    """The codebook schema is not in ../shared; its Code type is the project schema's without
+    NoteRef, so the .qdc's codes are checked inside a minimal project."""
+    checker = schema()
+    qdc = tmp_path / "kodebok.qdc"
+    export_qdc(load_codebook(ROOT / "codebook.yaml"), qdc)
+    text = qdc.read_text(encoding="utf-8")
+    codes = text[text.index("<Codes>") : text.index("</Codes>") + len("</Codes>")]
+    checker.validate(f'<Project xmlns="urn:QDA-XML:project:1.0" name="x"><CodeBook>{codes}</CodeBook></Project>')
+
+
+def test_import_qdc_derives_ids_and_terms(tmp_path: Path) -> None:
+    qdc = tmp_path / "other.qdc"
+    qdc.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>'
+        '<CodeBook xmlns="urn:QDA-XML:codebook:1.0"><Codes>'
+        f'<Code guid="{{{uuid.uuid4()}}}" name="Økonomi" isCodable="true" color="#abc"/>'
+        f'<Code guid="{uuid.uuid4()}" name="Økonomi" isCodable="true"/>'
+        f'<Code guid="{uuid.uuid4()}" name="1. Helse (H)" isCodable="false">'
+        f'<Description>Alt om helse</Description><Code guid="{uuid.uuid4()}" name="Barn &amp; unge" isCodable="true"/>'
+        "</Code></Codes></CodeBook>",
+        encoding="utf-8",
+    )
+    target = tmp_path / "cb.yaml"
+    app = typer.Typer()
+    app.add_typer(cli_review.import_app, name="import")
+    result = CliRunner().invoke(app, ["import", "qdc", str(qdc), "--codebook", str(target)])
+    assert result.exit_code == 0, result.output
+    book = load_codebook(target)
+    assert [c.id for c in book.codes] == ["OEKONOMI", "OEKONOMI_2", "C1_HELSE_H", "C1_HELSE_H.BARN_UNGE"]
+    assert book.get("OEKONOMI").color == "#AABBCC"
+    assert book.get("C1_HELSE_H").terms == ("1 helse",)
+    assert book.get("C1_HELSE_H.BARN_UNGE").terms == ("barn unge",)
+    assert book.get("C1_HELSE_H").description == "Alt om helse"
