@@ -18,6 +18,7 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/dialogtool code data/raw --codebook codebook.yaml --out data/coded
 	$(BIN)/dialogtool table --coded data/coded --codebook codebook.yaml --by meeting
+	$(BIN)/dialogtool report --coded data/coded --codebook codebook.yaml --output report
 
 test: $(STAMP)
 	$(BIN)/ruff check src tests scripts

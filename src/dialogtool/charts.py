@@ -30,6 +30,14 @@ def _save(figure, path: Path) -> None:
     figure.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches=None)
 
 
+def _title(figure, title: str) -> None:
+    """Over the whole figure, not the axes: long labels push the axes right, and a title
+    anchored there runs off the page."""
+    import textwrap
+
+    figure.suptitle(textwrap.fill(title, 70), x=0.01, ha="left", fontweight="bold")
+
+
 def bar_chart(values: pd.Series, path: Path, title: str, xlabel: str) -> None:
     """Horizontal bars, largest at the top, each labelled with its value."""
     plt = _pyplot()
@@ -38,7 +46,7 @@ def bar_chart(values: pd.Series, path: Path, title: str, xlabel: str) -> None:
     figure, axes = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
     bars = axes.barh([str(i) for i in ordered.index], ordered.to_numpy(), color="#1F77B4")
     axes.bar_label(bars, labels=[f"{v:g}" for v in ordered.to_numpy()], padding=3)
-    axes.set_title(title, loc="left", fontweight="bold")
+    _title(figure, title)
     axes.set_xlabel(xlabel)
     axes.spines[["top", "right"]].set_visible(False)
     axes.set_xlim(0, max(1.0, float(ordered.max())) * 1.15)
@@ -65,7 +73,7 @@ def heatmap(frame: pd.DataFrame, path: Path, title: str, value_format: str = "{:
             value = data[r, c]
             colour = "white" if peak and value > 0.6 * peak else "black"
             axes.text(c, r, value_format.format(value), ha="center", va="center", color=colour, fontsize=8)
-    axes.set_title(title, loc="left", fontweight="bold")
+    _title(figure, title)
     figure.colorbar(image, ax=axes, shrink=0.8)
     _save(figure, path)
     plt.close(figure)

@@ -495,5 +495,33 @@ def suggest(
     shown = f", {limit} shown" if limit < len(rows) else ""
     err.print(f"{len(rows)} word(s) seen at least {min_count} time(s){shown}; in context: `dialogtool kwic WORD`")
 
+@app.command()
+def report(
+    coded: Path = CODED,
+    codebook: Path = CODEBOOK,
+    output: Path = typer.Option(Path("report"), "--output", "-o", help="Folder for the report files."),
+    quotes: int = typer.Option(3, "--quotes", help="Quotes per theme in report.md and report.docx."),
+) -> None:
+    """Write the report files in one go: themes.xlsx, report.md, report.docx and PNG charts.
+
+    themes.xlsx has one sheet per table (themes × meeting, themes × table topic,
+    co-occurrence, notes per theme); report.docx has the same tables as Word tables with
+    the charts and the top quotes per theme. Reviewer edits are applied.
+    """
+    from .codebook import load_codebook
+    from .report import build_report
+
+    try:
+        result = build_report(coded, load_codebook(codebook), output, quotes_per_theme=quotes)
+    except Exception as exc:
+        raise _fail(exc) from None
+    err.print(
+        f"Report on {result.documents} note(s) from {result.meetings} meeting(s), {result.segments} segments "
+        f"({result.coded_segments} coded) → {output}"
+    )
+    for path in result.files:
+        out.print(str(path), markup=False)
+
+
 
 _register_review_commands()

@@ -262,7 +262,7 @@ def code_paths(
             overrides = _manifest_for(path, manifests).get(path.name, {})
             source_sha = _source_digest(path)
         except DialogtoolError as exc:
-            summary.problems.append(Problem(str(path), exc.message if exc.path == str(path) else str(exc)))
+            summary.problems.append(Problem(str(path), _reason(exc, path)))
             continue
         target = out_dir / f"{key}.yaml"
         mark = fingerprint(source_sha, codebook, overrides)
@@ -411,6 +411,13 @@ def _init_worker(codebook: Codebook) -> None:
         _WORKER["matcher"] = Matcher(codebook)
 
 
+def _reason(exc: DialogtoolError, note: Path) -> str:
+    """The message for a note's line: without the note's own path (the line starts with it),
+    with the path when the problem is in another file (its coded YAML), and with the hint."""
+    text = exc.message if exc.path == str(note) else str(exc)
+    return f"{text} ({exc.hint})" if exc.hint and exc.path == str(note) else text
+
+
 def _die_with_parent() -> None:
     """Ask Linux to kill this worker when the parent dies (kill -9 leaves no orphans coding on)."""
     try:
@@ -428,8 +435,7 @@ def _code_task(task: _Task) -> _Result:
     try:
         return _code_one(task, _WORKER["codebook"], _WORKER["matcher"])
     except DialogtoolError as exc:
-        own = exc.path == str(task.path)  # the note itself, or e.g. its coded file
-        return _Result(str(task.path), "failed", message=exc.message if own else str(exc))
+        return _Result(str(task.path), "failed", message=_reason(exc, task.path))
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # a bug must not cost the other notes their coding

@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from rich.table import Table
@@ -68,6 +69,17 @@ def theme_rich(table: ThemeTable) -> Table:
     return out
 
 
+def theme_cells(table: ThemeTable) -> tuple[list[str], list[list[str]]]:
+    """Header and rows as text, each cell "n (p%)": compact enough for a page of a report."""
+    header = [table.counts.index.name or "", *(_flat(c) for c in _columns(table))]
+    depths = _depths(table)
+    rows = [
+        ["  " * (depths[r] - 1) + str(label), *(_cell(table, r, c) for c in range(len(table.counts.columns)))]
+        for r, label in enumerate(table.counts.index)
+    ]
+    return header, rows
+
+
 def theme_markdown(table: ThemeTable) -> str:
     """A Markdown table. Markdown has one header row, so a two-way table's second level is
     the first body row, in italics; children are indented with em spaces (plain spaces
@@ -120,19 +132,31 @@ def theme_csv(table: ThemeTable) -> str:
 
 
 def theme_xlsx(table: ThemeTable, path: Path) -> None:
-    """An Excel sheet: bold header (two rows, groups merged, for a two-way table), fitted
-    widths, counts and percents as numbers, children indented by cell alignment so the
-    labels stay clean."""
+    """The table as a workbook of one sheet (see `theme_sheet`)."""
+    save_book([(f"Tema etter {table.by}{f' og {table.split}' if table.split else ''}", theme_sheet, table)], path)
+
+
+def save_book(sheets: list[tuple[str, Any, Any]], path: Path) -> None:
+    """A workbook with one sheet per (title, writer, data), written by the sheet writers below."""
     from openpyxl import Workbook
+
+    book = Workbook()
+    book.remove(book.active)
+    for title, writer, data in sheets:
+        writer(book.create_sheet(title[:31]), data)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    book.save(path)
+
+
+def theme_sheet(sheet: Any, table: ThemeTable) -> None:
+    """Bold header (two rows, groups merged, for a two-way table), fitted widths, counts and
+    percents as numbers, children indented by cell alignment so the labels stay clean."""
     from openpyxl.styles import Alignment, Font
 
     header, rows = _wide_rows(table, indent="")
     columns = _columns(table)
     two_way = any(len(c) == 2 for c in columns)
     per_column = 1 if table.percents is None else 2
-    book = Workbook()
-    sheet = book.active
-    sheet.title = f"Tema etter {table.by}{f' og {table.split}' if table.split else ''}"[:31]
     if two_way:
         groups: list[object] = [header[0]]
         subs: list[object] = [None]
@@ -170,8 +194,6 @@ def theme_xlsx(table: ThemeTable, path: Path) -> None:
                 cell.number_format = "0.0"
     _fit_widths(sheet, extra={1: 2 * (max(depths, default=1) - 1)})
     sheet.freeze_panes = sheet.cell(head + 1, 2).coordinate
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
 
 
 def _fit_widths(sheet, extra: dict[int, int] | None = None) -> None:
@@ -236,13 +258,14 @@ def cooccur_csv(matrix: pd.DataFrame) -> str:
 
 
 def cooccur_xlsx(matrix: pd.DataFrame, path: Path) -> None:
-    """An Excel sheet: bold header row and first column, fitted widths, numbers as numbers."""
-    from openpyxl import Workbook
+    """The matrix as a workbook of one sheet (see `cooccur_sheet`)."""
+    save_book([("Samforekomst", cooccur_sheet, matrix)], path)
+
+
+def cooccur_sheet(sheet: Any, matrix: pd.DataFrame) -> None:
+    """Bold header row and first column, fitted widths, numbers as numbers."""
     from openpyxl.styles import Alignment, Font
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "Samforekomst"
     sheet.append([matrix.index.name or "", *map(str, matrix.columns)])
     depths = matrix.attrs.get("depths") or [1] * len(matrix)
     for row in _matrix_rows(matrix, ""):
@@ -259,8 +282,23 @@ def cooccur_xlsx(matrix: pd.DataFrame, path: Path) -> None:
                 cell.number_format = "0.000"
     _fit_widths(sheet, extra={1: 2 * (max(depths, default=1) - 1)})
     sheet.freeze_panes = "B2"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+
+
+def frame_sheet(sheet: Any, frame: pd.DataFrame) -> None:
+    """Any small table: bold header, index as the first column, numbers as numbers."""
+    from openpyxl.styles import Font
+
+    sheet.append([frame.index.name or "", *map(str, frame.columns)])
+    for label, values in zip(frame.index, frame.to_numpy().tolist(), strict=True):
+        sheet.append([str(label), *values])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for column, name in enumerate(frame.columns, start=2):
+        if str(name).endswith("%"):
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+                cell.number_format = "0.0"
+    _fit_widths(sheet)
+    sheet.freeze_panes = "B2"
 
 
 def _pct(value: float | None) -> str:
