@@ -483,3 +483,15 @@ def test_cli_table_errors_are_one_line(corpus: Path, args: list[str], message: s
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: ") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_code_records_the_codes_index_it_would_have_built(raw_copy: Path, tmp_path: Path, codebook) -> None:
+    """`code` fills the codes index as it writes; it must equal what parsing the files gives."""
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out, jobs=2)
+    index = out / ".dialogtool-codes.json"
+    assert index.exists()
+    recorded = load_codes(out)
+    index.unlink()
+    parsed = load_codes(out)
+    assert recorded == parsed and len(parsed) == 8

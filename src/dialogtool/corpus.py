@@ -151,6 +151,26 @@ def _unpack(packed: dict[str, Any], path: Path) -> dict[str, Any]:
     return doc
 
 
+def record_codes(coded_dir: Path, entries: dict[str, tuple[list[int], dict[str, Any]]]) -> None:
+    """Put what `code` just wrote into the codes index, so the next `table` need not parse it.
+
+    `entries` maps a coded file's name to its (mtime, size) stamp and `pack_codes` of it.
+    """
+    if not entries:
+        return
+    index = _read_index(coded_dir / CODES_INDEX)
+    index.update({name: [stamp, packed] for name, (stamp, packed) in entries.items()})
+    _write_index(coded_dir / CODES_INDEX, index)
+
+
+def pack_codes(doc: dict[str, Any]) -> dict[str, Any]:
+    """The codes index's entry for a coded note (reviews as Review objects or as plain dicts)."""
+    if any(isinstance(s.get("review"), dict) for s in doc["segments"]):
+        segments = [s | {"review": parse_review(s.get("review"), Path("?"))} for s in doc["segments"]]
+        doc = doc | {"segments": segments}
+    return _pack_codes(doc)
+
+
 def _pack_codes(doc: dict[str, Any]) -> dict[str, Any]:
     segments = doc["segments"]
     return {

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .codebook import Codebook
+from .corpus import pack_codes, record_codes
 from .errors import DialogtoolError
 from .ingest import MAX_FILE_BYTES, SUFFIXES, Source, read_source
 from .match import Matcher, SegmentCoding, code_note
@@ -227,6 +228,7 @@ class _Result:
     coded: int = 0
     unplaced: list[str] = field(default_factory=list)
     message: str = ""
+    index: tuple[list[int], dict[str, Any]] | None = None  # the codes index entry of the file written
 
 
 def code_paths(
@@ -275,9 +277,12 @@ def code_paths(
     total = len(tasks)
     if progress:
         progress("", 0, total)
+    entries: dict[str, tuple[list[int], dict[str, Any]]] = {}
     try:
         for done, result in enumerate(_run(tasks, codebook, jobs), start=1):
             _record(result, summary)
+            if result.index is not None:
+                entries[Path(result.message).name] = result.index
             if progress:
                 progress(result.path, done, total)
     except KeyboardInterrupt:
@@ -290,6 +295,7 @@ def code_paths(
     done = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
     summary.pending = sum(1 for t in tasks if str(t.target) not in done and str(t.path) not in done)
     _write_stamps(out_dir, stamps, summary.written + summary.unchanged + summary.skipped_unchanged)
+    record_codes(out_dir, entries)
     return summary
 
 
@@ -464,4 +470,7 @@ def _code_one(task: _Task, codebook: Codebook, matcher: Matcher) -> _Result:
         result.status = "unchanged"
     else:
         write_atomic(task.target, text)
+    stamp = _stamp(task.target)
+    if stamp is not None:
+        result.index = (stamp, pack_codes(document))
     return result
