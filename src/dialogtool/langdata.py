@@ -235,7 +235,7 @@ PAGE_FOOTER = r"^(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$"
 # Headings of sections that are about the meeting, not the task ("Annet:", "Praktisk:"):
 # a heading's theme is not carried into them. Compared lower-cased, without the colon.
 OFF_TOPIC_HEADINGS = re.compile(
-    r"^(?:annet|anna|andre\b.*|diverse|praktisk.*|eventuelt|evaluering.*|om møtet|tilbakemelding.*|"
+    r"^(?:annet|anna|andre\b.*|ellers|elles|diverse|praktisk.*|eventuelt|evaluering.*|om møtet|tilbakemelding.*|"
     r"kommentarar?|kommentarer|til slutt|avslutning|sluttkommentar.*)$"
 )
 
