@@ -495,3 +495,24 @@ def test_code_records_the_codes_index_it_would_have_built(raw_copy: Path, tmp_pa
     index.unlink()
     parsed = load_codes(out)
     assert recorded == parsed and len(parsed) == 8
+
+
+def test_note_cache_equals_parsing(raw_copy: Path, tmp_path: Path, codebook) -> None:
+    """The per-note cache load_folder keeps equals what parsing the YAML gives, reviews included."""
+    import shutil
+
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out, jobs=1)
+    path = out / "bodo_2018-10-12_bord2.yaml"
+    doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+    doc["segments"][2]["review"] = {"add": ["INFO"], "remove": [], "note": "sjekk"}
+    path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    code_paths([raw_copy], codebook, out, jobs=1, force=True)  # re-coded: the review is carried over
+    load_folder(out)  # builds the cache
+    assert len(list((out / ".dialogtool-cache").glob("*.json"))) == 8
+    cached = load_folder(out)
+    shutil.rmtree(out / ".dialogtool-cache")
+    parsed = load_folder(out)
+    assert cached == parsed
+    bodo = next(d for d in parsed if d["document"] == "bodo_2018-10-12_bord2")
+    assert bodo["segments"][2]["review"].note == "sjekk"

@@ -18,7 +18,7 @@ from typing import Any
 from .errors import DialogtoolError
 from .store import Review, effective_codes, load_coded, parse_review, write_atomic
 
-INDEX = ".dialogtool-index.json"
+CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
 CODES_INDEX = ".dialogtool-codes.json"
 _INDEX_VERSION = 2  # 2: the codes index keeps each segment's paragraph
 _SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "inherited", "review")
@@ -54,8 +54,53 @@ class DocumentCodes:
 
 
 def load_folder(coded_dir: Path) -> list[dict[str, Any]]:
-    """All coded notes in a folder, whole, in file-name order; a broken file stops with its name."""
-    return _cached(coded_dir, INDEX, _pack, _unpack)
+    """All coded notes in a folder, whole, in file-name order; a broken file stops with its name.
+
+    Each note's parsed form is cached in a file of its own beside it, so only notes that
+    changed since (re-coded, or edited by a reviewer) are parsed again. `code` does not write
+    the cache: at 10,000 notes it would cost `code` 13 % for a one-off 27 s in `report`.
+    """
+    result = []
+    for path in _coded_files(coded_dir):
+        stamp = _file_stamp(path)
+        cached = _read_cache(path)
+        if cached is not None and cached[0] == stamp:
+            result.append(_unpack(cached[1], path))
+            continue
+        doc = load_coded(path)
+        write_cache(path, stamp, doc)
+        result.append(doc)
+    return result
+
+
+def write_cache(path: Path, stamp: list[int], doc: dict[str, Any]) -> None:
+    """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
+    target = path.parent / CACHE / f"{path.name}.json"
+    with contextlib.suppress(OSError):
+        target.parent.mkdir(exist_ok=True)
+        write_atomic(target, json.dumps([stamp, _pack(doc)], ensure_ascii=False))
+
+
+def _read_cache(path: Path) -> list[Any] | None:
+    try:
+        data = json.loads((path.parent / CACHE / f"{path.name}.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, list) and len(data) == 2 and isinstance(data[1], dict) else None
+
+
+def _coded_files(coded_dir: Path) -> list[Path]:
+    if not coded_dir.is_dir():
+        raise DialogtoolError("no such folder of coded notes", path=coded_dir, hint="run `dialogtool code` first")
+    files = sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith("."))
+    if not files:
+        raise DialogtoolError("no coded notes (*.yaml) here", path=coded_dir, hint="run `dialogtool code` first")
+    return files
+
+
+def _file_stamp(path: Path) -> list[int]:
+    stat = path.stat()
+    return [stat.st_mtime_ns, stat.st_size]
 
 
 def load_codes(coded_dir: Path) -> list[DocumentCodes]:
@@ -88,11 +133,7 @@ def segments_of(documents: list[dict[str, Any]]) -> list[CodedSegment]:
 def _cached(
     coded_dir: Path, name: str, pack: Callable[[dict[str, Any]], Any], unpack: Callable[[Any, Path], Any]
 ) -> list[Any]:
-    if not coded_dir.is_dir():
-        raise DialogtoolError("no such folder of coded notes", path=coded_dir, hint="run `dialogtool code` first")
-    files = sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith("."))
-    if not files:
-        raise DialogtoolError("no coded notes (*.yaml) here", path=coded_dir, hint="run `dialogtool code` first")
+    files = _coded_files(coded_dir)
     index = _read_index(coded_dir / name)
     fresh: dict[str, Any] = {}
     result = []

@@ -14,7 +14,7 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -144,8 +144,18 @@ def select_quotes(
     result = []
     for value in sorted(groups, key=_group_key):
         quotes = sorted(groups[value], key=_rank)
-        result.append(QuoteGroup(value, tuple(quotes[:limit] if limit else quotes), len(quotes)))
+        shown = quotes[:limit] if limit else quotes
+        # highlighting needs the tokenizer: only for the quotes shown (a report on 10,000 notes
+        # would otherwise tokenise every candidate)
+        shown = [_highlighted(q, matcher) for q in shown]
+        result.append(QuoteGroup(value, tuple(shown), len(quotes)))
     return QuoteSelection(theme, codebook.label(theme), by, tuple(result), len(found), len(found) - len(kept))
+
+
+def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
+    if quote.origin != TERMS:
+        return quote
+    return replace(quote, spans=theme_spans(matcher, quote.text, set(quote.codes)))
 
 
 def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterable[Quote]:
@@ -164,8 +174,7 @@ def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterab
         heading = None
         spans: tuple[tuple[int, int], ...] = ()
         if terms:
-            origin = TERMS
-            spans = theme_spans(matcher, text, set(mine))
+            origin = TERMS  # spans are found later, for the quotes shown
         elif any(c in inherited for c in mine):
             origin = INHERITED
             heading = headings.get(str(next(inherited[c] for c in mine if c in inherited)))
@@ -222,9 +231,12 @@ def theme_spans(matcher: Matcher, text: str, codes: set[str]) -> tuple[tuple[int
     return tuple(merged)
 
 
+_COUNTED_WORD = re.compile(r"\S*[^\W_]\S*")
+
+
 def word_count(text: str) -> int:
     """Words separated by spaces that hold a letter or digit (a dash or bullet is not a word)."""
-    return sum(1 for token in text.split() if any(c.isalnum() for c in token))
+    return len(_COUNTED_WORD.findall(text))
 
 
 def _rank(quote: Quote) -> tuple[int, int, str, int]:
