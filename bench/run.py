@@ -3,7 +3,8 @@
     .venv/bin/python bench/run.py [--sizes 100 1000 10000] [--jobs 2]
 
 For each size it measures, each in a fresh process: `code` from scratch with --jobs 1 and
-with --jobs N, `code` again (incremental: nothing changed), and `table`. Two floors are
+with --jobs N, `code` again (incremental: nothing changed), `table` and `report` (the first
+run after `code`, and again). Two floors are
 measured in the same invocation on the same notes: spaCy's blank "nb" pipeline (nlp.pipe,
 the least any spaCy-based tool can do) and `grep -c -i -F -f TERMS` with the codebook's
 literal words (dictionary matching without tokenising, for information). Prints a table
@@ -86,6 +87,9 @@ def bench_size(size: int, jobs: int, pool: dict[str, list[str]], work: Path) -> 
     table = [*tool, "table", "--coded", str(outn), "-c", str(codebook), "-f", "csv"]
     row["table_first_s"], row["table_first_mib"] = timed(table, work)
     row["table_s"], row["table_mib"] = timed(table, work)
+    report = [*tool, "report", "--coded", str(outn), "-c", str(codebook), "-o", str(work / f"report{size}")]
+    row["report_first_s"], row["report_first_mib"] = timed(report, work)
+    row["report_s"], row["report_mib"] = timed(report, work)
     same = all((out1 / p.name).read_bytes() == p.read_bytes() for p in outn.glob("*.yaml"))
     row["jobs_identical"] = same and len(list(out1.glob("*.yaml"))) == size
     return row
@@ -94,20 +98,25 @@ def bench_size(size: int, jobs: int, pool: dict[str, list[str]], work: Path) -> 
 def render(rows: list[dict[str, object]], jobs: int) -> str:
     head = (
         f"{'notes':>6} {'words':>9} | {'code j1':>8} {'w/s':>8} {'×tok':>5} {'×grep':>6} | "
-        f"{f'code j{jobs}':>8} {'w/s':>8} | {'again':>6} | {'table':>6} {'1st':>6} | {'peak MiB':>8} | same"
+        f"{f'code j{jobs}':>8} {'w/s':>8} | {'again':>6} | {'table':>6} {'1st':>6} | {'report':>6} {'1st':>6} | "
+        f"{'MiB code':>8} {'report':>6} | same"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
         j1, jn, words = float(r["code_j1_s"]), float(r[f"code_j{jobs}_s"]), int(r["words"])
-        peak = max(int(r["code_j1_mib"]), int(r[f"code_j{jobs}_mib"]), int(r["table_mib"]))
+        peak = max(int(r[k]) for k in r if str(k).endswith("_mib") and not str(k).startswith("report"))
+        report_peak = max(int(r["report_first_mib"]), int(r["report_mib"]))
         lines.append(
             f"{r['notes']:>6} {words:>9,} | {j1:>7.2f}s {words / j1:>8,.0f} {j1 / float(r['tokenizer_s']):>5.1f} "
             f"{j1 / float(r['grep_s']):>6.0f} | {jn:>7.2f}s {words / jn:>8,.0f} | {float(r['incremental_s']):>5.2f}s | "
-            f"{float(r['table_s']):>5.2f}s {float(r['table_first_s']):>5.2f}s | {peak:>8} | {r['jobs_identical']}"
+            f"{float(r['table_s']):>5.2f}s {float(r['table_first_s']):>5.2f}s | "
+            f"{float(r['report_s']):>5.2f}s {float(r['report_first_s']):>5.2f}s | {peak:>8} {report_peak:>6} | "
+            f"{r['jobs_identical']}"
         )
     lines.append(
         "×tok: code --jobs 1 time over spaCy blank nb nlp.pipe time; ×grep: over grep -c -i -F -f TERMS; "
-        "again: code with nothing changed; table: with its index built, 1st: building it."
+        "again: code with nothing changed; table/report: warm, 1st: the first run after code; "
+        "MiB: peak resident memory of code/incremental/table, and of report."
     )
     return "\n".join(lines)
 
