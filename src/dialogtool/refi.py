@@ -731,7 +731,7 @@ def _imported(
 def _read_limited(path: Path) -> bytes:
     try:
         if path.stat().st_size > MAX_MEMBER:
-            raise DialogtoolError("file is larger than 200 MiB", path=path)
+            raise DialogtoolError(f"file is larger than {MAX_MEMBER // 2**20} MiB", path=path)
         return path.read_bytes()
     except FileNotFoundError:
         raise DialogtoolError("no such file", path=path) from None
@@ -740,12 +740,22 @@ def _read_limited(path: Path) -> bytes:
 
 
 def _member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> bytes:
+    """A member's bytes, read in blocks and counted: a zip can lie about its sizes."""
+    too_big = DialogtoolError(f"{member.filename} unpacks to more than {MAX_MEMBER // 2**20} MiB", path=path)
     if member.file_size > MAX_MEMBER:
-        raise DialogtoolError(f"{member.filename} unpacks to more than 200 MiB", path=path)
+        raise too_big
+    blocks: list[bytes] = []
+    size = 0
     try:
-        return archive.read(member)
-    except (zipfile.BadZipFile, OSError, RuntimeError) as exc:
+        with archive.open(member) as handle:
+            while block := handle.read(1 << 20):
+                size += len(block)
+                if size > MAX_MEMBER:
+                    raise too_big
+                blocks.append(block)
+    except (zipfile.BadZipFile, OSError, RuntimeError, EOFError) as exc:
         raise DialogtoolError(f"cannot read {member.filename}: {exc}", path=path) from None
+    return b"".join(blocks)
 
 
 def _parse_xml(data: bytes, path: Path) -> tuple[ET.Element, str]:
