@@ -12,6 +12,7 @@ import docx
 import pypdf
 import pytest
 
+from builders import make_text_pdf
 from dialogtool import ingest
 from dialogtool.errors import DialogtoolError
 from dialogtool.ingest import Source, decode_text, read_source
@@ -220,31 +221,8 @@ def test_oversized_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
 # --- PDF ----------------------------------------------------------------------------------
 
 
-def _text_pdf(lines: list[str]) -> bytes:
-    """A one-page PDF whose content stream shows `lines` in Helvetica (pypdf cannot write text)."""
-    content = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({line}) '" for line in lines) + " ET"
-    objects = [
-        "<< /Type /Catalog /Pages 2 0 R >>",
-        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        "/Resources << /Font << /F1 5 0 R >> >> >>",
-        f"<< /Length {len(content)} >>\nstream\n{content}\nendstream",
-        "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("cp1252")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
-
-
 def test_pdf_with_text_layer(tmp_path: Path) -> None:
-    source = read_source(write(tmp_path, "note.pdf", _text_pdf(["Kafebord 4", "Lite informasjon om tilbudet."])))
+    source = read_source(write(tmp_path, "note.pdf", make_text_pdf(["Kafebord 4", "Lite informasjon om tilbudet."])))
     assert source.encoding == "pdf"
     assert "Kafebord 4" in source.text and "Lite informasjon om tilbudet." in source.text
     assert source.text.index("Kafebord 4") < source.text.index("Lite informasjon")
