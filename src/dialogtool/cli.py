@@ -24,7 +24,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="rich",
+    rich_markup_mode="markdown",
 )
 # Piped output is not cut to 80 columns: tables stay whole in files and logs.
 out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
@@ -91,10 +91,10 @@ def _fail(exc: BaseException) -> typer.Exit:
 
 @app.command()
 def code(
-    paths: Optional[list[Path]] = typer.Argument(None, help="Notes or folders of notes [default: data/raw]."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Notes or folders of notes (default: data/raw)."),
     codebook: Path = CODEBOOK,
     out_dir: Path = typer.Option(Path("data/coded"), "--out", "-o", help="Folder for the coded YAML files."),
-    jobs: int = typer.Option(0, "--jobs", "-j", help="Processes to code with [default: the machine's cores]."),
+    jobs: int = typer.Option(0, "--jobs", "-j", help="Processes to code with (0, the default: one per core)."),
     force: bool = typer.Option(False, "--force", help="Re-code every note, even those unchanged since last time."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print only problems."),
 ) -> None:
@@ -170,7 +170,7 @@ def code(
 
 @app.command()
 def meta(
-    paths: Optional[list[Path]] = typer.Argument(None, help="Notes or folders [default: data/raw]."),
+    paths: Optional[list[Path]] = typer.Argument(None, help="Notes or folders (default: data/raw)."),
 ) -> None:
     """List the metadata detected in each note, so it can be checked and fixed.
 
@@ -412,7 +412,7 @@ def quotes(
 
 @app.command()
 def kwic(
-    term: str = typer.Argument(..., help="A word or pattern: pasient, '*kompetanse*', KE, 'individuell plan'."),
+    term: str = typer.Argument(..., help="A word or pattern: pasient, '\\*kompetanse\\*', KE, 'individuell plan'."),
     coded: Path = CODED,
     width: int = typer.Option(40, "--width", "-w", min=5, help="Characters of context on each side."),
     limit: Optional[int] = typer.Option(None, "--limit", "-n", min=1, help="Show at most N lines."),

@@ -43,8 +43,8 @@ def _cli() -> Any:
 
 
 def diff(
-    a: Optional[str] = typer.Argument(None, help="Folder or git revision [default: HEAD]."),
-    b: Optional[str] = typer.Argument(None, help="Folder or git revision [default: the --coded folder as it is]."),
+    a: Optional[str] = typer.Argument(None, help="Folder or git revision (default: HEAD)."),
+    b: Optional[str] = typer.Argument(None, help="Folder or git revision (default: the --coded folder as it is)."),
     coded: Path = CODED,
     codebook: Path = CODEBOOK,
     level: int = LEVEL,
@@ -195,7 +195,7 @@ def import_qdpx(
 @import_app.command("qdc")
 def import_qdc(
     file: Path = typer.Argument(..., help="A .qdc codebook from another program."),
-    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Codebook to write [default: --codebook]."),
+    output: Optional[Path] = typer.Option(None, "--output", "-o", help="Codebook to write (default: --codebook)."),
     codebook: Path = CODEBOOK,
     force: bool = typer.Option(False, "--force", help="Overwrite the codebook file if it exists."),
 ) -> None:
