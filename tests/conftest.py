@@ -31,3 +31,15 @@ def shared() -> Path:
     if not (SHARED / "corpus").is_dir():
         pytest.skip("../shared is not beside the repository")
     return SHARED
+
+
+@pytest.fixture(scope="session")
+def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample notes coded once per test run. Read-only: tests that change files copy it."""
+    from dialogtool.codebook import load_codebook
+    from dialogtool.pipeline import code_paths
+
+    base = tmp_path_factory.mktemp("sample")
+    shutil.copytree(ROOT / "data" / "raw", base / "raw")
+    code_paths([base / "raw"], load_codebook(ROOT / "codebook.yaml"), base / "coded")
+    return base / "coded"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -25,15 +24,6 @@ def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from dialogtool.codebook import load_codebook
-    from dialogtool.pipeline import code_paths
-
-    base = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "data" / "raw", base / "raw")
-    code_paths([base / "raw"], load_codebook(ROOT / "codebook.yaml"), base / "coded")
-    return base / "coded"
 
 
 def texts(folder: Path) -> list[tuple[str, str, str]]:

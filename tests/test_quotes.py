@@ -33,15 +33,6 @@ def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample notes coded once for the module; tests that change files copy it first."""
-    from dialogtool.pipeline import code_paths
-
-    base = tmp_path_factory.mktemp("sample")
-    shutil.copytree(ROOT / "data" / "raw", base / "raw")
-    code_paths([base / "raw"], load_codebook(CODEBOOK), base / "coded")
-    return base / "coded"
 
 
 @pytest.fixture

@@ -42,9 +42,6 @@ def code_sample(base: Path, source: Path) -> Path:
     return base / "coded"
 
 
-@pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return code_sample(tmp_path_factory.mktemp("sample"), ROOT / "data" / "raw")
 
 
 def raw_notes(folder: Path) -> list[dict[str, Any]]:
