@@ -15,17 +15,33 @@ from pathlib import Path
 import yaml
 
 from .errors import DialogtoolError
-from .patterns import PatternError, parse_pattern
+from .patterns import PatternError, parse_rule
 
-TOP_KEYS = {"name", "description", "version", "inherit_headings", "codes"}
-CODE_KEYS = {"id", "label", "description", "color", "terms", "exclude", "children"}
+TOP_KEYS = {"name", "description", "version", "inherit_headings", "context", "codes"}
+CODE_KEYS = {"id", "label", "description", "color", "terms", "exclude", "concepts", "children"}
+CONCEPT_KEYS = {"label", "description", "terms", "exclude"}
+CONTEXT_KEYS = {"heading", "leadin", "reference", "groups"}
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 @dataclass(frozen=True)
+class Concept:
+    """One concept of a theme (from the coding guide) and the words used for it."""
+
+    label: str
+    description: str
+    terms: tuple[str, ...]
+    exclude: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Code:
-    """One theme or sub-theme of the codebook."""
+    """One theme or sub-theme of the codebook.
+
+    `terms` and `exclude` hold every pattern of the code, its concepts' included, in file
+    order; `concepts` keeps the grouping for people reading or exporting the codebook.
+    """
 
     id: str
     label: str
@@ -35,6 +51,21 @@ class Code:
     exclude: tuple[str, ...]
     color: str | None
     line: int
+    concepts: tuple[Concept, ...] = ()
+
+
+@dataclass(frozen=True)
+class ContextRules:
+    """Which context rules may give a segment a theme its own words do not (see `context`).
+
+    `groups` is the id of the theme whose codes are patient groups, carried to the units
+    that refer back to a group ("de", "mange av dei"); None switches that rule off.
+    """
+
+    heading: bool = True
+    leadin: bool = True
+    reference: bool = True
+    groups: str | None = None
 
 
 @dataclass(frozen=True)
@@ -44,8 +75,13 @@ class Codebook:
     path: str
     name: str
     codes: tuple[Code, ...]
-    inherit_headings: bool
+    context: ContextRules
     digest: str
+
+    @property
+    def inherit_headings(self) -> bool:
+        """The heading rule (the only context rule of the first codebook format)."""
+        return self.context.heading
 
     def get(self, code_id: str) -> Code:
         for code in self.codes:
@@ -151,24 +187,52 @@ class _Validator:
         if "codes" not in top:
             raise self.fail(root, "the codebook has no 'codes:' list")
         name = self.string(top["name"], "name") if "name" in top else ""
-        inherit = True
-        if "inherit_headings" in top:
-            node = top["inherit_headings"]
-            if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"):
-                raise self.fail(node, "inherit_headings must be true or false")
-            inherit = node.value.lower() in ("true", "yes", "on")
         codes_node = top["codes"]
         if not isinstance(codes_node, yaml.SequenceNode) or not codes_node.value:
             raise self.fail(codes_node, "'codes' must be a non-empty list of codes")
         for item in codes_node.value:
             self.code(item, parent=None)
+        rules = self.context(top)
         canonical = json.dumps(
-            {"inherit": inherit, "codes": [c.__dict__ | {"line": 0} for c in self.codes]},
+            {
+                "inherit": rules.heading,
+                "context": [rules.leadin, rules.reference, rules.groups],
+                "codes": [_canonical(c) for c in self.codes],
+            },
             ensure_ascii=False,
             sort_keys=True,
         )
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-        return Codebook(self.path, name, tuple(self.codes), inherit, digest)
+        return Codebook(self.path, name, tuple(self.codes), rules, digest)
+
+    def context(self, top: dict[str, yaml.Node]) -> ContextRules:
+        """The context rules: `context:` (any rule left out is on, groups off), or the first
+        format's `inherit_headings:` (the heading rule alone)."""
+        if "inherit_headings" in top and "context" in top:
+            raise self.fail(top["inherit_headings"], "use either 'inherit_headings' or 'context', not both",
+                            hint="'context: {heading: false}' is the same as 'inherit_headings: false'")
+        if "inherit_headings" in top:
+            return ContextRules(heading=self.boolean(top["inherit_headings"], "inherit_headings"),
+                                leadin=False, reference=False)
+        if "context" not in top:
+            return ContextRules(leadin=False, reference=False)
+        fields = self.mapping(top["context"], "context", CONTEXT_KEYS)
+        flags = {key: self.boolean(fields[key], f"context.{key}") for key in ("heading", "leadin", "reference")
+                 if key in fields}
+        groups = None
+        node = fields.get("groups")
+        if node is not None and not (isinstance(node, yaml.ScalarNode) and node.tag.endswith(":null")):
+            groups = self.string(node, "context.groups")
+            tops = [c.id for c in self.codes if c.parent is None]
+            if groups not in tops:
+                raise self.fail(node, f"context.groups names '{groups}', which is not a top-level code",
+                                hint=f"one of: {', '.join(tops)}")
+        return ContextRules(**flags, groups=groups)
+
+    def boolean(self, node: yaml.Node, what: str) -> bool:
+        if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"):
+            raise self.fail(node, f"{what} must be true or false")
+        return node.value.lower() in ("true", "yes", "on")
 
     def code(self, node: yaml.Node, parent: str | None) -> None:
         fields = self.mapping(node, "a code", CODE_KEYS)
@@ -205,10 +269,14 @@ class _Validator:
         exclude = self.patterns(fields, "exclude", code_id)
         if "terms" in fields and not terms:
             raise self.fail(fields["terms"], f"code '{code_id}' has an empty term list")
+        concepts = self.concepts(fields["concepts"], code_id) if "concepts" in fields else ()
+        terms += [t for c in concepts for t in c.terms]
+        exclude += [t for c in concepts for t in c.exclude]
         if not terms and children is None:
-            raise self.fail(node, f"code '{code_id}' has no terms", hint="add 'terms:' or 'children:'")
+            raise self.fail(node, f"code '{code_id}' has no terms", hint="add 'terms:', 'concepts:' or 'children:'")
         self.codes.append(
-            Code(code_id, label, description, parent, tuple(terms), tuple(exclude), color, self.seen[code_id])
+            Code(code_id, label, description, parent, tuple(terms), tuple(exclude), color, self.seen[code_id],
+                 concepts)
         )
         if children is not None:
             if not isinstance(children, yaml.SequenceNode) or not children.value:
@@ -216,14 +284,42 @@ class _Validator:
             for child in children.value:
                 self.code(child, parent=code_id)
 
+    def concepts(self, node: yaml.Node, code_id: str) -> tuple[Concept, ...]:
+        """A code's concepts: each a label, a description and its own terms (and exclusions)."""
+        if not isinstance(node, yaml.SequenceNode) or not node.value:
+            raise self.fail(node, f"'concepts' of '{code_id}' must be a non-empty list")
+        result = []
+        for item in node.value:
+            fields = self.mapping(item, f"a concept of '{code_id}'", CONCEPT_KEYS)
+            if "label" not in fields:
+                raise self.fail(item, f"a concept of '{code_id}' has no label")
+            label = self.string(fields["label"], "label")
+            description = (
+                self.string(fields["description"], "description", required=False) if "description" in fields else ""
+            )
+            where = f"{code_id} › {label}"
+            terms = self.patterns(fields, "terms", where)
+            if not terms:
+                raise self.fail(fields.get("terms", item), f"concept '{where}' has no terms")
+            result.append(Concept(label, description, tuple(terms), tuple(self.patterns(fields, "exclude", where))))
+        return tuple(result)
+
     def patterns(self, fields: dict[str, yaml.Node], key: str, code_id: str) -> list[str]:
         if key not in fields:
             return []
         result = []
         for value, node in self.strings(fields[key], f"'{key}' of '{code_id}'"):
             try:
-                parse_pattern(value)
+                parse_rule(value)
             except PatternError as exc:
                 raise self.fail(node, f"malformed pattern {value!r} in '{key}' of '{code_id}': {exc}") from None
             result.append(value)
         return result
+
+
+def _canonical(code: Code) -> dict[str, object]:
+    """A code as it counts for the digest: what it matches, not where it stands in the file."""
+    data = {k: v for k, v in code.__dict__.items() if k != "concepts"} | {"line": 0}
+    if code.concepts:
+        data["concepts"] = [c.__dict__ for c in code.concepts]
+    return data

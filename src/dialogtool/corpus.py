@@ -20,8 +20,8 @@ from .store import Review, effective_codes, load_coded, parse_review, write_atom
 
 CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
 CODES_INDEX = ".dialogtool-codes.json"
-_INDEX_VERSION = 2  # 2: the codes index keeps each segment's paragraph
-_SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "inherited", "review")
+_INDEX_VERSION = 3  # 2: the codes index keeps each segment's paragraph; 3: coded format 2 (context)
+_SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "inherited", "review")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def write_cache(path: Path, stamp: list[int], doc: dict[str, Any]) -> None:
     target = path.parent / CACHE / f"{path.name}.json"
     with contextlib.suppress(OSError):
         target.parent.mkdir(exist_ok=True)
-        write_atomic(target, json.dumps([stamp, _pack(doc)], ensure_ascii=False))
+        write_atomic(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
@@ -86,7 +86,8 @@ def _read_cache(path: Path) -> list[Any] | None:
         data = json.loads((path.parent / CACHE / f"{path.name}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return data if isinstance(data, list) and len(data) == 2 and isinstance(data[1], dict) else None
+    valid = isinstance(data, list) and len(data) == 3 and isinstance(data[1], dict) and data[2] == _INDEX_VERSION
+    return data if valid else None
 
 
 def _coded_files(coded_dir: Path) -> list[Path]:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .codebook import Code, Codebook
+from .codebook import Code, Codebook, ContextRules
 from .errors import DialogtoolError
 from .match import Hit, Matcher, tokenizer
 from .patterns import PatternError, parse_pattern
@@ -37,7 +37,7 @@ def pattern_matcher(pattern: str) -> Matcher:
     except PatternError as exc:
         raise DialogtoolError(f"malformed pattern {pattern!r}: {exc}") from None
     code = Code("TERM", pattern, "", None, (pattern,), (), None, 0)
-    return Matcher(Codebook("<kwic>", "", (code,), False, ""))
+    return Matcher(Codebook("<kwic>", "", (code,), ContextRules(False, False, False), ""))
 
 
 def kwic(documents: Sequence[dict[str, Any]], pattern: str, width: int = 40) -> list[KwicLine]:

@@ -297,3 +297,70 @@ MEETING_STOP_WORDS = _words(
 
 # Words on spaCy's (news) list that are content words in these notes and should be suggested.
 STOP_WORD_EXCEPTIONS = frozenset(["kontakt", "mål", "personer", "mennesker", "leder"])
+
+
+# Context rules (context.py) ----------------------------------------------------------------
+
+# Words that open a unit pointing back at the one before: «Dette gjeld …», «Slike tiltak …».
+# «det»/«den» and «de»/«dei» are tested further in context.refers_back.
+REFERRING_WORDS = frozenset(
+    ["dette", "denne", "disse", "desse", "slike", "slikt", "sistnevnte", "her", "det", "den", "de", "dei"]
+)
+
+# Words a unit may open with before the referring word: «Også dette …», «Men desse …».
+OPENING_WORDS = frozenset(
+    ["og", "men", "også", "òg", "så", "da", "då", "derfor", "difor", "likevel", "samtidig", "altså", "heller"]
+)
+
+# «Det»/«den» followed by one of these point at nothing («Det er viktig at …», «Det vart
+# nemnt …»): the dummy subject of Norwegian, not a reference back.
+EXPLETIVE_NEXT = frozenset(
+    """
+    er var ble blir blei vart vert verte finnes fins finst kom kjem kommer går gjekk gikk handler handlar
+    må bør skal kan vil ville kunne skulle burde hadde har hev ligger ligg står stod sto
+    """.split()
+)
+
+# Frequent finite verbs of both standards; after «de»/«dei» they make a pronoun («de får»),
+# where an adjective or noun makes an article («de fleste», «dei tilsette»).
+COMMON_VERBS = frozenset(
+    """
+    er var ble blir blei vart vert har hadde får fikk fekk fått må måtte kan kunne skal skulle bør burde
+    vil ville treng trenger trengte trong mangler manglar mangla manglet møter møtte opplever opplevde
+    går gikk gjekk kommer kjem kom sliter slit slet faller fell fall ser såg så tar tok tek gjør gjer
+    gjorde veit vet visste husker hugsar glemmer gløymer bor budde lever levde sitter sit satt står stod
+    """.split()
+)
+
+# Nouns for people; «desse pasientane», «slike brukarar» point at a group named before.
+PEOPLE_NOUNS = ("pasient", "person", "bruker", "brukar", "gruppe", "grupp", "folk", "mennesk", "menneske", "barn")
+
+# Lines about the meeting, not its subject, so a themed heading above them does not give them
+# its theme: a round or session, the host or secretary, thanks, breaks and food, the room and
+# the time, who took part, the next meeting, and remarks opened by «Ellers»/«Til slutt».
+PROCEDURAL_LINE = (
+    r"^(?:runde|økt|omgang)\s*\d|\b(?:første|andre|tredje|fjerde|siste|ny|neste)\s+(?:runde|økt)\b"
+    r"|^(?:bordvert|bordverter|kaf[eé]vert|referent|sekretær|skrivar|skriver|ordstyrer|ordstyrar)\b"
+    r"|\btakk(?:e|a|er|ar|et)?\b"
+    r"|\b(?:pause|pausen|pausa|kaffe|kaffi|lunsj|lunch|matpause|middag|kake|kaker|frukt)\b"
+    r"|\b(?:rommet|lokalet|lokala|møterommet|klokka|klokken|kl\.)"
+    r"|\bneste\s+(?:møte|dialogmøte|samling|gang|år)\b"
+    r"|^(?:deltakere|deltakarar|deltagere|til stede|tilstades|deltok)\b|\brundt bordet\b|\bved bordet\b"
+    r"|^vi\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
+    r"|^(?:til slutt|avslutningsvis|praktisk|praktiske|praktisk info)\b"
+    r"|\b(?:stemning|stemninga|stemningen|engasjement)\b"
+)
+
+# A paragraph opened by one of these is an aside about something else («Ellers: god stemning …»):
+# none of its sentences takes the theme of the heading above.
+ASIDE_OPENER = r"^(?:ellers|elles|annet|anna|forresten|for øvrig|elles)\s*[:,–-]"
+
+# Words that open a unit about some of the people just named: «Mange får …», «Fleire vert …».
+QUANTIFIERS = frozenset(["mange", "fleire", "flere", "nokre", "noen", "somme", "alle", "få", "ingen", "dei fleste"])
+
+# Endings of the definite plural of people nouns: «pasientane», «pasientene», «brukerne».
+DEFINITE_PLURAL = ("ene", "ane", "erne", "arane", "rne")
+
+# Acronyms that are also everyday words when a line is written in capitals: «ME» is Nynorsk
+# «we» in «KVA ME TRENG». Such an acronym does not match between two words in capitals.
+ACRONYM_HOMOGRAPHS = frozenset(["me", "rop", "als"])

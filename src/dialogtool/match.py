@@ -8,6 +8,7 @@ with the corpus.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -16,10 +17,10 @@ from itertools import accumulate
 from typing import Any
 
 from .codebook import Codebook
-from .langdata import OFF_TOPIC_HEADINGS
+from .langdata import ACRONYM_HOMOGRAPHS
 from .lemmas import base_keys, word_keys
-from .patterns import ACRONYM, EXACT, INFIX, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_pattern
-from .segment import HEADING, Segment
+from .patterns import ACRONYM, EXACT, INFIX, NEAR, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_rule
+from .segment import Segment
 
 
 @dataclass(frozen=True)
@@ -33,22 +34,42 @@ class Part:
 
 @dataclass(frozen=True)
 class Hit:
-    """One pattern found in the text."""
+    """One pattern found in the text; `proximity` when it took a NEAR/BEFORE rule to find it."""
 
     code: str
     pattern: str
     start: int
     end: int
     exclude: bool
+    proximity: bool = False
 
 
 @dataclass(frozen=True)
 class SegmentCoding:
-    """The automatic coding of one segment."""
+    """The automatic coding of one segment.
+
+    `terms` holds the patterns found in the segment itself; `context` the codes it has from
+    its context instead, each as (rule, id of the segment it came from): see `context.py`.
+    """
 
     codes: tuple[str, ...]
     terms: dict[str, tuple[str, ...]]  # code -> the patterns that matched
-    inherited: dict[str, str]  # code -> id of the heading it was carried from
+    context: dict[str, tuple[str, str]]  # code -> (rule, source segment id)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A codebook pattern compiled to phrase ids (see patterns.Rule)."""
+
+    code: str
+    text: str
+    exclude: bool
+    left: tuple[int, ...]
+    op: str
+    distance: int
+    negated: bool
+    right: tuple[int, ...]
+    shouted_homograph: bool  # a lone acronym that is also a common word when shouted ("ME", Nynorsk "we")
 
 
 _NLP = None
@@ -123,34 +144,59 @@ def _token_table(text: str) -> tuple[list[int], list[int], Any]:
 
 
 class Matcher:
-    """All the codebook's patterns, compiled for fast lookup."""
+    """All the codebook's patterns, compiled for fast lookup.
+
+    Patterns are compiled to phrases (runs of word tests, each phrase stored once) and rules
+    over phrases. A segment's phrases are found first; each rule is then checked only where
+    one of its left-hand phrases occurs, so proximity rules cost nothing on text without them.
+    """
 
     def __init__(self, codebook: Codebook) -> None:
         self.codebook = codebook
         self.words: list[Word] = []
         self._word_ids: dict[Word, int] = {}
-        # pattern = (code, source text, exclude?, word ids)
-        self.patterns: list[tuple[str, str, bool, tuple[int, ...]]] = []
+        self.phrases: list[tuple[int, ...]] = []
+        self._phrase_ids: dict[tuple[int, ...], int] = {}
+        self.rules: list[_Rule] = []
         for code in codebook.codes:
             for text in code.terms:
                 self._add(code.id, text, False)
             for text in code.exclude:
                 self._add(code.id, text, True)
         self.by_first: dict[int, list[int]] = defaultdict(list)
-        for index, (_, _, _, ids) in enumerate(self.patterns):
-            self.by_first[ids[0]].append(index)
+        for pid, ids in enumerate(self.phrases):
+            self.by_first[ids[0]].append(pid)
+        self.rules_by_left: dict[int, list[_Rule]] = defaultdict(list)
+        for rule in self.rules:
+            for pid in rule.left:
+                self.rules_by_left[pid].append(rule)
+        self.proximity_patterns = frozenset(r.text for r in self.rules if r.op)
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
 
     def _add(self, code: str, text: str, exclude: bool) -> None:
+        rule = parse_rule(text)
+        left = tuple(self._phrase(p) for p in rule.left)
+        right = tuple(self._phrase(p) for p in rule.right)
+        lone = rule.left[0] if len(rule.left) == 1 and len(rule.left[0]) == 1 else ()
+        shouted = bool(lone) and lone[0].kind == ACRONYM and lone[0].text.lower() in ACRONYM_HOMOGRAPHS
+        self.rules.append(
+            _Rule(code, text, exclude, left, rule.op, rule.distance, rule.negated, right, shouted)
+        )
+
+    def _phrase(self, words: tuple[Word, ...]) -> int:
         ids = []
-        for word in parse_pattern(text):
+        for word in words:
             if word not in self._word_ids:
                 self._word_ids[word] = len(self.words)
                 self.words.append(word)
             ids.append(self._word_ids[word])
-        self.patterns.append((code, text, exclude, tuple(ids)))
+        key = tuple(ids)
+        if key not in self._phrase_ids:
+            self._phrase_ids[key] = len(self.phrases)
+            self.phrases.append(key)
+        return self._phrase_ids[key]
 
     def _index(self) -> None:
         """Lookup tables: exact strings to word ids, prefixes and suffixes by length."""
@@ -218,28 +264,47 @@ class Matcher:
                 ids.add(wid)
         return ids
 
-    def hits(self, parts: Sequence[Part]) -> list[Hit]:
-        """Every pattern occurrence in a run of words (one segment)."""
-        return self.hits_in([(n, p.start, p.end, ids) for n, p in enumerate(parts) if (ids := self.word_ids(p.text))])
+    def hits(self, parts: Sequence[Part], text: str | None = None) -> list[Hit]:
+        """Every pattern occurrence in a run of words (one segment); `text` is what the
+        parts' offsets point into, needed for the sense rule on shouted acronyms."""
+        words = [(n, p.start, p.end, ids) for n, p in enumerate(parts) if (ids := self.word_ids(p.text))]
+        return self.hits_in(words, text)
 
-    def hits_in(self, words: Sequence[tuple[int, int, int, frozenset[int]]]) -> list[Hit]:
+    def hits_in(self, words: Sequence[tuple[int, int, int, frozenset[int]]], text: str | None = None) -> list[Hit]:
         """`hits` over the matching words only: (word number, start, end, ids), in order.
 
         A phrase matches where its words carry consecutive word numbers, so leaving out
-        the words that match nothing loses no phrase.
+        the words that match nothing loses no phrase, and word numbers still measure the
+        distance a NEAR or BEFORE rule asks for.
         """
-        found: list[Hit] = []
+        found = self._phrase_hits(words)
+        hits: list[Hit] = []
+        for pid, places in found.items():
+            for rule in self.rules_by_left.get(pid, ()):
+                for place in places:
+                    span = _apply(rule, place, found)
+                    if span is None:
+                        continue
+                    if rule.shouted_homograph and text is not None and _shouted(text, place[2], place[3]):
+                        continue
+                    hits.append(Hit(rule.code, rule.text, span[0], span[1], rule.exclude, bool(rule.op)))
+        return hits
+
+    def _phrase_hits(
+        self, words: Sequence[tuple[int, int, int, frozenset[int]]]
+    ) -> dict[int, list[tuple[int, int, int, int]]]:
+        """Phrase id -> its occurrences as (first word number, last word number, start, end)."""
+        found: dict[int, list[tuple[int, int, int, int]]] = {}
         count = len(words)
         for i, (number, start, _, first) in enumerate(words):
             for wid in first:
-                for index in self.by_first.get(wid, ()):
-                    code, text, exclude, pattern = self.patterns[index]
-                    end = i + len(pattern)
+                for pid in self.by_first.get(wid, ()):
+                    ids = self.phrases[pid]
+                    end = i + len(ids)
                     if end > count:
                         continue
-                    rest = range(1, len(pattern))
-                    if all(words[i + k][0] == number + k and pattern[k] in words[i + k][3] for k in rest):
-                        found.append(Hit(code, text, start, words[end - 1][2], exclude))
+                    if all(words[i + k][0] == number + k and ids[k] in words[i + k][3] for k in range(1, len(ids))):
+                        found.setdefault(pid, []).append((number, number + len(ids) - 1, start, words[end - 1][2]))
         return found
 
     @cached_property
@@ -248,28 +313,65 @@ class Matcher:
         return sorted({w.text for w in self.words if w.kind in (PLAIN, EXACT, ACRONYM)})
 
 
+def _apply(
+    rule: _Rule, place: tuple[int, int, int, int], found: dict[int, list[tuple[int, int, int, int]]]
+) -> tuple[int, int] | None:
+    """The character span a rule covers at one occurrence of its left phrase, or None.
+
+    Adjacent words are 1 apart. A right-hand phrase overlapping the left one never satisfies
+    NEAR (it would be the same words), but does trigger a NOT veto.
+    """
+    first, last, start, end = place
+    if not rule.op:
+        return start, end
+    for pid in rule.right:
+        for r_first, r_last, r_start, r_end in found.get(pid, ()):
+            overlap = r_first <= last and first <= r_last
+            after = 1 <= r_first - last <= rule.distance
+            before = rule.op == NEAR and 1 <= first - r_last <= rule.distance
+            if rule.negated and (overlap or after or before):
+                return None
+            if not rule.negated and (after or before):
+                return min(start, r_start), max(end, r_end)
+    return (start, end) if rule.negated else None
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\w\n]*$")
+_WORD_AFTER = re.compile(r"^[^\w\n]*([^\W\d_]+)")
+
+
+def _shouted(text: str, start: int, end: int) -> bool:
+    """Whether the words on both sides of [start, end) are written in capitals too: then an
+    acronym that is also a common word ("ME" = Nynorsk "we") is that word, shouted."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    after = _WORD_AFTER.search(text[end : end + 40])
+    return bool(before and after and before.group(1).isupper() and after.group(1).isupper())
+
+
 def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
-    """Code -> matched patterns, after exclusions veto the hits they overlap."""
+    """Code -> matched patterns, after exclusions veto the hits they overlap.
+
+    An exclusion vetoes hits of its own code and of the code's children, so a sense rule
+    written once on a theme (a department is not a patient group) holds for all its codes.
+    """
     vetoes = [h for h in hits if h.exclude]
     terms: dict[str, set[str]] = defaultdict(set)
     for hit in hits:
         if hit.exclude:
             continue
-        if any(v.code == hit.code and v.start < hit.end and hit.start < v.end for v in vetoes):
+        if any(
+            (v.code == hit.code or hit.code.startswith(v.code + ".")) and v.start < hit.end and hit.start < v.end
+            for v in vetoes
+        ):
             continue
         terms[hit.code].add(hit.pattern)
     return {code: tuple(sorted(found)) for code, found in terms.items()}
 
 
 def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[SegmentCoding]:
-    """Code every segment of one note: terms first, then headings' themes carried down.
+    """Code every segment of one note: its own terms first, then the context rules (`context`)."""
+    from .context import apply_context
 
-    A segment with no theme of its own takes the themes of the nearest heading above it
-    that has any, unless it sits in an off-topic section ("Annet:"); it is marked as
-    inherited so a reviewer can tell it apart.
-    """
-    codebook = matcher.codebook
-    order = codebook.order()
     orths, starts, strings = _token_table(text)
     cache = matcher.by_orth
     entries = [cache.get(h) for h in orths]
@@ -282,8 +384,7 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
         if e[1]
         for k, a, b, ids in e[1]
     ]
-    results: list[SegmentCoding] = []
-    by_id: dict[str, SegmentCoding] = {}
+    own: list[dict[str, tuple[str, ...]]] = []
     cursor = 0
     for seg in segments:
         while cursor < len(words) and words[cursor][1] < seg.start:
@@ -292,18 +393,5 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
         while cursor < len(words) and words[cursor][2] <= seg.end:
             cursor += 1
         span = words[first:cursor]
-        terms = code_hits(matcher.hits_in(span)) if span else {}
-        inherited: dict[str, str] = {}
-        if not terms and seg.kind != HEADING and codebook.inherit_headings:
-            for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
-                if OFF_TOPIC_HEADINGS.match(title.lower()):
-                    break
-                source = by_id.get(heading_id)
-                if source is not None and source.codes:
-                    inherited = {code: heading_id for code in source.codes}
-                    break
-        codes = tuple(sorted({*terms, *inherited}, key=lambda c: (order.get(c, len(order)), c)))
-        coding = SegmentCoding(codes, terms, inherited)
-        by_id[seg.id] = coding
-        results.append(coding)
-    return results
+        own.append(code_hits(matcher.hits_in(span, text)) if span else {})
+    return apply_context(segments, own, matcher.codebook)

@@ -148,8 +148,8 @@ def coded_document(
         item["codes"] = list(coding.codes)
         if coding.terms:
             item["terms"] = {code: list(coding.terms[code]) for code in coding.codes if code in coding.terms}
-        if coding.inherited:
-            item["inherited"] = dict(coding.inherited)
+        if coding.context:
+            item["context"] = {code: list(coding.context[code]) for code in coding.codes if code in coding.context}
         if review is not None:
             item["review"] = review.to_dict()
         segments.append(item)
@@ -186,7 +186,7 @@ def _display_path(path: Path) -> str:
 
 # Bumped whenever a change to the tool changes what `code` writes for the same input, so
 # that incremental runs re-code everything once after an upgrade.
-CODER_VERSION = "1"
+CODER_VERSION = "2"
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
 
 

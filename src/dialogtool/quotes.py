@@ -70,7 +70,7 @@ class Quote:
     def note(self) -> str | None:
         """Why a quote without highlighted terms has the theme."""
         if self.origin == INHERITED:
-            return f"(inherited from heading «{self.heading}»)" if self.heading else "(inherited from heading)"
+            return f"(inherited from heading «{self.heading}»)" if self.heading else "(from its context)"
         if self.origin == REVIEWER:
             return "(added by reviewer)"
         if self.origin == TERMS and not self.spans:
@@ -169,15 +169,16 @@ def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterab
         text = str(seg["text"])
         recorded = _mapping(seg.get("terms"))
         terms = tuple(sorted({str(t) for c in mine for t in _listed(recorded.get(c))}))
-        inherited = _mapping(seg.get("inherited"))
+        context = _context_of(seg)
         review: Review | None = seg.get("review")
         heading = None
         spans: tuple[tuple[int, int], ...] = ()
         if terms:
             origin = TERMS  # spans are found later, for the quotes shown
-        elif any(c in inherited for c in mine):
+        elif any(c in context for c in mine):
             origin = INHERITED
-            heading = headings.get(str(next(inherited[c] for c in mine if c in inherited)))
+            rule, source = next(context[c] for c in mine if c in context)
+            heading = headings.get(source) if rule == "heading" else None
         elif review is not None and any(c in review.add and c not in (seg.get("codes") or ()) for c in mine):
             origin = REVIEWER
         else:
@@ -198,6 +199,17 @@ def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterab
             heading=heading,
             words=word_count(text),
         )
+
+
+def _context_of(seg: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Code -> (rule, source segment id): `context` (format 2) or `inherited` (format 1, headings only)."""
+    found = {}
+    for code, value in _mapping(seg.get("context")).items():
+        if isinstance(value, list) and len(value) == 2:
+            found[str(code)] = (str(value[0]), str(value[1]))
+    for code, source in _mapping(seg.get("inherited")).items():
+        found.setdefault(str(code), ("heading", str(source)))
+    return found
 
 
 def _mapping(value: object) -> dict[Any, Any]:

@@ -16,6 +16,7 @@ from .normalize import BULLET, NUMBERED
 
 HEADING = "heading"
 TEXT = "text"
+TEXT_SPAN, HEADING_SPAN, TASK_SPAN = 0, 1, 2
 
 # Opening words of lines that are headings even when they end in a period.
 _HEADING_START = re.compile(
@@ -28,6 +29,14 @@ _BYLINE = re.compile(r"^(?:bordvert|kaf[eé]vert|referent|referat|sekretær|skri
 _SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
 _MAX_HEADING_WORDS = 8
+_MAX_TASK_WORDS = 20
+# A numbered question ("1. Hvordan …?", "2b) Kven …?", "a) Kva …?") is a task the units below
+# answer, unless it stands in a list of questions (see `_question_lists`).
+_NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
+# A task line: a task, question or theme with its number or a colon, whatever its length.
+_TASK_LINE = re.compile(
+    r"^(?:oppgave|oppgåve|spørsmål|tema|del)\s*(?:nr\.?\s*)?(?:\d+[a-z]?|[a-c])?\s*[:.)–-]", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -47,23 +56,36 @@ class Segment:
 def segment(text: str, headings: Iterable[str] = ()) -> list[Segment]:
     """Units of a normalised note, in order; `headings` are known heading texts (Word styles)."""
     known = frozenset(headings)
-    spans: list[tuple[int, int, int, bool]] = []  # start, end, para, is_heading
+    spans: list[tuple[int, int, int, int]] = []  # start, end, para, TEXT_SPAN / HEADING_SPAN / TASK_SPAN
+    blocks = text.split("\n\n")
+    listed = _question_lists(blocks)
     offset = 0
     in_title = True
-    for para, block in enumerate(text.split("\n\n"), start=1):
+    for para, block in enumerate(blocks, start=1):
         start = offset
         offset += len(block) + 2
         if not block:
             continue
         sentences = list(split_sentences(block))
-        heading = _is_heading(block, sentences, in_title, known)
+        heading = para - 1 not in listed and _is_heading(block, sentences, in_title, known)
         if heading:
-            spans.append((start, start + len(block), para, True))
+            spans.append((start, start + len(block), para, TASK_SPAN if is_task(block) else HEADING_SPAN))
             continue
         in_title = False
         for s, e in sentences:
-            spans.append((start + s, start + e, para, False))
+            spans.append((start + s, start + e, para, TEXT_SPAN))
     return _assign_sections(text, spans)
+
+
+def _question_lists(blocks: list[str]) -> set[int]:
+    """Indexes of numbered questions that stand in a run of two or more ("a) Kva …? b) Korleis
+    …?"): the list of questions a table was given, not a heading over the answers to one."""
+    question = [_NUMBERED_QUESTION.match(b) is not None for b in blocks]
+    listed = set()
+    for i, is_question in enumerate(question):
+        if is_question and ((i and question[i - 1]) or (i + 1 < len(blocks) and question[i + 1])):
+            listed.add(i)
+    return listed
 
 
 def split_sentences(block: str) -> Iterable[tuple[int, int]]:
@@ -90,6 +112,8 @@ def _ends_sentence(block: str, dot: int, next_char: str) -> bool:
         return False
     if word in FINAL_ABBREVIATIONS:
         return not next_char.isdigit()
+    if word[:-1].isdigit() and not block[:word_start].strip("• "):
+        return False  # the number of a numbered line, "1. Hvordan …": it belongs to its text
     return not (len(word) == 2 and word[0].isalpha())  # an initial: "K. Hansen"
 
 
@@ -97,9 +121,13 @@ def _is_heading(block: str, sentences: list[tuple[int, int]], in_title: bool, kn
     """Short title-like lines: "Utfordringer:", "Gruppe 3 - blå", the lines atop a note."""
     if block in known:
         return True
-    if block.startswith(BULLET) or NUMBERED.match(block):
-        return False
     words = len(block.split())
+    if _TASK_LINE.match(block) and len(sentences) <= 2 and words <= _MAX_TASK_WORDS:
+        return True  # "Oppgave 2: Hvordan kan …?", "Spørsmål 1 – …": the task the units below answer
+    if NUMBERED.match(block):
+        return _NUMBERED_QUESTION.match(block) is not None and len(sentences) == 1 and words <= _MAX_TASK_WORDS
+    if block.startswith(BULLET):
+        return False
     if words > _MAX_HEADING_WORDS + 2 or block.endswith("?"):
         return False
     if block.endswith(":"):
@@ -116,13 +144,19 @@ def _is_heading(block: str, sentences: list[tuple[int, int]], in_title: bool, kn
     return False
 
 
-def _assign_sections(text: str, spans: list[tuple[int, int, int, bool]]) -> list[Segment]:
+def is_task(block: str) -> bool:
+    """A task with its number ("Oppgave 2:", "1. Hvordan …?"): one of a series, never a title."""
+    return bool(_NUMBERED_QUESTION.match(block) or (_TASK_LINE.match(block) and any(c.isdigit() for c in block[:14])))
+
+
+def _assign_sections(text: str, spans: list[tuple[int, int, int, int]]) -> list[Segment]:
     """Build segments with section paths and content-derived ids.
 
-    The headings atop a note (title, table, task, host) all stay in the path, so a task
+    The headings atop a note (title, table, theme, host) all stay in the path, so a theme
     heading is not displaced by the host line after it. Below them, headings ending in
     a colon ("Utfordringer:") nest under the last heading without one, and a heading
-    replaces the previous one of its own level.
+    replaces the previous one of its own level. A numbered task ("Oppgave 1:", "1. Hva …?")
+    is one of a series, so it is never a title line: the next task replaces it.
     """
     segments: list[Segment] = []
     title: list[tuple[str, str]] = []  # (id, text) of the headings before any body text
@@ -132,7 +166,8 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, bool]]) -> list
     seen: dict[str, int] = {}
     names: tuple[str, ...] = ()
     ids: tuple[str, ...] = ()
-    for start, end, para, is_heading in spans:
+    for start, end, para, kind in spans:
+        is_heading = kind != TEXT_SPAN
         body = text[start:end]
         sid = _segment_id(body, seen)
         segments.append(Segment(sid, HEADING if is_heading else TEXT, para, names, ids, start, end, body))
@@ -142,9 +177,9 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, bool]]) -> list
         entry = (sid, body.rstrip(":").rstrip())
         if _BYLINE.match(body):
             continue
-        if body.endswith(":"):
+        if body.endswith(":") and not (kind == TASK_SPAN and outer is None and inner is None):
             inner = entry
-        elif in_body:
+        elif in_body or kind == TASK_SPAN:
             outer, inner = entry, None
         else:
             title.append(entry)

@@ -19,7 +19,7 @@ import yaml
 from . import emit
 from .errors import DialogtoolError
 
-FORMAT = 1
+FORMAT = 2  # 2: `context: {CODE: [rule, segment id]}` replaces `inherited: {CODE: heading id}`
 HEADER = (
     "# Coded by dialogtool. Everything here is rewritten by `dialogtool code` except the\n"
     "# `review: {add: [..], remove: [..], note: ..}` blocks that reviewers add to segments.\n"
