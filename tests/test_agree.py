@@ -25,9 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def binary_units(table: Table) -> list[tuple[int, int]]:
     """The units behind a 2×2 table, as (coder A, coder B) values."""
-    return (
-        [(1, 1)] * table.both + [(1, 0)] * table.a_only + [(0, 1)] * table.b_only + [(0, 0)] * table.neither
-    )
+    return [(1, 1)] * table.both + [(1, 0)] * table.a_only + [(0, 1)] * table.b_only + [(0, 0)] * table.neither
 
 
 def alpha_by_pairs(units: list[tuple[int, ...]]) -> float | None:

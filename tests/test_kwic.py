@@ -24,8 +24,6 @@ def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 
-
-
 def texts(folder: Path) -> list[tuple[str, str, str]]:
     """(document, segment id, text) of every segment, read straight from the YAML files."""
     rows = []

@@ -33,8 +33,6 @@ def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
 
 
-
-
 @pytest.fixture
 def coded(sample: Path, tmp_path: Path) -> Path:
     target = tmp_path / "coded"

@@ -135,8 +135,9 @@ def test_codes_variables_and_review_notes(exported: Path) -> None:
     declared = root.findall("q:Variables/q:Variable", NS)
     variables = {v.get("guid"): v.get("name") for v in declared}
     kinds = {v.get("name"): v.get("typeOfVariable") for v in declared}
-    assert kinds == dict(meeting="Text", date="Date", table="Integer", topic="Text", group="Text", host="Text",
-                         language="Text")
+    assert kinds == dict(
+        meeting="Text", date="Date", table="Integer", topic="Text", group="Text", host="Text", language="Text"
+    )
     tromso = next(s for s in root.findall("q:Sources/q:TextSource", NS) if s.get("name") == "tromso_bord1_ke")
     values = {variables[v[0].get("targetGUID")]: v[1].text for v in tromso.findall("q:VariableValue", NS)}
     assert values["meeting"] == "Tromsø" and values["table"] == "1" and "date" not in values

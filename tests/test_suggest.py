@@ -42,8 +42,6 @@ def code_sample(base: Path, source: Path) -> Path:
     return base / "coded"
 
 
-
-
 def raw_notes(folder: Path) -> list[dict[str, Any]]:
     return [yaml.load(p.read_text(encoding="utf-8"), Loader=LOADER) for p in sorted(folder.glob("*.yaml"))]
 

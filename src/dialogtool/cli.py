@@ -32,6 +32,7 @@ out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 _state = {"debug": False}
 
+
 def _register_review_commands() -> None:
     """diff, agree, export and import live in cli_review (a command group of their own)."""
     from . import cli_review
@@ -495,6 +496,7 @@ def suggest(
     shown = f", {limit} shown" if limit < len(rows) else ""
     err.print(f"{len(rows)} word(s) seen at least {min_count} time(s){shown}; in context: `dialogtool kwic WORD`")
 
+
 @app.command()
 def report(
     coded: Path = CODED,
@@ -521,7 +523,6 @@ def report(
     )
     for path in result.files:
         out.print(str(path), markup=False)
-
 
 
 _register_review_commands()

@@ -130,8 +130,10 @@ class _Validator:
         if isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:null" and not required:
             return ""
         if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-            hint = "put it in quotes: text after ' #' is a YAML comment" if node.tag.endswith(":null") else (
-                "put it in quotes, e.g. 'yes' or '12', so it stays text"
+            hint = (
+                "put it in quotes: text after ' #' is a YAML comment"
+                if node.tag.endswith(":null")
+                else ("put it in quotes, e.g. 'yes' or '12', so it stays text")
             )
             raise self.fail(node, f"{what} must be text", hint=hint)
         value = node.value.strip()

@@ -193,8 +193,7 @@ _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
 def fingerprint(source_sha256: str, codebook: Codebook, overrides: dict[str, object]) -> str:
     """What a coded file was made from: source bytes, codebook, manifest entry, tool version."""
     digest = hashlib.sha256()
-    for part in (CODER_VERSION, source_sha256, codebook.digest,
-                 json.dumps(overrides, sort_keys=True, default=str)):
+    for part in (CODER_VERSION, source_sha256, codebook.digest, json.dumps(overrides, sort_keys=True, default=str)):
         digest.update(part.encode("utf-8") + b"\0")
     return digest.hexdigest()
 

@@ -371,8 +371,7 @@ def import_qdc(path: Path, target: Path, force: bool = False) -> int:
     text = (
         f"# Imported by `dialogtool import qdc` from {path.name}.\n"
         "# Each code's only term is its own name, as a starting dictionary: refine the terms\n"
-        "# (README: The codebook and its pattern language) before running `dialogtool code`.\n"
-        + dump_yaml(data)
+        "# (README: The codebook and its pattern language) before running `dialogtool code`.\n" + dump_yaml(data)
     )
     parse_codebook(text, target)  # what we write must load
     write_atomic(target, text)
