@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogtool.codebook import Codebook, load_codebook, parse_codebook
-from dialogtool.errors import DialogtoolError
-from dialogtool.patterns import (
+from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
+from dialogtool.coding.patterns import (
     ACRONYM,
     EXACT,
     INFIX,
@@ -22,6 +21,7 @@ from dialogtool.patterns import (
     Word,
     parse_pattern,
 )
+from dialogtool.errors import DialogtoolError
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CODEBOOK = ROOT / "codebook.yaml"

@@ -6,7 +6,7 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogtool import emit
+from dialogtool.coded import emit
 
 # Text as notes have it, plus everything that tends to break YAML writers.
 TRICKY = st.sampled_from(

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogtool.ingest import read_source
-from dialogtool.normalize import clean_line, is_item, normalize
+from dialogtool.ingest.normalize import clean_line, is_item, normalize
+from dialogtool.ingest.readers import read_source
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 

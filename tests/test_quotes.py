@@ -16,12 +16,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from dialogtool.analysis.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans, to_rich
 from dialogtool.cli import app
-from dialogtool.codebook import load_codebook
-from dialogtool.corpus import load_folder
+from dialogtool.coded.folder import load_folder
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.matcher import Matcher
 from dialogtool.errors import DialogtoolError
-from dialogtool.match import Matcher
-from dialogtool.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans, to_rich
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"

@@ -18,13 +18,13 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool import cli_review
-from dialogtool.codebook import load_codebook
-from dialogtool.corpus import load_folder
+from dialogtool.cli import review as cli_review
+from dialogtool.coded.folder import load_folder
+from dialogtool.coded.store import effective_codes
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
-from dialogtool.pipeline import code_paths
-from dialogtool.refi import code_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, source_guid
-from dialogtool.store import effective_codes
+from dialogtool.exchange.refi import code_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, source_guid
 
 ROOT = Path(__file__).resolve().parents[1]
 REFI = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda"

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogtool.normalize import normalize
-from dialogtool.segment import HEADING, TEXT, Segment, segment, split_sentences
+from dialogtool.ingest.normalize import normalize
+from dialogtool.ingest.segment import HEADING, TEXT, Segment, segment, split_sentences
 
 # A first body line long enough never to be taken for a title line.
 BODY = "Samtalen ved bordet handlet mest om samarbeidet mellom kommunen og sykehuset."

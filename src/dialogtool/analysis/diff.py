@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .codebook import Codebook
+from ..coding.codebook import Codebook
 from .codings import Coding, Segment, align, check_level, theme_order, themes
 
 

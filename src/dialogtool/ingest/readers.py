@@ -11,7 +11,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .errors import DialogtoolError
+from ..errors import DialogtoolError
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}

@@ -18,12 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .codebook import Codebook
-from .errors import DialogtoolError
+from ..coded.store import Review, effective_codes
+from ..coding.codebook import Codebook
+from ..coding.matcher import Matcher
+from ..errors import DialogtoolError
+from ..ingest.segment import HEADING
 from .kwic import text_hits
-from .match import Matcher
-from .segment import HEADING
-from .store import Review, effective_codes
 
 MIN_WORDS = 6
 MISSING = "(ukjent)"

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .codebook import Codebook
-from .corpus import DocumentCodes
-from .errors import DialogtoolError
+from ..coded.folder import DocumentCodes
+from ..coding.codebook import Codebook
+from ..errors import DialogtoolError
 from .tables import LEVELS, row_names, row_order, units_of
 
 COUNTS = ("segments", "paragraphs", "documents")

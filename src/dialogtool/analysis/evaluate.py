@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .codebook import Codebook
-from .errors import DialogtoolError
-from .store import effective_codes, read_yaml
+from ..coded.store import effective_codes, read_yaml
+from ..coding.codebook import Codebook
+from ..errors import DialogtoolError
 
 
 @dataclass

@@ -15,11 +15,11 @@ from functools import cached_property
 from itertools import accumulate
 from typing import Any
 
+from ..ingest.segment import HEADING, Segment
+from ..langdata import OFF_TOPIC_HEADINGS
 from .codebook import Codebook
-from .langdata import OFF_TOPIC_HEADINGS
 from .lemmas import base_keys, word_keys
 from .patterns import ACRONYM, EXACT, INFIX, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_pattern
-from .segment import HEADING, Segment
 
 
 @dataclass(frozen=True)

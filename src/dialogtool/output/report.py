@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from .codebook import Codebook
-from .cooccur import cooccurrence
-from .corpus import DocumentCodes, load_codes, load_folder
-from .quotes import QuoteSelection, select_quotes
-from .tables import TOTAL, ThemeTable, theme_table
+from ..analysis.cooccur import cooccurrence
+from ..analysis.quotes import QuoteSelection, select_quotes
+from ..analysis.tables import TOTAL, ThemeTable, theme_table
+from ..coded.folder import DocumentCodes, load_codes, load_folder
+from ..coding.codebook import Codebook
 
 QUOTES_PER_THEME = 3
 
@@ -209,7 +209,7 @@ def _write_docx(content: _Content, pictures: dict[str, str], folder: Path, path:
 
 def _quote_text(text: str) -> str:
     """A quote without its list mark: "• Tekst" and "3) Tekst" read as "Tekst"."""
-    from .normalize import BULLET, NUMBERED
+    from ..ingest.normalize import BULLET, NUMBERED
 
     text = text.removeprefix(BULLET)
     match = NUMBERED.match(text)

@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
+from ..errors import DialogtoolError
 from . import emit
-from .errors import DialogtoolError
 
 FORMAT = 1
 HEADER = (

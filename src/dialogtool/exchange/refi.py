@@ -44,10 +44,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import __version__
-from .codebook import Codebook, parse_codebook
-from .errors import DialogtoolError
-from .store import dump_yaml, effective_codes, write_atomic
+from .. import __version__
+from ..coded.store import dump_yaml, effective_codes, write_atomic
+from ..coding.codebook import Codebook, parse_codebook
+from ..errors import DialogtoolError
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -89,7 +89,7 @@ def note_text(doc: dict[str, Any]) -> tuple[str, str]:
     of a block by a space, which is how normalised text is laid out ("segments"). If
     neither reproduces every span, the export would put codes on the wrong words: error.
     """
-    from .pipeline import read_note  # imports the coding machinery: only when exporting
+    from ..coding.run import read_note  # imports the coding machinery: only when exporting
 
     source = doc.get("source")
     if source and Path(str(source)).is_file():
@@ -416,7 +416,7 @@ def _unique(part: str, parent: str | None, taken: set[str]) -> str:
 def _term(name: str, code_id: str) -> str:
     """The name as a plain pattern: lower case, without brackets and signs the pattern
     language has no use for ("Koordinerende enhet (KE)" -> "koordinerende enhet")."""
-    from .patterns import PatternError, parse_pattern
+    from ..coding.patterns import PatternError, parse_pattern
 
     text = re.sub(r"\([^)]*\)|\[[^]]*\]", " ", name.lower())
     words = re.findall(r"\w+(?:[-/]\w+)*", text)
@@ -639,7 +639,7 @@ def _match(
     source: _Source, by_id: dict[str, dict[str, Any]], done: set[str], text_of: Callable[[str], str]
 ) -> str | None:
     """The coded note a source is: by GUID, then by name, then by identical text."""
-    from .pipeline import doc_id
+    from ..coding.run import doc_id
 
     free = [d for d in by_id if d not in done]
     for document in free:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from .langdata import FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
+from ..langdata import FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
 from .normalize import BULLET, NUMBERED
 
 HEADING = "heading"

@@ -16,7 +16,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
-from .codebook import Codebook
+from ..coding.codebook import Codebook
 from .codings import Coding, align, check_level, theme_order, themes
 
 

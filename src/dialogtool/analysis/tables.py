@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .codebook import Codebook
-from .corpus import DocumentCodes
-from .errors import DialogtoolError
+from ..coded.folder import DocumentCodes
+from ..coding.codebook import Codebook
+from ..errors import DialogtoolError
 
 COUNTS = ("segments", "paragraphs", "documents", "meetings")
 PERCENTS = ("col", "row", "none")

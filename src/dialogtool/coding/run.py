@@ -17,15 +17,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..coded.folder import pack_codes, record_codes
+from ..coded.store import FORMAT, HEADER, Review, carry_reviews, dump_yaml, load_coded, write_atomic
+from ..errors import DialogtoolError
+from ..ingest.meta import FIELDS, MANIFEST, detect_meta, load_manifest
+from ..ingest.normalize import normalize
+from ..ingest.readers import MAX_FILE_BYTES, SUFFIXES, Source, read_source
+from ..ingest.segment import HEADING, Segment, segment
 from .codebook import Codebook
-from .corpus import pack_codes, record_codes
-from .errors import DialogtoolError
-from .ingest import MAX_FILE_BYTES, SUFFIXES, Source, read_source
-from .match import Matcher, SegmentCoding, code_note
-from .meta import FIELDS, MANIFEST, detect_meta, load_manifest
-from .normalize import normalize
-from .segment import HEADING, Segment, segment
-from .store import FORMAT, HEADER, Review, carry_reviews, dump_yaml, load_coded, write_atomic
+from .matcher import Matcher, SegmentCoding, code_note
 
 _IGNORED = re.compile(r"^(?:\.|~\$|readme(?:\.|$))", re.IGNORECASE)
 
@@ -401,7 +401,7 @@ def _run(tasks: list[_Task], codebook: Codebook, jobs: int) -> Iterator[_Result]
 
 def warm_up(matcher: Matcher) -> None:
     """Load the tokenizer and the lemma tables now rather than on the first note."""
-    from .match import code_note
+    from .matcher import code_note
 
     code_note("Pasientane og pasienter.", segment("Pasientane og pasienter."), matcher)
 

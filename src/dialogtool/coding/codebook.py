@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DialogtoolError
+from ..errors import DialogtoolError
 from .patterns import PatternError, parse_pattern
 
 TOP_KEYS = {"name", "description", "version", "inherit_headings", "codes"}

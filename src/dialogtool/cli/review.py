@@ -2,7 +2,7 @@
 
 Registered in cli.py with one line each (after `app` is defined):
 
-    from . import cli_review
+    from . import review as cli_review
     app.command("diff")(cli_review.diff)
     app.command("agree")(cli_review.agree)
     app.add_typer(cli_review.export_app, name="export")
@@ -22,9 +22,9 @@ import typer
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from .agree import AgreementReport, Table
-    from .codings import Segment
-    from .diff import CodingDiff
+    from ..analysis.agree import AgreementReport, Table
+    from ..analysis.codings import Segment
+    from ..analysis.diff import CodingDiff
 
 CODEBOOK = typer.Option(Path("codebook.yaml"), "--codebook", "-c", help="Codebook YAML file.")
 CODED = typer.Option(Path("data/coded"), "--coded", help="Folder of coded notes (written by `code`).")
@@ -37,7 +37,7 @@ import_app = typer.Typer(help="Import a REFI-QDA project or codebook from anothe
 
 
 def _cli() -> Any:
-    from . import cli
+    from . import main as cli
 
     return cli
 
@@ -56,9 +56,9 @@ def diff(
     reviewed ones (auto + add − remove). Segments are paired by note and text; text found
     on one side only is listed as added or removed.
     """
-    from .codebook import load_codebook
-    from .codings import load_coding
-    from .diff import diff_codings
+    from ..analysis.codings import load_coding
+    from ..analysis.diff import diff_codings
+    from ..coding.codebook import load_codebook
 
     cli = _cli()
     try:
@@ -85,9 +85,9 @@ def agree(
     Every (segment, theme) pair is a present/absent decision of each coder; segments are
     paired by note and text. "Overall" pools all decisions. n/a: no variation to agree on.
     """
-    from .agree import agreement
-    from .codebook import load_codebook
-    from .codings import load_coding
+    from ..analysis.agree import agreement
+    from ..analysis.codings import load_coding
+    from ..coding.codebook import load_codebook
 
     cli = _cli()
     try:
@@ -114,9 +114,9 @@ def export_qdpx(
     (reviewed codes), the codebook with its hierarchy and colours, note metadata as
     document variables and reviewers' notes as notes on their selections.
     """
-    from .codebook import load_codebook
-    from .corpus import load_folder
-    from .refi import export_qdpx as run_export
+    from ..coded.folder import load_folder
+    from ..coding.codebook import load_codebook
+    from ..exchange.refi import export_qdpx as run_export
 
     cli = _cli()
     try:
@@ -140,8 +140,8 @@ def export_qdc(
     codebook: Path = CODEBOOK,
 ) -> None:
     """The codebook as a REFI-QDA codebook (.qdc): names, hierarchy, descriptions, colours."""
-    from .codebook import load_codebook
-    from .refi import export_qdc as run_export
+    from ..coding.codebook import load_codebook
+    from ..exchange.refi import export_qdc as run_export
 
     cli = _cli()
     try:
@@ -164,9 +164,9 @@ def import_qdpx(
     Sources are matched to coded notes by GUID, name or text; a selection's codes go to
     every segment whose text it covers; codes map to the codebook by GUID, label or id.
     """
-    from .codebook import load_codebook
-    from .corpus import load_folder
-    from .refi import import_qdpx as run_import
+    from ..coded.folder import load_folder
+    from ..coding.codebook import load_codebook
+    from ..exchange.refi import import_qdpx as run_import
 
     cli = _cli()
     try:
@@ -201,7 +201,7 @@ def import_qdc(
 ) -> None:
     """A REFI-QDA codebook as codebook.yaml: ids from names, children nested, each code's
     name as its only term (refine the terms before coding)."""
-    from .refi import import_qdc as run_import
+    from ..exchange.refi import import_qdc as run_import
 
     cli = _cli()
     target = output or codebook
@@ -235,7 +235,7 @@ def _segment_line(sign: str, colour: str, seg: Segment, codes: str = "") -> Any:
 def _render_diff(result: CodingDiff, codebook: Any, out: Console) -> None:
     from rich.text import Text
 
-    from .codings import themes
+    from ..analysis.codings import themes
 
     out.print(Text(f"Coding changes: {result.a} → {result.b}", style="bold"))
     for change in result.themes:

@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .codebook import Code, Codebook
-from .errors import DialogtoolError
-from .match import Hit, Matcher, tokenizer
-from .patterns import PatternError, parse_pattern
+from ..coding.codebook import Code, Codebook
+from ..coding.matcher import Hit, Matcher, tokenizer
+from ..coding.patterns import PatternError, parse_pattern
+from ..errors import DialogtoolError
 
 _SPACE = re.compile(r"\s+")
 

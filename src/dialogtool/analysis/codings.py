@@ -20,9 +20,9 @@ from typing import Any
 
 import yaml
 
-from .codebook import Codebook
-from .errors import DialogtoolError
-from .store import effective_codes, parse_review
+from ..coded.store import effective_codes, parse_review
+from ..coding.codebook import Codebook
+from ..errors import DialogtoolError
 
 LEVELS = (1, 2)
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -130,7 +130,7 @@ def theme_order(codebook: Codebook, level: int, found: Iterable[str]) -> list[st
 
 
 def _from_folder(folder: Path, label: str) -> Coding:
-    from .corpus import load_folder  # its index makes re-reading a large folder fast
+    from ..coded.folder import load_folder  # its index makes re-reading a large folder fast
 
     return Coding(label, {str(doc.get("document")): _segments(doc) for doc in load_folder(folder)})
 

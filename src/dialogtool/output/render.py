@@ -12,8 +12,8 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
-from .evaluate import Evaluation
-from .tables import ThemeTable
+from ..analysis.evaluate import Evaluation
+from ..analysis.tables import ThemeTable
 
 _PERCENT_TITLE = {"col": "column %", "row": "row %", "none": "counts"}
 

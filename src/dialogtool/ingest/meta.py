@@ -12,8 +12,8 @@ from pathlib import Path
 
 import yaml
 
-from .errors import DialogtoolError
-from .langdata import BOKMAAL_MARKERS, NYNORSK_MARKERS
+from ..errors import DialogtoolError
+from ..langdata import BOKMAAL_MARKERS, NYNORSK_MARKERS
 
 FIELDS = ("meeting", "date", "table", "topic", "group", "host", "language")
 MANIFEST = "meta.yaml"

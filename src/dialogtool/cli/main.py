@@ -16,8 +16,8 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
-from . import __version__
-from .errors import DialogtoolError
+from .. import __version__
+from ..errors import DialogtoolError
 
 app = typer.Typer(
     help="Code notes from dialogue meetings against a codebook of themes, and report on them.",
@@ -35,7 +35,7 @@ _state = {"debug": False}
 
 def _register_review_commands() -> None:
     """diff, agree, export and import live in cli_review (a command group of their own)."""
-    from . import cli_review
+    from . import review as cli_review
 
     app.command("diff")(cli_review.diff)
     app.command("agree")(cli_review.agree)
@@ -110,8 +110,8 @@ def code(
 
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from .codebook import load_codebook
-    from .pipeline import code_paths
+    from ..coding.codebook import load_codebook
+    from ..coding.run import code_paths
 
     try:
         book = load_codebook(codebook)
@@ -179,8 +179,8 @@ def meta(
     """
     from rich.table import Table
 
-    from .meta import FIELDS, load_manifest
-    from .pipeline import discover, read_note
+    from ..coding.run import discover, read_note
+    from ..ingest.meta import FIELDS, load_manifest
 
     try:
         files, _ = discover(paths or [Path("data/raw")])
@@ -223,7 +223,7 @@ def _write_text(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from .store import write_atomic
+    from ..coded.store import write_atomic
 
     write_atomic(output, text)
     err.print(f"Wrote {output}")
@@ -262,10 +262,10 @@ def table(
     percentage; the last row is the number of units per column (N), the last column the
     total, each unit counted once. Reviewer edits are applied (auto + add − remove).
     """
-    from . import render
-    from .codebook import load_codebook
-    from .corpus import load_codes
-    from .tables import theme_table
+    from ..analysis.tables import theme_table
+    from ..coded.folder import load_codes
+    from ..coding.codebook import load_codebook
+    from ..output import render
 
     try:
         _check_output(fmt, output, ("terminal", "md", "csv", "xlsx"))
@@ -308,10 +308,10 @@ def cooccur(
 
     Shows which problems are raised together. Reviewer edits are applied, as in `table`.
     """
-    from . import render
-    from .codebook import load_codebook
-    from .cooccur import cooccurrence
-    from .corpus import load_codes
+    from ..analysis.cooccur import cooccurrence
+    from ..coded.folder import load_codes
+    from ..coding.codebook import load_codebook
+    from ..output import render
 
     try:
         _check_output(fmt, output, ("terminal", "csv", "xlsx"))
@@ -341,10 +341,10 @@ def evaluate(
     Units are found by their letters and digits; `maybe` codes are neither required
     nor penalised. A theme with no gold positives and no predictions is n/a.
     """
-    from . import render
-    from .codebook import load_codebook
-    from .corpus import load_folder
-    from .evaluate import evaluate as run_evaluation
+    from ..analysis.evaluate import evaluate as run_evaluation
+    from ..coded.folder import load_folder
+    from ..coding.codebook import load_codebook
+    from ..output import render
 
     try:
         book = load_codebook(codebook)
@@ -387,9 +387,9 @@ def quotes(
     theme terms come first, then longer ones, then by document and position. In the
     terminal the matched terms are highlighted.
     """
-    from . import quotes as q
-    from .codebook import load_codebook
-    from .corpus import load_folder
+    from ..analysis import quotes as q
+    from ..coded.folder import load_folder
+    from ..coding.codebook import load_codebook
 
     try:
         _check_output(fmt, output, ("terminal", "md", "docx", "csv"))
@@ -423,9 +423,9 @@ def kwic(
     The term is matched as a codebook term would be (inflections, Bokmål and Nynorsk,
     `*` inside compounds, capitals as acronyms), so it shows what a new term would code.
     """
-    from .corpus import load_folder
-    from .kwic import kwic as find
-    from .kwic import to_rich
+    from ..analysis.kwic import kwic as find
+    from ..analysis.kwic import to_rich
+    from ..coded.folder import load_folder
 
     try:
         lines = find(load_folder(coded), term, width=width)
@@ -448,9 +448,9 @@ def uncoded(
 
     `dialogtool suggest` ranks the words in them.
     """
-    from .corpus import load_folder
-    from .segment import HEADING
-    from .suggest import uncoded_segments
+    from ..analysis.suggest import uncoded_segments
+    from ..coded.folder import load_folder
+    from ..ingest.segment import HEADING
 
     try:
         documents = load_folder(coded)
@@ -483,10 +483,10 @@ def suggest(
     numbers and words under three letters are left out. Ranked by the number of notes
     the word occurs in, then by count. Check a candidate with `dialogtool kwic WORD`.
     """
-    from .codebook import load_codebook
-    from .corpus import load_folder
-    from .suggest import suggest as rank
-    from .suggest import to_rich
+    from ..analysis.suggest import suggest as rank
+    from ..analysis.suggest import to_rich
+    from ..coded.folder import load_folder
+    from ..coding.codebook import load_codebook
 
     try:
         rows = rank(load_folder(coded), load_codebook(codebook), min_count=min_count)
@@ -510,8 +510,8 @@ def report(
     co-occurrence, notes per theme); report.docx has the same tables as Word tables with
     the charts and the top quotes per theme. Reviewer edits are applied.
     """
-    from .codebook import load_codebook
-    from .report import build_report
+    from ..coding.codebook import load_codebook
+    from ..output.report import build_report
 
     try:
         result = build_report(coded, load_codebook(codebook), output, quotes_per_theme=quotes)

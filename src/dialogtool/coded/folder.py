@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .errors import DialogtoolError
+from ..errors import DialogtoolError
 from .store import Review, effective_codes, load_coded, parse_review, write_atomic
 
 CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size

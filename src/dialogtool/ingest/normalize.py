@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from .langdata import (
+from ..langdata import (
     BULLET_CHARS,
     COORDINATING_WORDS,
     DANGLING_WORDS,

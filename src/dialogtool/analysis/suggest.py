@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from .codebook import Codebook
-from .corpus import CodedSegment, segments_of
-from .langdata import BOKMAAL_EXTRA_STOP_WORDS, MEETING_STOP_WORDS, NYNORSK_STOP_WORDS, STOP_WORD_EXCEPTIONS
-from .lemmas import stems
-from .match import Matcher, words_of
-from .segment import HEADING
+from ..coded.folder import CodedSegment, segments_of
+from ..coding.codebook import Codebook
+from ..coding.lemmas import stems
+from ..coding.matcher import Matcher, words_of
+from ..ingest.segment import HEADING
+from ..langdata import BOKMAAL_EXTRA_STOP_WORDS, MEETING_STOP_WORDS, NYNORSK_STOP_WORDS, STOP_WORD_EXCEPTIONS
 
 MIN_LETTERS = 3
 _LEMMA_STEPS = 3
