@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
-from dialogtool.pipeline import discover, read_note
-from dialogtool.segment import HEADING
+from dialogtool.coding.run import discover, read_note
+from dialogtool.ingest.segment import HEADING
 
 PLACES = ["Alta", "Bodø", "Førde", "Hammerfest", "Harstad", "Mo i Rana", "Narvik", "Tromsø"]
 HEADINGS = {

@@ -64,8 +64,8 @@ def grep_floor(folder: Path, terms: Path) -> float:
 
 
 def literal_terms(codebook: Path, target: Path) -> None:
-    from dialogtool.codebook import load_codebook
-    from dialogtool.match import Matcher
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.matcher import Matcher
 
     target.write_text("\n".join(Matcher(load_codebook(codebook)).literal_terms) + "\n", encoding="utf-8")
 

@@ -179,9 +179,7 @@ def _fixed_zip(data: bytes) -> bytes:
 
 def main(argv: list[str]) -> None:
     args = [a for a in argv[1:] if a != "--docx-only"]
-    out = (
-        Path(args[0]) if args else Path(__file__).resolve().parents[1] / "data" / "raw"
-    )
+    out = Path(args[0]) if args else Path(__file__).resolve().parents[1] / "data" / "raw"
     out.mkdir(parents=True, exist_ok=True)
     for name, (title, language, source) in DOCX_NOTES.items():
         data = build(title, language, source)

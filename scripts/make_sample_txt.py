@@ -30,10 +30,7 @@ def pad(text: str, cycle: tuple[int, ...]) -> str:
     Lines ending in a hyphen (word broken across lines) and the end of the text are left alone.
     """
     lines = text.split("\n")
-    padded = [
-        line if line.endswith("-") else line + " " * cycle[i % len(cycle)]
-        for i, line in enumerate(lines[:-1])
-    ]
+    padded = [line if line.endswith("-") else line + " " * cycle[i % len(cycle)] for i, line in enumerate(lines[:-1])]
     return "\n".join(padded + lines[-1:])
 
 
@@ -332,24 +329,17 @@ Side 2 av 2
 def notes() -> dict[str, bytes]:
     """File name -> exact bytes of each .txt sample."""
     return {
-        "bodo_2018-10-12_bord2.txt": doubled(pad(BODO, (1, 0, 2, 1, 3, 0, 1))).encode(
-            "utf-8"
-        ),
+        "bodo_2018-10-12_bord2.txt": doubled(pad(BODO, (1, 0, 2, 1, 3, 0, 1))).encode("utf-8"),
         "tromso_bord1_ke.txt": BOM_UTF8 + pad(TROMSO, (1, 0, 0, 2, 1)).encode("utf-8"),
         "Mo i Rana bord 4.txt": crlf(MO_I_RANA).encode("cp1252"),
         "forde_bord1_nynorsk.txt": pad(FORDE_1, (1, 0, 1, 2)).encode("utf-8"),
-        "hammerfest_gruppe3_bla.txt": BOM_UTF16LE
-        + crlf(pad(HAMMERFEST, (1, 1, 0, 2))).encode("utf-16-le"),
+        "hammerfest_gruppe3_bla.txt": BOM_UTF16LE + crlf(pad(HAMMERFEST, (1, 1, 0, 2))).encode("utf-16-le"),
         "narvik_bord5.txt": NARVIK.encode("utf-8"),
     }
 
 
 def main(argv: list[str]) -> None:
-    out = (
-        Path(argv[1])
-        if len(argv) > 1
-        else Path(__file__).resolve().parents[1] / "data" / "raw"
-    )
+    out = Path(argv[1]) if len(argv) > 1 else Path(__file__).resolve().parents[1] / "data" / "raw"
     out.mkdir(parents=True, exist_ok=True)
     for name, data in notes().items():
         (out / name).write_bytes(data)

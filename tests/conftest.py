@@ -13,7 +13,7 @@ SHARED = ROOT.parent / "shared"
 
 @pytest.fixture(scope="session")
 def codebook():
-    from dialogtool.codebook import load_codebook
+    from dialogtool.coding.codebook import load_codebook
 
     return load_codebook(ROOT / "codebook.yaml")
 
@@ -36,8 +36,8 @@ def shared() -> Path:
 @pytest.fixture(scope="session")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample notes coded once per test run. Read-only: tests that change files copy it."""
-    from dialogtool.codebook import load_codebook
-    from dialogtool.pipeline import code_paths
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.run import code_paths
 
     base = tmp_path_factory.mktemp("sample")
     shutil.copytree(ROOT / "data" / "raw", base / "raw")

@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from dialogtool import cli_review
-from dialogtool.agree import Table, agreement, cohen_kappa, coincidences, krippendorff_alpha
-from dialogtool.codings import Coding, Segment, load_coding
+from dialogtool.analysis.agree import Table, agreement, cohen_kappa, coincidences, krippendorff_alpha
+from dialogtool.analysis.codings import Coding, Segment, load_coding
+from dialogtool.cli import review as cli_review
 from dialogtool.errors import DialogtoolError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -25,9 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def binary_units(table: Table) -> list[tuple[int, int]]:
     """The units behind a 2×2 table, as (coder A, coder B) values."""
-    return (
-        [(1, 1)] * table.both + [(1, 0)] * table.a_only + [(0, 1)] * table.b_only + [(0, 0)] * table.neither
-    )
+    return [(1, 1)] * table.both + [(1, 0)] * table.a_only + [(0, 1)] * table.b_only + [(0, 0)] * table.neither
 
 
 def alpha_by_pairs(units: list[tuple[int, ...]]) -> float | None:
@@ -139,8 +137,8 @@ def test_agreement_over_aligned_segments(codebook) -> None:
 @pytest.fixture(scope="module")
 def two_coders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The sample coding, and a copy where a reviewer removed KE from one segment and added it to another."""
-    from dialogtool.codebook import load_codebook
-    from dialogtool.pipeline import code_paths
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.run import code_paths
 
     base = tmp_path_factory.mktemp("agree")
     first = base / "first"

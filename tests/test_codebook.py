@@ -9,9 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dialogtool.codebook import Codebook, load_codebook, parse_codebook
-from dialogtool.errors import DialogtoolError
-from dialogtool.patterns import (
+from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
+from dialogtool.coding.patterns import (
     ACRONYM,
     EXACT,
     INFIX,
@@ -22,6 +21,7 @@ from dialogtool.patterns import (
     Word,
     parse_pattern,
 )
+from dialogtool.errors import DialogtoolError
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_CODEBOOK = ROOT / "codebook.yaml"
@@ -508,9 +508,49 @@ def test_parse_pattern_rejects(pattern: object) -> None:
 
 
 YAML_PIECES = [
-    "codes:", "name:", "id:", "label:", "terms:", "exclude:", "children:", "color:", "inherit_headings:",
-    "- ", "  ", "    ", "\n", "KE", "G.A", "ord", "*", "=", "[", "]", "{", "}", ":", "'", '"', "#", "&a ",
-    "*a", "!!int ", "!x ", "yes", "12", "~", "? ", ",", "\t", "|", ">", "%", "@", "`", "#1F77B4", "<<: ",
+    "codes:",
+    "name:",
+    "id:",
+    "label:",
+    "terms:",
+    "exclude:",
+    "children:",
+    "color:",
+    "inherit_headings:",
+    "- ",
+    "  ",
+    "    ",
+    "\n",
+    "KE",
+    "G.A",
+    "ord",
+    "*",
+    "=",
+    "[",
+    "]",
+    "{",
+    "}",
+    ":",
+    "'",
+    '"',
+    "#",
+    "&a ",
+    "*a",
+    "!!int ",
+    "!x ",
+    "yes",
+    "12",
+    "~",
+    "? ",
+    ",",
+    "\t",
+    "|",
+    ">",
+    "%",
+    "@",
+    "`",
+    "#1F77B4",
+    "<<: ",
 ]
 
 
@@ -528,11 +568,15 @@ def test_parse_codebook_raises_only_dialogtool_error(text: str) -> None:
 
 _CODE_KEYS = st.sampled_from(["id", "label", "terms", "exclude", "children", "color", "description", "x"])
 _SCALARS = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.text(max_size=10),
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.text(max_size=10),
     st.sampled_from(["KE", "G.A", "*x", "=y", "a*b", "#AABBCC", "ord", "slag*"]),
 )
 _VALUES = st.recursive(
-    _SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_CODE_KEYS, inner, max_size=6)),
+    _SCALARS,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_CODE_KEYS, inner, max_size=6)),
     max_leaves=12,
 )
 
@@ -556,8 +600,9 @@ def test_structured_random_codebooks_raise_only_dialogtool_error(codes: list[dic
 @given(
     st.one_of(
         st.text(max_size=40),
-        st.lists(st.sampled_from(["*", "=", "-", "/", "–", " ", "a", "KE", "æ", ".", "'", "(", "\n", "_", "1"]),
-                 max_size=12).map("".join),
+        st.lists(
+            st.sampled_from(["*", "=", "-", "/", "–", " ", "a", "KE", "æ", ".", "'", "(", "\n", "_", "1"]), max_size=12
+        ).map("".join),
     )
 )
 def test_parse_pattern_raises_only_pattern_error(pattern: str) -> None:

@@ -22,13 +22,13 @@ import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from dialogtool.analysis.cooccur import cooccurrence
+from dialogtool.analysis.tables import TOTAL, theme_table
 from dialogtool.cli import app
-from dialogtool.codebook import load_codebook
-from dialogtool.cooccur import cooccurrence
-from dialogtool.corpus import load_codes
+from dialogtool.coded.folder import load_codes
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
-from dialogtool.pipeline import code_paths
-from dialogtool.tables import TOTAL, theme_table
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"

@@ -12,12 +12,12 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool import cli_review
-from dialogtool.codebook import load_codebook
-from dialogtool.codings import load_coding
-from dialogtool.diff import diff_codings
+from dialogtool.analysis.codings import load_coding
+from dialogtool.analysis.diff import diff_codings
+from dialogtool.cli import review as cli_review
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
-from dialogtool.pipeline import code_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 GIT = shutil.which("git")

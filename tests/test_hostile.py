@@ -27,11 +27,11 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool import ingest
 from dialogtool.cli import app
+from dialogtool.coded.store import HEADER, load_coded
+from dialogtool.coding.run import Problem, code_paths, doc_id
 from dialogtool.errors import DialogtoolError
-from dialogtool.pipeline import Problem, code_paths, doc_id
-from dialogtool.store import HEADER, load_coded
+from dialogtool.ingest import readers as ingest
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"

@@ -13,11 +13,11 @@ import pypdf
 import pytest
 
 from builders import make_text_pdf
-from dialogtool import ingest
+from dialogtool.coding.run import read_note
 from dialogtool.errors import DialogtoolError
-from dialogtool.ingest import Source, decode_text, read_source
-from dialogtool.pipeline import read_note
-from dialogtool.segment import HEADING, TEXT
+from dialogtool.ingest import readers as ingest
+from dialogtool.ingest.readers import Source, decode_text, read_source
+from dialogtool.ingest.segment import HEADING, TEXT
 
 NOTE = "Dialogmøte i Tromsø 18.09.2018\n\nVi snakket om rehabilitering på sjukehuset – æøå ÆØÅ.\n"
 

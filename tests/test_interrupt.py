@@ -26,7 +26,7 @@ import yaml
 from typer.testing import CliRunner
 
 from dialogtool.cli import app
-from dialogtool.store import HEADER, dump_yaml, load_coded
+from dialogtool.coded.store import HEADER, dump_yaml, load_coded
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"
@@ -283,7 +283,7 @@ runner = CliRunner()
 
 
 def test_interrupt_during_coding_keeps_finished_files(raw_copy: Path, tmp_path: Path, monkeypatch) -> None:
-    from dialogtool import pipeline
+    from dialogtool.coding import run as pipeline
 
     calls = []
     original = pipeline._code_one
@@ -310,8 +310,8 @@ def test_interrupt_during_coding_keeps_finished_files(raw_copy: Path, tmp_path: 
 @pytest.mark.parametrize(
     "where",
     [
-        pytest.param("dialogtool.codebook.load_codebook", id="loading-codebook"),
-        pytest.param("dialogtool.pipeline.discover", id="finding-notes"),
+        pytest.param("dialogtool.coding.codebook.load_codebook", id="loading-codebook"),
+        pytest.param("dialogtool.coding.run.discover", id="finding-notes"),
     ],
 )
 def test_interrupt_before_coding_starts_is_exit_130_and_writes_nothing(
@@ -334,7 +334,7 @@ def test_interrupt_before_coding_starts_is_exit_130_and_writes_nothing(
 
 @pytest.mark.skipif(sys.platform == "win32", reason="POSIX modes")
 def test_coded_files_get_the_usual_permissions(raw_copy: Path, tmp_path: Path, codebook) -> None:
-    from dialogtool.pipeline import code_paths
+    from dialogtool.coding.run import code_paths
 
     old = os.umask(0o022)
     try:

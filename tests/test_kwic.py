@@ -10,10 +10,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from dialogtool.analysis.kwic import kwic, text_hits
 from dialogtool.cli import app
-from dialogtool.corpus import load_folder
+from dialogtool.coded.folder import load_folder
 from dialogtool.errors import DialogtoolError
-from dialogtool.kwic import kwic, text_hits
 
 ROOT = Path(__file__).resolve().parents[1]
 runner = CliRunner()
@@ -22,8 +22,6 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: the same
 
 def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
-
-
 
 
 def texts(folder: Path) -> list[tuple[str, str, str]]:
@@ -78,8 +76,8 @@ def test_plain_word_finds_inflections_in_both_standards_not_compounds(sample: Pa
 
 
 def test_fast_hits_equal_the_matchers_own(sample: Path) -> None:
-    from dialogtool.codebook import load_codebook
-    from dialogtool.match import Matcher, words_of
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.matcher import Matcher, words_of
 
     matcher = Matcher(load_codebook(ROOT / "codebook.yaml"))
     for _, _, text in texts(sample):

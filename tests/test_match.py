@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from dialogtool.codebook import Codebook, load_codebook, parse_codebook
-from dialogtool.match import Hit, Matcher, Part, code_hits, code_note, words_of
-from dialogtool.normalize import normalize
-from dialogtool.segment import HEADING, segment
+from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
+from dialogtool.coding.matcher import Hit, Matcher, Part, code_hits, code_note, words_of
+from dialogtool.ingest.normalize import normalize
+from dialogtool.ingest.segment import HEADING, segment
 
 ROOT = Path(__file__).resolve().parents[1]
 

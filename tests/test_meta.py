@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
+from dialogtool.coding.run import read_note
 from dialogtool.errors import DialogtoolError
-from dialogtool.meta import FIELDS, detect_language, detect_meta, find_date, load_manifest
-from dialogtool.normalize import normalize
-from dialogtool.pipeline import read_note
+from dialogtool.ingest.meta import FIELDS, detect_language, detect_meta, find_date, load_manifest
+from dialogtool.ingest.normalize import normalize
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 

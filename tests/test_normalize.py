@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogtool.ingest import read_source
-from dialogtool.normalize import clean_line, is_item, normalize
+from dialogtool.ingest.normalize import clean_line, is_item, normalize
+from dialogtool.ingest.readers import read_source
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
 
@@ -249,18 +249,40 @@ def test_output_shape() -> None:
 
 
 ALPHABET = (
-    "abcdefghijklmnoprstuvyæøå"
-    "ABDEFGHIKLMNOPRSTUVÆØÅ"
-    "0123456789"
-    "  \n\n\t\r"
-    ".,:;?!()«»/"
-    "-–—*•▪"
-    "\u00a0\u202f\uf0b7\uf0f0"
+    "abcdefghijklmnoprstuvyæøåABDEFGHIKLMNOPRSTUVÆØÅ0123456789  \n\n\t\r.,:;?!()«»/-–—*•▪\u00a0\u202f\uf0b7\uf0f0"
 )
 WORDS = [
-    "og", "for", "i", "på", "Det", "det", "pasienten", "UNN", "KE", "pas.", "osv.", "bl.a.",
-    "gjennom-", "føring", "system-", "Side 1 av 2", "1)", "a)", "3.", "Gruppe", "dialogkafebord",
-    "Utfordringer:", "-", "–", "•", "\uf0b7", "\uf0f0", ".", ":", "?", "muskel-/skjelett",
+    "og",
+    "for",
+    "i",
+    "på",
+    "Det",
+    "det",
+    "pasienten",
+    "UNN",
+    "KE",
+    "pas.",
+    "osv.",
+    "bl.a.",
+    "gjennom-",
+    "føring",
+    "system-",
+    "Side 1 av 2",
+    "1)",
+    "a)",
+    "3.",
+    "Gruppe",
+    "dialogkafebord",
+    "Utfordringer:",
+    "-",
+    "–",
+    "•",
+    "\uf0b7",
+    "\uf0f0",
+    ".",
+    ":",
+    "?",
+    "muskel-/skjelett",
 ]
 SEPARATORS = [" ", "", "\n", "\n\n", "\r\n", "\t", "  ", "\u00a0"]
 

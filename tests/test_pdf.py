@@ -8,7 +8,7 @@ from typer.testing import CliRunner
 
 from builders import make_text_pdf
 from dialogtool.cli import app
-from dialogtool.pipeline import read_note
+from dialogtool.coding.run import read_note
 
 LINES = [
     "Oppsummering etter dialogmøte i Bodø 12.10.2018",

@@ -22,8 +22,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dialogtool.cli import app
-from dialogtool.pipeline import code_paths, doc_id
-from dialogtool.store import HEADER, dump_yaml, load_coded
+from dialogtool.coded.store import HEADER, dump_yaml, load_coded
+from dialogtool.coding.run import code_paths, doc_id
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"
@@ -87,7 +87,7 @@ def test_the_same_note_named_in_two_forms_is_coded_once(notes: Path, codebook, t
 
 
 def test_worker_processes_write_the_same_bytes(many_notes: Path, codebook, tmp_path: Path, monkeypatch) -> None:
-    from dialogtool import pipeline
+    from dialogtool.coding import run as pipeline
 
     coded_by = tmp_path / "pids"
     original = pipeline._code_one

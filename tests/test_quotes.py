@@ -16,12 +16,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from dialogtool.analysis.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans, to_rich
 from dialogtool.cli import app
-from dialogtool.codebook import load_codebook
-from dialogtool.corpus import load_folder
+from dialogtool.coded.folder import load_folder
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.matcher import Matcher
 from dialogtool.errors import DialogtoolError
-from dialogtool.match import Matcher
-from dialogtool.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans, to_rich
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"
@@ -31,8 +31,6 @@ LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C parser: the same
 
 def run(*args: object):
     return runner.invoke(app, [str(a) for a in args])
-
-
 
 
 @pytest.fixture

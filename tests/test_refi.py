@@ -18,13 +18,13 @@ import typer
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool import cli_review
-from dialogtool.codebook import load_codebook
-from dialogtool.corpus import load_folder
+from dialogtool.cli import review as cli_review
+from dialogtool.coded.folder import load_folder
+from dialogtool.coded.store import effective_codes
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
-from dialogtool.pipeline import code_paths
-from dialogtool.refi import code_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, source_guid
-from dialogtool.store import effective_codes
+from dialogtool.exchange.refi import code_guid, export_qdc, export_qdpx, import_qdc, import_qdpx, source_guid
 
 ROOT = Path(__file__).resolve().parents[1]
 REFI = Path(__file__).resolve().parents[1].parent / "shared" / "refi-qda"
@@ -135,8 +135,9 @@ def test_codes_variables_and_review_notes(exported: Path) -> None:
     declared = root.findall("q:Variables/q:Variable", NS)
     variables = {v.get("guid"): v.get("name") for v in declared}
     kinds = {v.get("name"): v.get("typeOfVariable") for v in declared}
-    assert kinds == dict(meeting="Text", date="Date", table="Integer", topic="Text", group="Text", host="Text",
-                         language="Text")
+    assert kinds == dict(
+        meeting="Text", date="Date", table="Integer", topic="Text", group="Text", host="Text", language="Text"
+    )
     tromso = next(s for s in root.findall("q:Sources/q:TextSource", NS) if s.get("name") == "tromso_bord1_ke")
     values = {variables[v[0].get("targetGUID")]: v[1].text for v in tromso.findall("q:VariableValue", NS)}
     assert values["meeting"] == "Tromsø" and values["table"] == "1" and "date" not in values

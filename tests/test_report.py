@@ -11,7 +11,7 @@ import yaml
 from typer.testing import CliRunner
 
 from dialogtool.cli import app
-from dialogtool.pipeline import code_paths
+from dialogtool.coding.run import code_paths
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = ("themes.xlsx", "report.md", "report.docx", "tema.png", "tema_moete.png", "samforekomst.png")
@@ -21,7 +21,7 @@ FILES = ("themes.xlsx", "report.md", "report.docx", "tema.png", "tema_moete.png"
 def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     import shutil
 
-    from dialogtool.codebook import load_codebook
+    from dialogtool.coding.codebook import load_codebook
 
     base = tmp_path_factory.mktemp("report")
     shutil.copytree(ROOT / "data" / "raw", base / "raw")

@@ -31,8 +31,8 @@ def test_help_imports_neither_spacy_nor_pandas() -> None:
 
 
 def test_table_does_not_import_spacy(tmp_path: Path) -> None:
-    from dialogtool.codebook import load_codebook
-    from dialogtool.pipeline import code_paths
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.run import code_paths
 
     code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
     modules = _imported(["table", "--coded", str(tmp_path), "-f", "csv"])

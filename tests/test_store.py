@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dialogtool.pipeline import code_paths
-from dialogtool.store import dump_yaml, effective_codes, load_coded, write_atomic
+from dialogtool.coded.store import dump_yaml, effective_codes, load_coded, write_atomic
+from dialogtool.coding.run import code_paths
 
 NOTE = (
     "Oppsummering etter dialogmøte i Bodø 12.10.2018\n\n"

@@ -11,10 +11,10 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from dialogtool.analysis.suggest import group_keys, stop_words, suggest, uncoded_segments
 from dialogtool.cli import app
-from dialogtool.codebook import load_codebook
-from dialogtool.corpus import load_folder
-from dialogtool.suggest import group_keys, stop_words, suggest, uncoded_segments
+from dialogtool.coded.folder import load_folder
+from dialogtool.coding.codebook import load_codebook
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"
@@ -35,13 +35,11 @@ def run(*args: object):
 
 
 def code_sample(base: Path, source: Path) -> Path:
-    from dialogtool.pipeline import code_paths
+    from dialogtool.coding.run import code_paths
 
     shutil.copytree(source, base / "raw")
     code_paths([base / "raw"], load_codebook(CODEBOOK), base / "coded")
     return base / "coded"
-
-
 
 
 def raw_notes(folder: Path) -> list[dict[str, Any]]:

@@ -18,13 +18,13 @@ import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
-from dialogtool import render
+from dialogtool.analysis.tables import MISSING, TOTAL, theme_table
 from dialogtool.cli import app
-from dialogtool.codebook import load_codebook
-from dialogtool.corpus import CODES_INDEX, load_codes, load_folder, segments_of
+from dialogtool.coded.folder import CODES_INDEX, load_codes, load_folder, segments_of
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
-from dialogtool.pipeline import code_paths
-from dialogtool.tables import MISSING, TOTAL, theme_table
+from dialogtool.output import render
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"

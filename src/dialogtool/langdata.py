@@ -239,6 +239,7 @@ OFF_TOPIC_HEADINGS = re.compile(
     r"kommentarar?|kommentarer|til slutt|avslutning|sluttkommentar.*)$"
 )
 
+
 def _words(text: str) -> frozenset[str]:
     """A word list written as running text, one or more words a line."""
     return frozenset(text.split())

@@ -1,0 +1,1 @@
+"""Stage 3: what the coded notes say — theme tables, co-occurrence, evaluation, quotes, kwic, comparisons."""

@@ -1,0 +1,145 @@
+"""Score coded notes against reference codings (the format of shared/eval/gold).
+
+Each gold unit is found in the coded note by its letters and digits only, so the
+tool's whitespace, hyphen and bullet repairs do not matter; the unit's predicted codes
+are the top-level codes of the segment(s) it falls in. Scoring is over (unit, theme)
+pairs; `maybe` pairs are skipped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..coded.store import effective_codes, read_yaml
+from ..coding.codebook import Codebook
+from ..errors import DialogtoolError
+
+
+@dataclass
+class Score:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def precision(self) -> float | None:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else None
+
+    @property
+    def recall(self) -> float | None:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else None
+
+    @property
+    def f1(self) -> float | None:
+        """None (n/a) when the theme has neither gold positives nor predictions."""
+        if self.tp + self.fp + self.fn == 0:
+            return None
+        return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
+
+
+@dataclass(frozen=True)
+class Miss:
+    document: str
+    theme: str
+    kind: str  # "miss" (gold code not predicted) or "false hit"
+    text: str
+
+
+@dataclass
+class Evaluation:
+    themes: dict[str, Score]
+    micro: Score
+    errors: list[Miss] = field(default_factory=list)
+    unlocated: list[tuple[str, str]] = field(default_factory=list)  # (document, unit text)
+    missing_documents: list[str] = field(default_factory=list)
+    units: int = 0
+
+    @property
+    def macro_f1(self) -> float | None:
+        values = [s.f1 for s in self.themes.values() if s.f1 is not None]
+        return sum(values) / len(values) if values else None
+
+
+def alnum(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook) -> Evaluation:
+    """Compare every gold file in `gold_dir` with the coded note of the same source."""
+    gold_files = sorted(gold_dir.glob("*.yaml")) if gold_dir.is_dir() else []
+    if not gold_files:
+        raise DialogtoolError("no reference codings (*.yaml) here", path=gold_dir)
+    themes = [c.id for c in codebook.top_level]
+    result = Evaluation({t: Score() for t in themes}, Score())
+    by_source = {}
+    for doc in documents:
+        by_source[Path(str(doc.get("source", ""))).name] = doc
+        by_source[str(doc.get("document"))] = doc
+    for path in gold_files:
+        gold = read_yaml(path)
+        if not isinstance(gold, dict) or not isinstance(gold.get("units"), list):
+            raise DialogtoolError("not a reference coding (no 'units' list)", path=path)
+        name = str(gold.get("document") or path.stem)
+        doc = by_source.get(name) or by_source.get(Path(name).stem)
+        if doc is None:
+            result.missing_documents.append(name)
+            continue
+        _score_document(name, gold["units"], doc, codebook, result)
+    return result
+
+
+def _score_document(
+    name: str, units: list[dict[str, Any]], doc: dict[str, Any], codebook: Codebook, result: Evaluation
+) -> None:
+    stream, owner = _alnum_index(doc["segments"])
+    cursor = 0
+    for unit in units:
+        quote = alnum(str(unit.get("text", "")))
+        if not quote:
+            continue
+        at = stream.find(quote, cursor)
+        if at < 0:
+            at = stream.find(quote)
+        if at < 0:
+            result.unlocated.append((name, str(unit.get("text"))))
+            continue
+        cursor = at + len(quote)
+        predicted: set[str] = set()
+        for index in sorted(set(owner[at:cursor])):
+            predicted.update(codebook.top(c) for c in effective_codes(doc["segments"][index]))
+        _score_unit(name, unit, predicted, codebook, result)
+        result.units += 1
+
+
+def _alnum_index(segments: list[dict[str, Any]]) -> tuple[str, list[int]]:
+    """The note's letters and digits, and for each the index of its segment."""
+    chars: list[str] = []
+    owner: list[int] = []
+    for index, seg in enumerate(segments):
+        letters = alnum(str(seg["text"]))
+        chars.append(letters)
+        owner.extend([index] * len(letters))
+    return "".join(chars), owner
+
+
+def _score_unit(name: str, unit: dict[str, Any], predicted: set[str], codebook: Codebook, result: Evaluation) -> None:
+    gold = {codebook.top(str(c)) for c in unit.get("codes") or []}
+    maybe = {codebook.top(str(c)) for c in unit.get("maybe") or []} - gold
+    text = str(unit.get("text"))
+    for theme in sorted(gold | predicted):
+        if theme in maybe:
+            continue
+        score = result.themes.setdefault(theme, Score())
+        if theme in gold and theme in predicted:
+            score.tp += 1
+            result.micro.tp += 1
+        elif theme in gold:
+            score.fn += 1
+            result.micro.fn += 1
+            result.errors.append(Miss(name, theme, "miss", text))
+        else:
+            score.fp += 1
+            result.micro.fp += 1
+            result.errors.append(Miss(name, theme, "false hit", text))

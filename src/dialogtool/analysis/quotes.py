@@ -1,0 +1,397 @@
+"""Quotes for the report: the segments coded with a theme, with where they came from.
+
+Report writers pick quotes from these lists, so the clearest examples come first: within a
+group, segments with more distinct theme terms, then longer ones, then by document and
+position. Headings and fragments under `MIN_WORDS` words are rarely quotable and are left
+out unless asked for. The evidence shown is what explains a segment's code: the spans where
+the theme's patterns match (found again with the codebook's Matcher, so they can be
+highlighted), the heading the theme was inherited from, or the reviewer who added it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from ..coded.store import Review, effective_codes
+from ..coding.codebook import Codebook
+from ..coding.matcher import Matcher
+from ..errors import DialogtoolError
+from ..ingest.segment import HEADING
+from .kwic import text_hits
+
+MIN_WORDS = 6
+MISSING = "(ukjent)"
+
+# Why a segment has the theme, strongest evidence first.
+TERMS, INHERITED, REVIEWER, CODED = "terms", "inherited", "reviewer", "coded"
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+@dataclass(frozen=True)
+class Quote:
+    """One segment coded with the theme, with its source and its evidence."""
+
+    document: str
+    id: str
+    position: int  # the segment's index in its note
+    para: int
+    kind: str
+    section: tuple[str, ...]
+    text: str
+    meta: dict[str, Any]
+    codes: tuple[str, ...]  # the theme's codes the segment has after review
+    origin: str  # TERMS, INHERITED, REVIEWER or CODED (an automatic code with no recorded evidence)
+    terms: tuple[str, ...]  # the patterns the coder recorded for those codes
+    spans: tuple[tuple[int, int], ...]  # where the theme's patterns match in `text`, for highlighting
+    heading: str | None  # text of the heading the theme was inherited from
+    words: int
+
+    @property
+    def place(self) -> str:
+        """Meeting, date and table, as a report cites them: "Tromsø, 2018-10-12, bord 1"."""
+        meeting, date, table = (self.meta.get(k) for k in ("meeting", "date", "table"))
+        parts = [str(meeting) if meeting else "", str(date) if date else "", f"bord {table}" if table else ""]
+        return ", ".join(p for p in parts if p)
+
+    @property
+    def source(self) -> str:
+        """The line under a quote: place · section path · document and segment id."""
+        parts = [self.place, " › ".join(self.section), f"{self.document} {self.id}"]
+        return " · ".join(p for p in parts if p)
+
+    @property
+    def note(self) -> str | None:
+        """Why a quote without highlighted terms has the theme."""
+        if self.origin == INHERITED:
+            return f"(inherited from heading «{self.heading}»)" if self.heading else "(from its context)"
+        if self.origin == REVIEWER:
+            return "(added by reviewer)"
+        if self.origin == TERMS and not self.spans:
+            return f"(matched {', '.join(self.terms)} when coded)"  # the codebook has changed since
+        return None
+
+
+@dataclass(frozen=True)
+class QuoteGroup:
+    """The quotes for one value of the `by` field (or all quotes when not grouped)."""
+
+    value: str | None
+    quotes: tuple[Quote, ...]
+    total: int  # quotes in the group before --limit
+
+
+@dataclass(frozen=True)
+class QuoteSelection:
+    """All groups of quotes for one theme, and what was left out."""
+
+    theme: str
+    label: str
+    by: str | None
+    groups: tuple[QuoteGroup, ...]
+    segments: int  # segments coded with the theme
+    left_out: int  # headings and short segments not shown (without --all)
+
+    @property
+    def shown(self) -> int:
+        return sum(len(g.quotes) for g in self.groups)
+
+
+def theme_codes(codebook: Codebook, theme: str) -> tuple[str, ...]:
+    """The codes a theme id stands for: a top-level id with its children, or one child.
+
+    Ids are matched exactly, or ignoring case when that is unambiguous ("ke" → KE).
+    """
+    ids = [c.id for c in codebook.codes]
+    if theme not in ids:
+        folded = [i for i in ids if i.lower() == theme.lower()]
+        if len(folded) != 1:
+            raise DialogtoolError(f"unknown theme '{theme}'", hint=f"codebook ids: {', '.join(ids)}")
+        theme = folded[0]
+    return tuple(i for i in ids if i == theme or i.startswith(theme + "."))
+
+
+def select_quotes(
+    documents: Sequence[dict[str, Any]],
+    codebook: Codebook,
+    theme: str,
+    *,
+    by: str | None = None,
+    limit: int | None = None,
+    include_all: bool = False,
+    matcher: Matcher | None = None,
+) -> QuoteSelection:
+    """The segments coded with `theme` after review, grouped by `by` and ordered (module docstring)."""
+    codes = theme_codes(codebook, theme)
+    theme = codes[0]
+    if by is not None and documents and all(by != "document" and by not in (d.get("meta") or {}) for d in documents):
+        fields = sorted({"document", *(k for d in documents for k in (d.get("meta") or {}))})
+        raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(fields)}")
+    matcher = matcher or Matcher(codebook)
+    found: list[Quote] = []
+    for doc in documents:
+        found.extend(_quotes_of(doc, set(codes), matcher))
+    kept = [q for q in found if include_all or (q.kind != HEADING and q.words >= MIN_WORDS)]
+    groups: dict[str | None, list[Quote]] = {}
+    for quote in kept:
+        groups.setdefault(_group_value(quote, by), []).append(quote)
+    result = []
+    for value in sorted(groups, key=_group_key):
+        quotes = sorted(groups[value], key=_rank)
+        shown = quotes[:limit] if limit else quotes
+        # highlighting needs the tokenizer: only for the quotes shown (a report on 10,000 notes
+        # would otherwise tokenise every candidate)
+        shown = [_highlighted(q, matcher) for q in shown]
+        result.append(QuoteGroup(value, tuple(shown), len(quotes)))
+    return QuoteSelection(theme, codebook.label(theme), by, tuple(result), len(found), len(found) - len(kept))
+
+
+def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
+    if quote.origin != TERMS:
+        return quote
+    return replace(quote, spans=theme_spans(matcher, quote.text, set(quote.codes)))
+
+
+def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterable[Quote]:
+    meta = dict(doc.get("meta") or {})
+    document = str(doc.get("document"))
+    headings = {str(s.get("id")): str(s["text"]) for s in doc["segments"] if s.get("kind") == HEADING}
+    for position, seg in enumerate(doc["segments"]):
+        mine = tuple(c for c in effective_codes(seg) if c in codes)
+        if not mine:
+            continue
+        text = str(seg["text"])
+        recorded = _mapping(seg.get("terms"))
+        terms = tuple(sorted({str(t) for c in mine for t in _listed(recorded.get(c))}))
+        context = _context_of(seg)
+        review: Review | None = seg.get("review")
+        heading = None
+        spans: tuple[tuple[int, int], ...] = ()
+        if terms:
+            origin = TERMS  # spans are found later, for the quotes shown
+        elif any(c in context for c in mine):
+            origin = INHERITED
+            rule, source = next(context[c] for c in mine if c in context)
+            heading = headings.get(source) if rule == "heading" else None
+        elif review is not None and any(c in review.add and c not in (seg.get("codes") or ()) for c in mine):
+            origin = REVIEWER
+        else:
+            origin = CODED
+        yield Quote(
+            document=document,
+            id=str(seg.get("id")),
+            position=position,
+            para=seg["para"] if isinstance(seg.get("para"), int) else 0,
+            kind=str(seg.get("kind") or "text"),
+            section=tuple(str(s) for s in seg.get("section") or ()),
+            text=text,
+            meta=meta,
+            codes=mine,
+            origin=origin,
+            terms=terms,
+            spans=spans,
+            heading=heading,
+            words=word_count(text),
+        )
+
+
+def _context_of(seg: dict[str, Any]) -> dict[str, tuple[str, str]]:
+    """Code -> (rule, source segment id): `context` (format 2) or `inherited` (format 1, headings only)."""
+    found = {}
+    for code, value in _mapping(seg.get("context")).items():
+        if isinstance(value, list) and len(value) == 2:
+            found[str(code)] = (str(value[0]), str(value[1]))
+    for code, source in _mapping(seg.get("inherited")).items():
+        found.setdefault(str(code), ("heading", str(source)))
+    return found
+
+
+def _mapping(value: object) -> dict[Any, Any]:
+    """A hand-edited `terms:` or `inherited:` that is not a mapping counts as absent."""
+    return value if isinstance(value, dict) else {}
+
+
+def _listed(value: object) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def theme_spans(matcher: Matcher, text: str, codes: set[str]) -> tuple[tuple[int, int], ...]:
+    """Where `codes`' patterns match in `text`, exclusions applied, overlapping spans merged."""
+    hits = text_hits(matcher, text)
+    vetoes = [h for h in hits if h.exclude]
+    spans = sorted(
+        (h.start, h.end)
+        for h in hits
+        if h.code in codes
+        and not h.exclude
+        and not any(v.code == h.code and v.start < h.end and h.start < v.end for v in vetoes)
+    )
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return tuple(merged)
+
+
+_COUNTED_WORD = re.compile(r"\S*[^\W_]\S*")
+
+
+def word_count(text: str) -> int:
+    """Words separated by spaces that hold a letter or digit (a dash or bullet is not a word)."""
+    return len(_COUNTED_WORD.findall(text))
+
+
+def _rank(quote: Quote) -> tuple[int, int, str, int]:
+    return (-len(quote.terms), -quote.words, quote.document, quote.position)
+
+
+def _group_value(quote: Quote, by: str | None) -> str | None:
+    if by is None:
+        return None
+    value = quote.document if by == "document" else quote.meta.get(by)
+    return MISSING if value is None or value == "" else str(value)
+
+
+def _group_key(value: str | None) -> tuple:
+    """Natural order ("bord 2" before "bord 10"), the missing value last."""
+    if value is None:
+        return (0,)
+    parts = tuple((0, int(p), "") if p.isdigit() else (1, 0, p.lower()) for p in _NATURAL.split(value) if p)
+    return (1 if value == MISSING else 0, parts)
+
+
+# Output ----------------------------------------------------------------------------------
+
+
+def title(selection: QuoteSelection) -> str:
+    return f"{selection.theme} — {selection.label}"
+
+
+def to_rich(selection: QuoteSelection) -> list[Any]:
+    """Renderables for the terminal: matched terms highlighted, the source dimmed under each quote.
+
+    Each quote and source line is indented as a block, so wrapped lines stay indented.
+    """
+    from rich.padding import Padding
+    from rich.text import Text
+
+    items: list[Any] = [Text(title(selection), style="bold")]
+    for group in selection.groups:
+        if group.value is not None:
+            shown = f"{len(group.quotes)} of {group.total}" if len(group.quotes) < group.total else str(group.total)
+            items += [Text(""), Text(f"{group.value} ({shown})", style="bold underline")]
+        for quote in group.quotes:
+            line = Text("«")
+            at = 0
+            for start, end in quote.spans:
+                line.append(quote.text[at:start])
+                line.append(quote.text[start:end], style="bold yellow")
+                at = end
+            line.append(quote.text[at:] + "»")
+            if quote.note:
+                line.append(f"  {quote.note}", style="italic cyan")
+            items += [Text(""), Padding(line, (0, 0, 0, 2), expand=False)]
+            items.append(Padding(Text(quote.source, style="dim"), (0, 0, 0, 3), expand=False))
+    return items
+
+
+def summary(selection: QuoteSelection) -> str:
+    """One line for stderr: how many quotes, and what was left out."""
+    text = f"{selection.shown} quote(s) for {title(selection)} from {selection.segments} coded segment(s)"
+    if selection.left_out:
+        text += f"; {selection.left_out} heading(s) or segment(s) under {MIN_WORDS} words left out (--all shows them)"
+    limited = sum(g.total - len(g.quotes) for g in selection.groups)
+    if limited:
+        text += f"; {limited} more beyond --limit"
+    return text
+
+
+def _md_escape(text: str) -> str:
+    """Escape what Markdown would read as markup; "_" inside a word (file names) is left alone."""
+    return re.sub(r"[\\`*\[\]<]|(?<!\w)_|_(?!\w)", lambda m: "\\" + m.group(), text)
+
+
+def to_markdown(selection: QuoteSelection) -> str:
+    """Quotes as Markdown block quotes, each followed by its source, a heading per group."""
+    lines = [f"## {_md_escape(title(selection))}", ""]
+    for group in selection.groups:
+        if group.value is not None:
+            lines += [f"### {_md_escape(group.value)}", ""]
+        for quote in group.quotes:
+            lines += [f"> {_md_escape(quote.text)}", "", f"— {_md_escape(quote.source)}", ""]
+    return "\n".join(lines)
+
+
+CSV_COLUMNS = (
+    "group",
+    "document",
+    "segment",
+    "para",
+    "meeting",
+    "date",
+    "table",
+    "section",
+    "codes",
+    "origin",
+    "terms",
+    "words",
+    "text",
+)
+
+
+def to_csv(selection: QuoteSelection) -> str:
+    """One row per quote (columns `CSV_COLUMNS`), for sorting and filtering in a spreadsheet."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for group in selection.groups:
+        for q in group.quotes:
+            meta = ["" if q.meta.get(k) is None else str(q.meta[k]) for k in ("meeting", "date", "table")]
+            writer.writerow(
+                [
+                    group.value or "",
+                    q.document,
+                    q.id,
+                    q.para,
+                    *meta,
+                    " › ".join(q.section),
+                    " ".join(q.codes),
+                    q.origin,
+                    "; ".join(q.terms),
+                    q.words,
+                    q.text,
+                ]
+            )
+    return buffer.getvalue()
+
+
+def write_docx(selection: QuoteSelection, path: Path) -> None:
+    """A Word file for the report: a heading per group, each quote in italics, its source under it."""
+    from docx import Document
+    from docx.shared import Pt, RGBColor
+
+    document = Document()
+    document.add_heading(title(selection), level=1)
+    for group in selection.groups:
+        if group.value is not None:
+            document.add_heading(group.value, level=2)
+        for quote in group.quotes:
+            document.add_paragraph().add_run(quote.text).italic = True
+            source = document.add_paragraph().add_run(f"— {quote.source}")
+            source.font.size = Pt(9)
+            source.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        document.save(str(path))
+    except OSError as exc:
+        raise DialogtoolError(f"cannot write: {exc.strerror or exc}", path=path) from None

@@ -1,0 +1,226 @@
+"""Context rules: the themes a unit has from where it stands, not from its own words.
+
+Note-takers write terse bullets under a heading, lead-ins that end in a colon, and
+sentences that point back with «dette» or «dei». A careful coder reads each unit in that
+context; these rules do the same, each switchable in the codebook (`context:`) and each
+recorded in the coded file as (rule, id of the segment the theme came from), so reviewers
+can tell a code from context apart and `evaluate --by rule` can say which rule earns its keep.
+
+In the order they are applied to each unit:
+- `leadin`: a unit ending in ":" or "?" that has themes of its own gives them to the list
+  items right after it (in addition to the items' own themes: the items continue its sentence
+  or answer its question); a line alone in its paragraph counts as an item, since bullets are
+  often lost in extraction;
+- `reference`: a unit with no theme of its own that opens by pointing back («Dette …»,
+  «Desse får …») takes the themes of the unit before it, in the same paragraph or list;
+- `group`: after a unit names a patient group (a code under `context.groups`), the units that
+  follow and refer to people with a pronoun («dei», «mange av dem») get that group too;
+- `heading`: a unit still without a theme takes the themes of the nearest heading above it
+  that has any, unless the unit is procedural (a round, the host's line or name, thanks,
+  coffee, who took part, the next meeting), is itself a lead-in (its content is in the items
+  after it), or sits in an off-topic section ("Annet:") or paragraph ("Ellers: …").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..ingest.normalize import BULLET, NUMBERED
+from ..ingest.segment import HEADING, Segment, is_task
+from ..langdata import (
+    ASIDE_OPENER,
+    COMMON_VERBS,
+    DEFINITE_PLURAL,
+    EXPLETIVE_NEXT,
+    OFF_TOPIC_HEADINGS,
+    OPENING_WORDS,
+    PEOPLE_NOUNS,
+    PROCEDURAL_LINE,
+    QUANTIFIERS,
+    REFERRING_WORDS,
+)
+from .codebook import Codebook
+from .matcher import SegmentCoding
+
+HEADING_RULE, LEADIN, REFERENCE, GROUP = "heading", "leadin", "reference", "group"
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_PROCEDURAL = re.compile(PROCEDURAL_LINE, re.IGNORECASE)
+_ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
+_NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
+_REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
+
+
+@dataclass
+class _State:
+    """What the rules carry from one unit to the next while walking a note."""
+
+    leadin: tuple[frozenset[str], str] | None = None  # themes and id of the open lead-in
+    group: tuple[frozenset[str], str, tuple[str, ...]] | None = None  # codes, source id, section ids
+    aside: int | None = None  # a paragraph opened by «Ellers:»: none of it takes a heading's theme
+
+
+def apply_context(
+    segments: Sequence[Segment], own: Sequence[dict[str, tuple[str, ...]]], codebook: Codebook
+) -> list[SegmentCoding]:
+    """Each segment's codes from its own terms (`own`, code -> patterns) and the context rules."""
+    rules = codebook.context
+    order = codebook.order()
+    state = _State()
+    results: list[SegmentCoding] = []
+    by_id: dict[str, SegmentCoding] = {}
+    sizes = Counter(seg.para for seg in segments)
+    for i, seg in enumerate(segments):
+        terms = own[i]
+        context: dict[str, tuple[str, str]] = {}
+        item = is_item(seg.text) or sizes[seg.para] == 1
+        if _ASIDE.match(_strip_mark(seg.text)):
+            state.aside = seg.para
+        if rules.leadin:
+            _lead_in(seg, item, terms, context, state)
+        if rules.reference and not terms and not context and i and seg.kind != HEADING:
+            _refer_back(seg, segments[i - 1], results[-1], context)
+        if rules.groups:
+            _carry_group(seg, terms, context, state, rules.groups)
+        if rules.heading and not terms and not any(rule != GROUP for rule, _ in context.values()):
+            if state.aside != seg.para and not seg.text.rstrip().endswith(":"):
+                _inherit_heading(seg, by_id, context)
+        codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
+        coding = SegmentCoding(codes, terms, context)
+        by_id[seg.id] = coding
+        results.append(coding)
+    return results
+
+
+def is_item(text: str) -> bool:
+    """A bullet or numbered list item (after normalisation every bullet is "• ")."""
+    return text.startswith(BULLET) or NUMBERED.match(text) is not None
+
+
+def _lead_in(
+    seg: Segment, item: bool, terms: dict[str, tuple[str, ...]], context: dict[str, tuple[str, str]], state: _State
+) -> None:
+    """Give an open lead-in's themes to a list item; open or close a lead-in at this unit."""
+    if state.leadin is not None and item and seg.kind != HEADING:
+        codes, source = state.leadin
+        for code in codes - set(terms):
+            context[code] = (LEADIN, source)
+        return
+    state.leadin = None
+    if seg.text.rstrip().endswith((":", "?")) and terms:
+        state.leadin = (frozenset(terms), seg.id)
+
+
+def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context: dict[str, tuple[str, str]]) -> None:
+    """Take the themes of the unit before when this one opens by pointing back to it."""
+    linked = previous.kind != HEADING and (previous.para == seg.para or (is_item(previous.text) and is_item(seg.text)))
+    if not linked or not refers_back(seg.text):
+        return
+    for code in before.codes:
+        rule = before.context.get(code)
+        if rule is None or rule[0] in (LEADIN, REFERENCE):  # not what the heading gives both of them anyway
+            context[code] = (REFERENCE, previous.id)
+
+
+def refers_back(text: str) -> bool:
+    """Whether a unit opens by pointing back: «Dette …», «Også desse …», «Det fungerer …»
+    (not «Det er viktig at …», where «det» points at nothing)."""
+    words = [w.lower() for w in _WORD.findall(_strip_mark(text))[: _REFERRING_SPAN + 1]]
+    if not words:
+        return False
+    at = 1 if words[0] in OPENING_WORDS and len(words) > 1 else 0
+    first, after = words[at], words[at + 1] if at + 1 < len(words) else ""
+    if first in ("det", "den"):
+        return bool(after) and after not in EXPLETIVE_NEXT
+    if first in ("de", "dei"):
+        return _verb_like(after)
+    if first in REFERRING_WORDS:
+        return True
+    return any(w in ("dette", "denne", "disse", "desse") for w in words[:_REFERRING_SPAN])
+
+
+def _carry_group(
+    seg: Segment,
+    terms: dict[str, tuple[str, ...]],
+    context: dict[str, tuple[str, str]],
+    state: _State,
+    theme: str,
+) -> None:
+    """Open a patient group where one is named; carry it to following units that refer to people."""
+    if seg.kind == HEADING:
+        state.group = None
+        return
+    mine = frozenset(c for c in terms if c == theme or c.startswith(theme + "."))
+    if mine:
+        state.group = (mine, seg.id, seg.section_ids)
+        return
+    if state.group is None:
+        return
+    codes, source, section = state.group
+    if seg.section_ids != section or not (refers_to_people(seg.text) or refers_back(seg.text)):
+        state.group = None
+        return
+    for code in codes:
+        context[code] = (GROUP, source)
+
+
+def refers_to_people(text: str) -> bool:
+    """Whether a unit points at people named before: «dei får …», «mange av dem», «desse pasientane»."""
+    words = [w.lower() for w in _WORD.findall(_strip_mark(text))]
+    if len(words) > 1 and words[0] in QUANTIFIERS and (words[1] in COMMON_VERBS or words[1].endswith(("es", "ast"))):
+        return True  # «Mange får …», «Fleire vert sende …»
+    for i, word in enumerate(words):
+        after = words[i + 1] if i + 1 < len(words) else ""
+        if word in ("dem", "deim"):
+            return True
+        if word.startswith(PEOPLE_NOUNS) and word.endswith(DEFINITE_PLURAL):
+            return True  # «pasientane», «brukerne»: the ones just named
+        if word in ("de", "dei") and _verb_like(after):
+            return True
+        if word in ("disse", "desse", "slike", "denne") and (
+            _verb_like(after) or any(after.startswith(noun) for noun in PEOPLE_NOUNS) or not after
+        ):
+            return True
+    return False
+
+
+def _verb_like(word: str) -> bool:
+    """A finite verb after «de»/«dei» makes them pronouns («de får»), not articles («de fleste»)."""
+    if word in COMMON_VERBS:
+        return True
+    return (
+        len(word) >= 4 and word.endswith(("er", "ar", "te", "de")) and not word.endswith(("tte", "ste", "ere", "are"))
+    )
+
+
+def _inherit_heading(seg: Segment, by_id: dict[str, SegmentCoding], context: dict[str, tuple[str, str]]) -> None:
+    """The nearest themed heading's themes, unless the unit is procedural or in an off-topic
+    section. Headings take no theme from above, except numbered tasks ("1a) Kva manglar
+    kommunen?"), which ask about the theme of the task they belong to."""
+    if (seg.kind == HEADING and not is_task(seg.text)) or is_procedural(seg.text):
+        return
+    for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
+        if OFF_TOPIC_HEADINGS.match(title.lower()):
+            return
+        source = by_id.get(heading_id)
+        if source is not None and source.codes:
+            for code in source.codes:
+                context.setdefault(code, (HEADING_RULE, heading_id))
+            return
+
+
+def is_procedural(text: str) -> bool:
+    """A line about the meeting, not its subject: a round, the host (or just a name, as in a
+    sign-off), thanks, coffee, the room, the time, who took part, the next meeting."""
+    line = _strip_mark(text)
+    return _PROCEDURAL.search(line) is not None or _NAME_LINE.match(line) is not None
+
+
+def _strip_mark(text: str) -> str:
+    """The unit's text without its bullet or number."""
+    if text.startswith(BULLET):
+        return text[len(BULLET) :]
+    match = NUMBERED.match(text)
+    return text[match.end() :] if match else text

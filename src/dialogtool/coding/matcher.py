@@ -1,0 +1,395 @@
+"""Find codebook terms in segments and decide each segment's codes.
+
+Text is tokenised by spaCy's blank Norwegian tokenizer; each token is split further at
+hyphens and slashes ("IP-planen" -> "IP", "planen"), and every distinct word is tested
+against the codebook once and remembered, so the cost grows with the vocabulary, not
+with the corpus.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from itertools import accumulate
+from typing import Any
+
+from ..ingest.segment import Segment
+from ..langdata import ACRONYM_HOMOGRAPHS
+from .codebook import Codebook
+from .lemmas import base_keys, word_keys
+from .patterns import ACRONYM, EXACT, INFIX, NEAR, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_rule
+
+
+@dataclass(frozen=True)
+class Part:
+    """A word of the text: its characters and offsets in the normalised note."""
+
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One pattern found in the text; `proximity` when it took a NEAR/BEFORE rule to find it."""
+
+    code: str
+    pattern: str
+    start: int
+    end: int
+    exclude: bool
+    proximity: bool = False
+
+
+@dataclass(frozen=True)
+class SegmentCoding:
+    """The automatic coding of one segment.
+
+    `terms` holds the patterns found in the segment itself; `context` the codes it has from
+    its context instead, each as (rule, id of the segment it came from): see `context.py`.
+    """
+
+    codes: tuple[str, ...]
+    terms: dict[str, tuple[str, ...]]  # code -> the patterns that matched
+    context: dict[str, tuple[str, str]]  # code -> (rule, source segment id)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """A codebook pattern compiled to phrase ids (see patterns.Rule)."""
+
+    code: str
+    text: str
+    exclude: bool
+    left: tuple[int, ...]
+    op: str
+    distance: int
+    negated: bool
+    right: tuple[int, ...]
+    shouted_homograph: bool  # a lone acronym that is also a common word when shouted ("ME", Nynorsk "we")
+
+
+_NLP = None
+
+
+def tokenizer():
+    """spaCy's blank Bokmål tokenizer, built once per process (it is slow to create)."""
+    global _NLP
+    if _NLP is None:
+        import spacy
+
+        _NLP = spacy.blank("nb")
+    return _NLP.tokenizer
+
+
+_PIECES: dict[str, tuple[tuple[int, str], ...]] = {}
+
+
+def _pieces(token_text: str) -> tuple[tuple[int, str], ...]:
+    """(offset, text) of a token's words: split at hyphens and slashes, punctuation dropped."""
+    found = _PIECES.get(token_text)
+    if found is not None:
+        return found
+    pieces = []
+    position = 0
+    for piece in PART_SPLIT.split(token_text):
+        at = token_text.index(piece, position) if piece else position
+        position = at + len(piece)
+        stripped = piece.strip("'’")
+        if stripped and any(c.isalnum() for c in stripped):
+            pieces.append((at + piece.index(stripped), stripped))
+    found = _PIECES[token_text] = tuple(pieces)
+    return found
+
+
+def words_of(text: str, offset: int = 0) -> list[Part]:
+    """The words of `text`, split at hyphens and slashes, with absolute offsets."""
+    parts: list[Part] = []
+    for token in tokenizer()(text):
+        base = offset + token.idx
+        for at, piece in _pieces(token.text):
+            parts.append(Part(piece, base + at, base + at + len(piece)))
+    return parts
+
+
+_CHUNK = 100_000  # characters per tokenizer call: bounds the Doc's memory on long notes
+
+
+def _token_table(text: str) -> tuple[list[int], list[int], Any]:
+    """Each token's text hash and start offset, read as arrays rather than token by token.
+
+    Long texts are tokenised a stretch of paragraphs at a time, so memory stays bounded.
+    """
+    from spacy.attrs import IDX, ORTH
+
+    nlp = tokenizer()
+    orths: list[int] = []
+    starts: list[int] = []
+    begin = 0
+    while begin < len(text):
+        end = len(text) if len(text) - begin <= _CHUNK else text.rfind("\n\n", begin + 1, begin + _CHUNK)
+        if end <= begin:
+            end = text.find("\n\n", begin + _CHUNK)
+            end = len(text) if end < 0 else end
+        doc = nlp(text[begin:end])
+        if len(doc):
+            table = doc.to_array([ORTH, IDX])
+            orths += table[:, 0].tolist()
+            starts += [begin + i for i in table[:, 1].tolist()]
+        begin = end
+    return orths, starts, nlp.vocab.strings
+
+
+class Matcher:
+    """All the codebook's patterns, compiled for fast lookup.
+
+    Patterns are compiled to phrases (runs of word tests, each phrase stored once) and rules
+    over phrases. A segment's phrases are found first; each rule is then checked only where
+    one of its left-hand phrases occurs, so proximity rules cost nothing on text without them.
+    """
+
+    def __init__(self, codebook: Codebook) -> None:
+        self.codebook = codebook
+        self.words: list[Word] = []
+        self._word_ids: dict[Word, int] = {}
+        self.phrases: list[tuple[int, ...]] = []
+        self._phrase_ids: dict[tuple[int, ...], int] = {}
+        self.rules: list[_Rule] = []
+        for code in codebook.codes:
+            for text in code.terms:
+                self._add(code.id, text, False)
+            for text in code.exclude:
+                self._add(code.id, text, True)
+        self.by_first: dict[int, list[int]] = defaultdict(list)
+        for pid, ids in enumerate(self.phrases):
+            self.by_first[ids[0]].append(pid)
+        self.rules_by_left: dict[int, list[_Rule]] = defaultdict(list)
+        for rule in self.rules:
+            for pid in rule.left:
+                self.rules_by_left[pid].append(rule)
+        self.proximity_patterns = frozenset(r.text for r in self.rules if r.op)
+        self._index()
+        self._cache: dict[str, frozenset[int]] = {}
+        self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
+
+    def _add(self, code: str, text: str, exclude: bool) -> None:
+        rule = parse_rule(text)
+        left = tuple(self._phrase(p) for p in rule.left)
+        right = tuple(self._phrase(p) for p in rule.right)
+        lone = rule.left[0] if len(rule.left) == 1 and len(rule.left[0]) == 1 else ()
+        shouted = bool(lone) and lone[0].kind == ACRONYM and lone[0].text.lower() in ACRONYM_HOMOGRAPHS
+        self.rules.append(_Rule(code, text, exclude, left, rule.op, rule.distance, rule.negated, right, shouted))
+
+    def _phrase(self, words: tuple[Word, ...]) -> int:
+        ids = []
+        for word in words:
+            if word not in self._word_ids:
+                self._word_ids[word] = len(self.words)
+                self.words.append(word)
+            ids.append(self._word_ids[word])
+        key = tuple(ids)
+        if key not in self._phrase_ids:
+            self._phrase_ids[key] = len(self.phrases)
+            self.phrases.append(key)
+        return self._phrase_ids[key]
+
+    def _index(self) -> None:
+        """Lookup tables: exact strings to word ids, prefixes and suffixes by length."""
+        self.plain: dict[str, list[int]] = defaultdict(list)
+        self.exact: dict[str, list[int]] = defaultdict(list)
+        self.acronym: dict[str, list[int]] = defaultdict(list)
+        self.prefix: dict[str, list[int]] = defaultdict(list)
+        self.suffix: dict[str, list[int]] = defaultdict(list)
+        self.infix: list[tuple[str, int]] = []
+        for wid, word in enumerate(self.words):
+            if word.kind == PLAIN:
+                for key in base_keys(word.text):
+                    self.plain[key].append(wid)
+            elif word.kind == EXACT:
+                self.exact[word.text].append(wid)
+            elif word.kind == ACRONYM:
+                self.acronym[word.text].append(wid)
+            elif word.kind == PREFIX:
+                self.prefix[word.text].append(wid)
+            elif word.kind == SUFFIX:
+                self.suffix[word.text].append(wid)
+            elif word.kind == INFIX:
+                self.infix.append((word.text, wid))
+        self.prefix_lengths = sorted({len(k) for k in self.prefix})
+        self.suffix_lengths = sorted({len(k) for k in self.suffix})
+
+    def token_entry(self, orth: int, token_text: str) -> tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]:
+        """For one token: its number of words, and (word index, start, end, ids) of those
+        that some pattern word matches; cached by the token's hash."""
+        pieces = _pieces(token_text)
+        hot = []
+        for k, (at, piece) in enumerate(pieces):
+            ids = self.word_ids(piece)
+            if ids:
+                hot.append((k, at, at + len(piece), ids))
+        entry = (len(pieces), tuple(hot))
+        self.by_orth[orth] = entry
+        return entry
+
+    def word_ids(self, text: str) -> frozenset[int]:
+        """Ids of the pattern words that a text word satisfies (cached per distinct word)."""
+        found = self._cache.get(text)
+        if found is None:
+            found = self._cache[text] = frozenset(self._compute(text))
+        return found
+
+    def _compute(self, text: str) -> set[int]:
+        ids: set[int] = set(self.acronym.get(text, ()))
+        lower = text.lower()
+        ids.update(self.exact.get(lower, ()))
+        keys = word_keys(lower) if self.plain or self.suffix else frozenset((lower,))
+        for key in keys:
+            ids.update(self.plain.get(key, ()))
+        for n in self.prefix_lengths:
+            if n > len(lower):
+                break
+            ids.update(self.prefix.get(lower[:n], ()))
+        for key in keys:
+            for n in self.suffix_lengths:
+                if n > len(key):
+                    break
+                ids.update(self.suffix.get(key[-n:], ()))
+        for needle, wid in self.infix:
+            if needle in lower:
+                ids.add(wid)
+        return ids
+
+    def hits(self, parts: Sequence[Part], text: str | None = None) -> list[Hit]:
+        """Every pattern occurrence in a run of words (one segment); `text` is what the
+        parts' offsets point into, needed for the sense rule on shouted acronyms."""
+        words = [(n, p.start, p.end, ids) for n, p in enumerate(parts) if (ids := self.word_ids(p.text))]
+        return self.hits_in(words, text)
+
+    def hits_in(self, words: Sequence[tuple[int, int, int, frozenset[int]]], text: str | None = None) -> list[Hit]:
+        """`hits` over the matching words only: (word number, start, end, ids), in order.
+
+        A phrase matches where its words carry consecutive word numbers, so leaving out
+        the words that match nothing loses no phrase, and word numbers still measure the
+        distance a NEAR or BEFORE rule asks for.
+        """
+        found = self._phrase_hits(words)
+        hits: list[Hit] = []
+        for pid, places in found.items():
+            for rule in self.rules_by_left.get(pid, ()):
+                for place in places:
+                    span = _apply(rule, place, found)
+                    if span is None:
+                        continue
+                    if rule.shouted_homograph and text is not None and _shouted(text, place[2], place[3]):
+                        continue
+                    hits.append(Hit(rule.code, rule.text, span[0], span[1], rule.exclude, bool(rule.op)))
+        return hits
+
+    def _phrase_hits(
+        self, words: Sequence[tuple[int, int, int, frozenset[int]]]
+    ) -> dict[int, list[tuple[int, int, int, int]]]:
+        """Phrase id -> its occurrences as (first word number, last word number, start, end)."""
+        found: dict[int, list[tuple[int, int, int, int]]] = {}
+        count = len(words)
+        for i, (number, start, _, first) in enumerate(words):
+            for wid in first:
+                for pid in self.by_first.get(wid, ()):
+                    ids = self.phrases[pid]
+                    end = i + len(ids)
+                    if end > count:
+                        continue
+                    if all(words[i + k][0] == number + k and ids[k] in words[i + k][3] for k in range(1, len(ids))):
+                        found.setdefault(pid, []).append((number, number + len(ids) - 1, start, words[end - 1][2]))
+        return found
+
+    @cached_property
+    def literal_terms(self) -> list[str]:
+        """The plain words of all terms, for the grep baseline of the benchmark."""
+        return sorted({w.text for w in self.words if w.kind in (PLAIN, EXACT, ACRONYM)})
+
+
+def _apply(
+    rule: _Rule, place: tuple[int, int, int, int], found: dict[int, list[tuple[int, int, int, int]]]
+) -> tuple[int, int] | None:
+    """The character span a rule covers at one occurrence of its left phrase, or None.
+
+    Adjacent words are 1 apart. A right-hand phrase overlapping the left one never satisfies
+    NEAR (it would be the same words), but does trigger a NOT veto.
+    """
+    first, last, start, end = place
+    if not rule.op:
+        return start, end
+    for pid in rule.right:
+        for r_first, r_last, r_start, r_end in found.get(pid, ()):
+            overlap = r_first <= last and first <= r_last
+            after = 1 <= r_first - last <= rule.distance
+            before = rule.op == NEAR and 1 <= first - r_last <= rule.distance
+            if rule.negated and (overlap or after or before):
+                return None
+            if not rule.negated and (after or before):
+                return min(start, r_start), max(end, r_end)
+    return (start, end) if rule.negated else None
+
+
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\w\n]*$")
+_WORD_AFTER = re.compile(r"^[^\w\n]*([^\W\d_]+)")
+
+
+def _shouted(text: str, start: int, end: int) -> bool:
+    """Whether the words on both sides of [start, end) are written in capitals too: then an
+    acronym that is also a common word ("ME" = Nynorsk "we") is that word, shouted."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    after = _WORD_AFTER.search(text[end : end + 40])
+    return bool(before and after and before.group(1).isupper() and after.group(1).isupper())
+
+
+def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
+    """Code -> matched patterns, after exclusions veto the hits they overlap.
+
+    An exclusion vetoes hits of its own code and of the code's children, so a sense rule
+    written once on a theme (a department is not a patient group) holds for all its codes.
+    """
+    vetoes = [h for h in hits if h.exclude]
+    terms: dict[str, set[str]] = defaultdict(set)
+    for hit in hits:
+        if hit.exclude:
+            continue
+        if any(
+            (v.code == hit.code or hit.code.startswith(v.code + ".")) and v.start < hit.end and hit.start < v.end
+            for v in vetoes
+        ):
+            continue
+        terms[hit.code].add(hit.pattern)
+    return {code: tuple(sorted(found)) for code, found in terms.items()}
+
+
+def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[SegmentCoding]:
+    """Code every segment of one note: its own terms first, then the context rules (`context`)."""
+    from .context import apply_context
+
+    orths, starts, strings = _token_table(text)
+    cache = matcher.by_orth
+    entries = [cache.get(h) for h in orths]
+    for i in [i for i, e in enumerate(entries) if e is None]:
+        entries[i] = matcher.token_entry(orths[i], strings[orths[i]])
+    numbers = list(accumulate([e[0] for e in entries], initial=0))  # word number of each token's first word
+    words = [
+        (numbers[i] + k, starts[i] + a, starts[i] + b, ids)
+        for i, e in enumerate(entries)
+        if e[1]
+        for k, a, b, ids in e[1]
+    ]
+    own: list[dict[str, tuple[str, ...]]] = []
+    cursor = 0
+    for seg in segments:
+        while cursor < len(words) and words[cursor][1] < seg.start:
+            cursor += 1
+        first = cursor
+        while cursor < len(words) and words[cursor][2] <= seg.end:
+            cursor += 1
+        span = words[first:cursor]
+        own.append(code_hits(matcher.hits_in(span, text)) if span else {})
+    return apply_context(segments, own, matcher.codebook)

@@ -1,0 +1,153 @@
+"""Repair the artefacts that Word/PDF extraction leaves in a note.
+
+The result has one paragraph per block, blocks separated by a blank line, single spaces
+inside a block and every bullet written as "• ". Normalising twice changes nothing, so
+spans computed on the normalised text stay valid when a note is read again.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..langdata import (
+    BULLET_CHARS,
+    COORDINATING_WORDS,
+    DANGLING_WORDS,
+    DASH_BULLETS,
+    HEADER_LINE,
+    NON_FINAL_ABBREVIATIONS,
+    PAGE_FOOTER,
+)
+
+BULLET = "• "
+
+# Spaces that extraction leaves in many widths; all become a plain space.
+_SPACES = "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t\v\f"
+_INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\ufeff"
+_ODD_SPACE = re.compile("[" + _SPACES + "]")
+_DROPPED = re.compile("[" + _INVISIBLE + "\x00-\x08\x0e-\x1f\x7f]")
+
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
+_HYPHENS = re.compile("[\u2010\u2011]")  # Unicode hyphen, non-breaking hyphen (Word, PDF)
+_MARK_STARTS = frozenset(BULLET_CHARS + DASH_BULLETS)
+_SPACE_RUN = re.compile(r" {2,}")
+_MARKS = re.escape(BULLET_CHARS) + "\ue000-\uf8ff"
+_GLYPH_BULLET = re.compile("^[" + _MARKS + "][" + _MARKS + re.escape(DASH_BULLETS) + r"\s]*")
+# A dash is a bullet before a space, a bullet glyph or a letter ("-Det"), not before a digit ("-5").
+_DASH_BULLET = re.compile(
+    "^[" + re.escape(DASH_BULLETS) + "](?=[" + _MARKS + r"\s]|[^\W\d_])[" + _MARKS + re.escape(DASH_BULLETS) + r"\s]*"
+)
+NUMBERED = re.compile(r"^(?:\d{1,2}[a-zA-Z]?|[a-zA-Z]|[ivx]{1,4})\)\s*(?=\S)|^\d{1,2}\.\s+(?=[A-ZÆØÅÄÖÜÉ«\"])")
+_TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
+_HYPHEN_END = re.compile(r"[^\W\d_]-$")
+_FOOTER = re.compile(PAGE_FOOTER, re.IGNORECASE)
+_HEADING_LINE = re.compile(HEADER_LINE, re.IGNORECASE)
+_LONG_LINE_WORDS = 6
+
+
+def normalize(text: str, paragraphs: bool = False) -> str:
+    """Return the repaired text of a note (see the module docstring).
+
+    `paragraphs` says each line is a real paragraph (a Word document's), never a wrapped
+    line: then lines are cleaned but not joined.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _DROPPED.sub("", _ODD_SPACE.sub(" ", text))  # regex scans beat str.translate with a mapping
+    text = unicodedata.normalize("NFC", _HYPHENS.sub("-", text))  # after dropping what splits characters
+    private = _PRIVATE_USE.search(text) is not None
+    lines: list[str] = []
+    bullet_next = False
+    for raw in text.split("\n"):
+        line = clean_line(raw, private)
+        if not line:
+            continue
+        if line == BULLET.strip():  # a bullet mark alone on its line belongs to the next line
+            bullet_next = True
+            continue
+        if bullet_next and not is_item(line):
+            line = BULLET + line
+        bullet_next = False
+        if paragraphs:
+            lines.append(line)
+        elif lines and _breaks_word(lines[-1], line):
+            lines[-1] = _join_hyphenated(lines[-1], line)
+        else:
+            lines.append(line)
+    if paragraphs:
+        return "\n\n".join(lines)
+    blocks: list[str] = []
+    for line in lines:  # words are whole again, so each decision sees final text
+        if blocks and _continues(blocks[-1], line):
+            blocks[-1] += " " + line
+        else:
+            blocks.append(line)
+    return "\n\n".join(blocks)
+
+
+def clean_line(raw: str, private: bool = True) -> str:
+    """One line trimmed, spaces collapsed, any bullet mark rewritten as "• ".
+
+    `private` False promises the line has no private-use characters (a quick path).
+    """
+    line = raw.strip()
+    if not line:
+        return ""
+    bullet = False
+    first = line[0]
+    if first in _MARK_STARTS or "\ue000" <= first <= "\uf8ff":  # most lines start with a letter
+        match = _GLYPH_BULLET.match(line) or _DASH_BULLET.match(line)
+        if match:
+            bullet, line = True, line[match.end() :]
+        elif len(line) == 1 and first in DASH_BULLETS:
+            return BULLET.strip()  # a lone dash: the next line is the bullet's text
+    if private:
+        line = _PRIVATE_USE.sub("", line)
+    if "  " in line:
+        line = _SPACE_RUN.sub(" ", line)
+    line = line.strip()
+    if not line:
+        return BULLET.strip() if bullet else ""
+    if line[0] in "SsPp" and _FOOTER.match(line):
+        return ""
+    return BULLET + line if bullet else line
+
+
+def is_item(line: str) -> bool:
+    """True for a bullet or numbered point: these always start a new unit."""
+    return line.startswith(BULLET) or NUMBERED.match(line) is not None
+
+
+def _continues(previous: str, line: str) -> bool:
+    """Whether `line` carries on the sentence that `previous` left open.
+
+    Extraction breaks lines (and adds blank lines) mid-sentence. A line carries on the
+    previous one when that ended on a word no sentence ends on ("for", "og"), or when
+    it starts in lower case and the previous did not end a sentence (a period after an
+    abbreviation does not; a colon ends a heading but not a long sentence).
+    """
+    if is_item(line) or _HEADING_LINE.match(line):
+        return False
+    last_word = previous.rsplit(" ", 1)[-1]
+    if last_word.lower() in DANGLING_WORDS:
+        return True
+    if not line[0].islower():
+        return False
+    if previous.endswith(":"):
+        return len(previous.split()) > _LONG_LINE_WORDS  # a sentence, not a heading
+    if _TERMINAL.search(previous):
+        return previous.endswith(".") and last_word.lower() in NON_FINAL_ABBREVIATIONS
+    return True
+
+
+def _breaks_word(previous: str, line: str) -> bool:
+    """A word hyphenated across the line break: "gjennom-" then "føring"."""
+    return previous[-1] == "-" and _HYPHEN_END.search(previous) is not None and line[0].islower() and not is_item(line)
+
+
+def _join_hyphenated(previous: str, line: str) -> str:
+    """Mend a word hyphenated across a line break, keeping "system- og personnivå"."""
+    first_word = line.split(" ", 1)[0].lower()
+    if first_word in COORDINATING_WORDS:
+        return previous + " " + line
+    return previous[:-1] + line  # "gjennom-" + "føring"

@@ -1,0 +1,198 @@
+"""Split a normalised note into coding units: headings and sentences.
+
+A unit is one sentence; every bullet or numbered point starts a new one. Short heading
+lines become heading units and give the units under them their section path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..langdata import FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
+from .normalize import BULLET, NUMBERED
+
+HEADING = "heading"
+TEXT = "text"
+TEXT_SPAN, HEADING_SPAN, TASK_SPAN = 0, 1, 2
+
+# Opening words of lines that are headings even when they end in a period.
+_HEADING_START = re.compile(
+    r"^(?:gruppe|del|oppgåve|oppgave|tema|bord|kafébord|kafebord|dialogkafébord|dialogkafebord|"
+    r"kafé|kafe|bakgrunn|oppsummering|referat|samandrag|sammendrag)\b",
+    re.IGNORECASE,
+)
+# Header lines that name people, not topics: headings, but not part of any section path.
+_BYLINE = re.compile(r"^(?:bordvert|kaf[eé]vert|referent|referat|sekretær|skrivar|skriver)\b", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
+_NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
+_MAX_HEADING_WORDS = 8
+_MAX_TASK_WORDS = 20
+# A numbered question ("1. Hvordan …?", "2b) Kven …?", "a) Kva …?") is a task the units below
+# answer, unless it stands in a list of questions (see `_question_lists`).
+_NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
+# A task line: a task, question or theme with its number or a colon, whatever its length.
+_TASK_LINE = re.compile(
+    r"^(?:oppgave|oppgåve|spørsmål|tema|del)\s*(?:nr\.?\s*)?(?:\d+[a-z]?|[a-c])?\s*[:.)–-]", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One coding unit with its place in the normalised text."""
+
+    id: str
+    kind: str  # HEADING or TEXT
+    para: int  # 1-based paragraph (block) number
+    section: tuple[str, ...]  # texts of the headings above, outermost first
+    section_ids: tuple[str, ...]  # ids of those headings
+    start: int
+    end: int
+    text: str
+
+
+def segment(text: str, headings: Iterable[str] = ()) -> list[Segment]:
+    """Units of a normalised note, in order; `headings` are known heading texts (Word styles)."""
+    known = frozenset(headings)
+    spans: list[tuple[int, int, int, int]] = []  # start, end, para, TEXT_SPAN / HEADING_SPAN / TASK_SPAN
+    blocks = text.split("\n\n")
+    listed = _question_lists(blocks)
+    offset = 0
+    in_title = True
+    for para, block in enumerate(blocks, start=1):
+        start = offset
+        offset += len(block) + 2
+        if not block:
+            continue
+        sentences = list(split_sentences(block))
+        heading = para - 1 not in listed and _is_heading(block, sentences, in_title, known)
+        if heading:
+            spans.append((start, start + len(block), para, TASK_SPAN if is_task(block) else HEADING_SPAN))
+            continue
+        in_title = False
+        for s, e in sentences:
+            spans.append((start + s, start + e, para, TEXT_SPAN))
+    return _assign_sections(text, spans)
+
+
+def _question_lists(blocks: list[str]) -> set[int]:
+    """Indexes of numbered questions that stand in a run of two or more ("a) Kva …? b) Korleis
+    …?"): the list of questions a table was given, not a heading over the answers to one."""
+    question = [_NUMBERED_QUESTION.match(b) is not None for b in blocks]
+    listed = set()
+    for i, is_question in enumerate(question):
+        if is_question and ((i and question[i - 1]) or (i + 1 < len(blocks) and question[i + 1])):
+            listed.add(i)
+    return listed
+
+
+def split_sentences(block: str) -> Iterable[tuple[int, int]]:
+    """(start, end) of each sentence in one block, ends exclusive."""
+    start = 0
+    for match in _SENTENCE_END.finditer(block):
+        end = match.end()
+        following = _NEXT_START.match(block, end)
+        if following is None or not _ends_sentence(block, match.start(), following.group(1)):
+            continue
+        yield start, end
+        start = following.start(1) - (1 if block[following.start(1) - 1] in '«"“([' else 0)
+    if start < len(block):
+        yield start, len(block)
+
+
+def _ends_sentence(block: str, dot: int, next_char: str) -> bool:
+    """Whether the punctuation at `dot` ends a sentence, given the next word's first letter."""
+    if block[dot] != ".":
+        return True
+    word_start = block.rfind(" ", 0, dot) + 1
+    word = block[word_start : dot + 1].lower().lstrip('(«"')
+    if word in NON_FINAL_ABBREVIATIONS:
+        return False
+    if word in FINAL_ABBREVIATIONS:
+        return not next_char.isdigit()
+    if word[:-1].isdigit() and not block[:word_start].strip("• "):
+        return False  # the number of a numbered line, "1. Hvordan …": it belongs to its text
+    return not (len(word) == 2 and word[0].isalpha())  # an initial: "K. Hansen"
+
+
+def _is_heading(block: str, sentences: list[tuple[int, int]], in_title: bool, known: frozenset[str]) -> bool:
+    """Short title-like lines: "Utfordringer:", "Gruppe 3 - blå", the lines atop a note."""
+    if block in known:
+        return True
+    words = len(block.split())
+    if _TASK_LINE.match(block) and len(sentences) <= 2 and words <= _MAX_TASK_WORDS:
+        return True  # "Oppgave 2: Hvordan kan …?", "Spørsmål 1 – …": the task the units below answer
+    if NUMBERED.match(block):
+        return _NUMBERED_QUESTION.match(block) is not None and len(sentences) == 1 and words <= _MAX_TASK_WORDS
+    if block.startswith(BULLET):
+        return False
+    if words > _MAX_HEADING_WORDS + 2 or block.endswith("?"):
+        return False
+    if block.endswith(":"):
+        return words <= 6
+    if _HEADING_START.match(block) and len(sentences) <= 2:
+        return True
+    if len(sentences) > 1 or words > _MAX_HEADING_WORDS:
+        return False
+    letters = [c for c in block if c.isalpha()]
+    if len(letters) >= 4 and all(c.isupper() for c in letters):
+        return True
+    if in_title:
+        return not block.endswith((".", "!")) or words <= 3
+    return False
+
+
+def is_task(block: str) -> bool:
+    """A task with its number ("Oppgave 2:", "1. Hvordan …?"): one of a series, never a title."""
+    return bool(_NUMBERED_QUESTION.match(block) or (_TASK_LINE.match(block) and any(c.isdigit() for c in block[:14])))
+
+
+def _assign_sections(text: str, spans: list[tuple[int, int, int, int]]) -> list[Segment]:
+    """Build segments with section paths and content-derived ids.
+
+    The headings atop a note (title, table, theme, host) all stay in the path, so a theme
+    heading is not displaced by the host line after it. Below them, headings ending in
+    a colon ("Utfordringer:") nest under the last heading without one, and a heading
+    replaces the previous one of its own level. A numbered task ("Oppgave 1:", "1. Hva …?")
+    is one of a series, so it is never a title line: the next task replaces it.
+    """
+    segments: list[Segment] = []
+    title: list[tuple[str, str]] = []  # (id, text) of the headings before any body text
+    outer: tuple[str, str] | None = None
+    inner: tuple[str, str] | None = None
+    in_body = False
+    seen: dict[str, int] = {}
+    names: tuple[str, ...] = ()
+    ids: tuple[str, ...] = ()
+    for start, end, para, kind in spans:
+        is_heading = kind != TEXT_SPAN
+        body = text[start:end]
+        sid = _segment_id(body, seen)
+        segments.append(Segment(sid, HEADING if is_heading else TEXT, para, names, ids, start, end, body))
+        if not is_heading:
+            in_body = True
+            continue
+        entry = (sid, body.rstrip(":").rstrip())
+        if _BYLINE.match(body):
+            continue
+        if body.endswith(":") and not (kind == TASK_SPAN and outer is None and inner is None):
+            inner = entry
+        elif in_body or kind == TASK_SPAN:
+            outer, inner = entry, None
+        else:
+            title.append(entry)
+            inner = None
+        path = [*title, *(h for h in (outer, inner) if h is not None)]  # only when a heading changes it
+        names = tuple(name for _, name in path)
+        ids = tuple(hid for hid, _ in path)
+    return segments
+
+
+def _segment_id(body: str, seen: dict[str, int]) -> str:
+    """An id from the text itself, so it survives edits elsewhere in the note."""
+    digest = hashlib.sha1(body.encode("utf-8")).hexdigest()[:8]
+    count = seen.get(digest, 0) + 1
+    seen[digest] = count
+    return f"s{digest}" if count == 1 else f"s{digest}-{count}"
