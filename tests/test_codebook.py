@@ -313,7 +313,15 @@ def test_empty_term_string() -> None:
         ("'='", "'=' must be followed by a word"),
         ("=x*", "'=' and '*' cannot be combined"),
         ("'[abc]'", "character(s) '[]'"),
-        ("(IP)", "character(s) '()'"),
+        ("(IP", "unbalanced or nested parentheses"),
+        ("a NEAR b", "'NEAR' needs a distance in words"),
+        ("a NEAR/0 b", "distance must be 1 to 50 words"),
+        ("a NEAR/3", "NEAR/3 needs a phrase on each side"),
+        ("a NEAR/2 b BEFORE/2 c", "one operator per pattern"),
+        ("a NOT b", "'NOT' must be followed by NEAR/n or BEFORE/n"),
+        ("a | b", "'|' and parentheses must enclose a whole side"),
+        ("(a | ) NEAR/2 b", "empty choice between '|'"),
+        ("x NEAR/2 a*b", "'*' may stand only at the start or end of a word"),
     ],
 )
 def test_malformed_pattern(pattern: str, words: str) -> None:

@@ -251,22 +251,22 @@ def test_code_note_codes_every_segment_and_inherits_heading_themes() -> None:
     ]
     assert len(codings) == len(segs)
     body, heading, uncoded, coded, group, lunch = codings
-    assert body.codes == () and body.inherited == {}
+    assert body.codes == () and body.context == {}
     assert segs[1].kind == HEADING
     assert heading.codes == ("KE",) and heading.terms == {"KE": ("koordinerende enhet",)}
     # an uncoded sentence under the heading takes its theme, marked as inherited from it
-    assert uncoded.codes == ("KE",) and uncoded.terms == {} and uncoded.inherited == {"KE": segs[1].id}
+    assert uncoded.codes == ("KE",) and uncoded.terms == {} and uncoded.context == {"KE": ("heading", segs[1].id)}
     # a sentence with its own codes does not inherit; codes follow codebook order (KOMP before INFO)
-    assert coded.codes == ("KOMP", "INFO") and coded.inherited == {}
+    assert coded.codes == ("KOMP", "INFO") and coded.context == {}
     assert coded.terms == {"KOMP": ("*kompetanse*",), "INFO": ("informasjonsflyt",)}
     # a new heading without themes ends the inheritance
-    assert group.codes == () and lunch.codes == () and lunch.inherited == {}
+    assert group.codes == () and lunch.codes == () and lunch.context == {}
 
 
 def test_code_note_no_inheritance_when_disabled() -> None:
     _, codings = _coded(book(*THEMES, inherit=False))
     assert codings[1].codes == ("KE",)
-    assert codings[2].codes == () and codings[2].inherited == {}
+    assert codings[2].codes == () and codings[2].context == {}
     assert codings[3].codes == ("KOMP", "INFO")
 
 
@@ -280,7 +280,7 @@ def test_code_note_inherits_from_the_nearest_heading_with_themes() -> None:
     assert segs[3].section_ids == (segs[1].id, segs[2].id)
     assert codings[2].codes == ()  # a heading never inherits
     assert codings[3].codes == ("IP",)
-    assert codings[3].inherited == {"IP": segs[1].id}
+    assert codings[3].context == {"IP": ("heading", segs[1].id)}
 
 
 def test_code_note_codes_in_codebook_order() -> None:
@@ -312,7 +312,7 @@ def test_code_note_terms_stay_inside_their_segment() -> None:
         ("Pasienter med CFS/ME får ikke et godt nok tilbud.", {"GRUPPER.ME"}),
         ("Vi trenger mer kompetanse om demens i hjemmetjenesten.", {"KOMP", "GRUPPER.KOGNITIV"}),
         ("Epikrisen kommer ofte for seint til fastlegen.", {"INFO"}),
-        ("Personer med muskel-/skjelettplager faller mellom to stoler.", {"GRUPPER.MUSKEL"}),
+        ("Personer med muskel-/skjelettplager faller mellom to stoler.", {"GRUPPER", "GRUPPER.MUSKEL"}),
         ("Ansvarsgruppemøtene fungerer godt når alle kommer.", {"IP"}),
         ("Det var god stemning, og kaffen var varm.", set()),
         ("Kreftkoordinatoren kjenner familien godt.", set()),
@@ -347,7 +347,7 @@ def test_real_codebook_code_note(real: Matcher) -> None:
         "Det tek for lang tid før nokon tek ansvar.": ("IP",),
         "Vi treng betre informasjonsflyt mellom sjukehuset og kommunen.": ("INFO",),
     }
-    assert codings[3].inherited == {"IP": segs[2].id}
+    assert codings[3].context == {"IP": ("heading", segs[2].id)}
 
 
 @pytest.mark.parametrize("hyphen", ["\u2010", "\u2011"])

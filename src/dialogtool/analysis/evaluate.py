@@ -4,6 +4,10 @@ Each gold unit is found in the coded note by its letters and digits only, so the
 tool's whitespace, hyphen and bullet repairs do not matter; the unit's predicted codes
 are the top-level codes of the segment(s) it falls in. Scoring is over (unit, theme)
 pairs; `maybe` pairs are skipped.
+
+Each predicted pair is also credited to the evidence that produced it (a term, a proximity
+rule, a context rule or a reviewer), and each pair to the note's language, so the scores can
+be broken down by rule (which rule earns its keep) and by written standard.
 """
 
 from __future__ import annotations
@@ -39,6 +43,10 @@ class Score:
         return 2 * self.tp / (2 * self.tp + self.fp + self.fn)
 
 
+# Evidence for a code, strongest first: what a unit says itself beats what its context lends it.
+EVIDENCE = ("term", "proximity", "leadin", "reference", "group", "heading", "reviewer")
+
+
 @dataclass(frozen=True)
 class Miss:
     document: str
@@ -55,6 +63,8 @@ class Evaluation:
     unlocated: list[tuple[str, str]] = field(default_factory=list)  # (document, unit text)
     missing_documents: list[str] = field(default_factory=list)
     units: int = 0
+    by_rule: dict[str, Score] = field(default_factory=dict)  # evidence -> true (tp) and false (fp) codes
+    by_language: dict[str, Score] = field(default_factory=dict)  # language of the note -> micro score
 
     @property
     def macro_f1(self) -> float | None:
@@ -72,7 +82,7 @@ def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook
     if not gold_files:
         raise DialogtoolError("no reference codings (*.yaml) here", path=gold_dir)
     themes = [c.id for c in codebook.top_level]
-    result = Evaluation({t: Score() for t in themes}, Score())
+    result = Evaluation({t: Score() for t in themes}, Score(), by_rule={e: Score() for e in EVIDENCE})
     by_source = {}
     for doc in documents:
         by_source[Path(str(doc.get("source", ""))).name] = doc
@@ -106,10 +116,13 @@ def _score_document(
             result.unlocated.append((name, str(unit.get("text"))))
             continue
         cursor = at + len(quote)
-        predicted: set[str] = set()
+        evidence: dict[str, str] = {}
         for index in sorted(set(owner[at:cursor])):
-            predicted.update(codebook.top(c) for c in effective_codes(doc["segments"][index]))
-        _score_unit(name, unit, predicted, codebook, result)
+            for theme, source in evidence_of(doc["segments"][index], codebook).items():
+                if theme not in evidence or EVIDENCE.index(source) < EVIDENCE.index(evidence[theme]):
+                    evidence[theme] = source
+        language = str((doc.get("meta") or {}).get("language") or "?")
+        _score_unit(name, unit, evidence, codebook, result, language)
         result.units += 1
 
 
@@ -124,22 +137,54 @@ def _alnum_index(segments: list[dict[str, Any]]) -> tuple[str, list[int]]:
     return "".join(chars), owner
 
 
-def _score_unit(name: str, unit: dict[str, Any], predicted: set[str], codebook: Codebook, result: Evaluation) -> None:
+def evidence_of(segment: dict[str, Any], codebook: Codebook) -> dict[str, str]:
+    """Top-level theme -> the strongest evidence for it in one segment (see EVIDENCE)."""
+    from ..coding.patterns import PatternError, parse_rule
+
+    found: dict[str, str] = {}
+    terms = segment.get("terms") if isinstance(segment.get("terms"), dict) else {}
+    context = segment.get("context") if isinstance(segment.get("context"), dict) else {}
+    inherited = segment.get("inherited") if isinstance(segment.get("inherited"), dict) else {}
+    for code in effective_codes(segment):
+        if code not in (segment.get("codes") or ()):
+            source = "reviewer"
+        elif code in terms:
+            try:
+                plain = any(not parse_rule(str(t)).proximity for t in terms[code] or ())
+            except PatternError:  # a pattern since removed from the language: count it as a term
+                plain = True
+            source = "term" if plain else "proximity"
+        elif code in context and isinstance(context[code], list) and context[code]:
+            source = str(context[code][0]) if str(context[code][0]) in EVIDENCE else "heading"
+        elif code in inherited:
+            source = "heading"
+        else:
+            source = "term"
+        theme = codebook.top(code)
+        if theme not in found or EVIDENCE.index(source) < EVIDENCE.index(found[theme]):
+            found[theme] = source
+    return found
+
+
+def _score_unit(
+    name: str, unit: dict[str, Any], evidence: dict[str, str], codebook: Codebook, result: Evaluation, language: str
+) -> None:
     gold = {codebook.top(str(c)) for c in unit.get("codes") or []}
     maybe = {codebook.top(str(c)) for c in unit.get("maybe") or []} - gold
     text = str(unit.get("text"))
-    for theme in sorted(gold | predicted):
+    per_language = result.by_language.setdefault(language, Score())
+    for theme in sorted(gold | set(evidence)):
         if theme in maybe:
             continue
         score = result.themes.setdefault(theme, Score())
-        if theme in gold and theme in predicted:
-            score.tp += 1
-            result.micro.tp += 1
+        if theme in gold and theme in evidence:
+            for tally in (score, result.micro, per_language, result.by_rule[evidence[theme]]):
+                tally.tp += 1
         elif theme in gold:
-            score.fn += 1
-            result.micro.fn += 1
+            for tally in (score, result.micro, per_language):
+                tally.fn += 1
             result.errors.append(Miss(name, theme, "miss", text))
         else:
-            score.fp += 1
-            result.micro.fp += 1
+            for tally in (score, result.micro, per_language, result.by_rule[evidence[theme]]):
+                tally.fp += 1
             result.errors.append(Miss(name, theme, "false hit", text))

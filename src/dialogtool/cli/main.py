@@ -334,7 +334,15 @@ def evaluate(
     gold: Path = typer.Option(..., "--gold", help="Folder of reference codings (one YAML per note)."),
     coded: Path = CODED,
     codebook: Path = CODEBOOK,
-    errors: bool = typer.Option(True, "--errors/--no-errors", help="List misses and false hits."),
+    errors: bool = typer.Option(
+        True, "--errors/--no-errors", help="List misses and false hits (--no-errors: numbers only, for a blind set)."
+    ),
+    by: Optional[list[str]] = typer.Option(
+        None,
+        "--by",
+        help="Also break the scores down by `rule` (the evidence that gave each code: term, proximity, "
+        "leadin, reference, group, heading, reviewer) or by `language` of the note; may be repeated.",
+    ),
 ) -> None:
     """Score the coding against reference codings: precision, recall, F1 per theme.
 
@@ -347,12 +355,20 @@ def evaluate(
     from ..output import render
 
     try:
+        breakdowns = by or []
+        for name in breakdowns:
+            if name not in ("rule", "language"):
+                raise DialogtoolError(f"unknown --by '{name}'", hint="rule or language")
         book = load_codebook(codebook)
         result = run_evaluation(gold, load_folder(coded), book)
     except Exception as exc:
         raise _fail(exc) from None
     labels = {c.id: c.label for c in book.codes}
     out.print(render.evaluation_rich(result, labels))
+    if "rule" in breakdowns:
+        out.print(render.evaluation_by_rule_rich(result))
+    if "language" in breakdowns:
+        out.print(render.evaluation_by_language_rich(result))
     if errors and result.errors:
         out.print("\n[bold]Misses and false hits[/bold]")
         for miss in result.errors:
@@ -362,7 +378,9 @@ def evaluate(
             out.print(line)
     for document in result.missing_documents:
         _say("Warning:", "yellow", f"no coded note for reference '{document}'")
-    for document, text in result.unlocated:
+    if not errors and result.unlocated:
+        _say("Warning:", "yellow", f"{len(result.unlocated)} unit(s) of the reference not found in the coded notes")
+    for document, text in result.unlocated if errors else ():
         _say("Warning:", "yellow", f"unit not found in {document}: «{text[:70]}»")
 
 

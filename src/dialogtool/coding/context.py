@@ -7,10 +7,10 @@ recorded in the coded file as (rule, id of the segment the theme came from), so 
 can tell a code from context apart and `evaluate --by rule` can say which rule earns its keep.
 
 In the order they are applied to each unit:
-- `leadin`: a unit ending in ":" or "?" that has themes of its own gives them to the list
-  items right after it (in addition to the items' own themes: the items continue its sentence
-  or answer its question); a line alone in its paragraph counts as an item, since bullets are
-  often lost in extraction;
+- `leadin`: a sentence ending in ":" or "?" that has themes of its own, or a numbered task
+  ("1a) Kva manglar kommunen?"), gives its themes to the list items right after it, in
+  addition to the items' own themes: the items continue its sentence or answer its question.
+  A line alone in its paragraph counts as an item, since bullets are often lost in extraction;
 - `reference`: a unit with no theme of its own that opens by pointing back («Dette …»,
   «Desse får …») takes the themes of the unit before it, in the same paragraph or list;
 - `group`: after a unit names a patient group (a code under `context.groups`), the units that
@@ -79,7 +79,7 @@ def apply_context(
         if _ASIDE.match(_strip_mark(seg.text)):
             state.aside = seg.para
         if rules.leadin:
-            _lead_in(seg, item, terms, context, state)
+            _follow_lead_in(seg, item, terms, context, state)
         if rules.reference and not terms and not context and i and seg.kind != HEADING:
             _refer_back(seg, segments[i - 1], results[-1], context)
         if rules.groups:
@@ -87,6 +87,8 @@ def apply_context(
         if rules.heading and not terms and not any(rule != GROUP for rule, _ in context.values()):
             if state.aside != seg.para and not seg.text.rstrip().endswith(":"):
                 _inherit_heading(seg, by_id, context)
+        if rules.leadin:
+            _open_lead_in(seg, terms, context, state)
         codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
         coding = SegmentCoding(codes, terms, context)
         by_id[seg.id] = coding
@@ -99,17 +101,28 @@ def is_item(text: str) -> bool:
     return text.startswith(BULLET) or NUMBERED.match(text) is not None
 
 
-def _lead_in(
+def _follow_lead_in(
     seg: Segment, item: bool, terms: dict[str, tuple[str, ...]], context: dict[str, tuple[str, str]], state: _State
 ) -> None:
-    """Give an open lead-in's themes to a list item; open or close a lead-in at this unit."""
+    """Give the open lead-in's themes to a list item; anything else closes the lead-in."""
     if state.leadin is not None and item and seg.kind != HEADING:
         codes, source = state.leadin
         for code in codes - set(terms):
             context[code] = (LEADIN, source)
         return
     state.leadin = None
-    if seg.text.rstrip().endswith((":", "?")) and terms:
+
+
+def _open_lead_in(
+    seg: Segment, terms: dict[str, tuple[str, ...]], context: dict[str, tuple[str, str]], state: _State
+) -> None:
+    """A sentence ending in ":" or "?" with themes of its own opens a lead-in; so does a numbered
+    task ("1a) Kva manglar kommunen?"), with the themes it has from the task it belongs to."""
+    if seg.kind == HEADING:
+        if is_task(seg.text) and (terms or context):
+            state.leadin = (frozenset(terms) | frozenset(context), seg.id)
+        return
+    if terms and seg.text.rstrip().endswith((":", "?")):
         state.leadin = (frozenset(terms), seg.id)
 
 

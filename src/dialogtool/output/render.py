@@ -305,6 +305,29 @@ def _pct(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.2f}"
 
 
+def evaluation_by_rule_rich(evaluation: Evaluation) -> Table:
+    """True and false codes per source of evidence: which rule earns its keep."""
+    out = Table(title="Codes by the evidence that gave them (maybe pairs skipped)", title_justify="left")
+    for name in ("Evidence", "True", "False", "Precision"):
+        out.add_column(name, justify="left" if name == "Evidence" else "right")
+    for rule, score in evaluation.by_rule.items():
+        out.add_row(rule, str(score.tp), str(score.fp), _pct(score.precision))
+    return out
+
+
+def evaluation_by_language_rich(evaluation: Evaluation) -> Table:
+    """Micro-averaged scores per written standard of the notes (nb, nn)."""
+    out = Table(title="Scores by language of the note", title_justify="left")
+    for name in ("Language", "P", "R", "F1", "TP", "FP", "FN"):
+        out.add_column(name, justify="left" if name == "Language" else "right")
+    for language, score in sorted(evaluation.by_language.items()):
+        out.add_row(
+            language, _pct(score.precision), _pct(score.recall), _pct(score.f1), str(score.tp), str(score.fp),
+            str(score.fn),
+        )
+    return out
+
+
 def evaluation_rich(evaluation: Evaluation, labels: dict[str, str]) -> Table:
     out = Table(title=f"Coding vs reference ({evaluation.units} units)", title_justify="left")
     for name, justify in (

@@ -1,0 +1,240 @@
+"""The proximity part of the pattern language: choices, NEAR, BEFORE and their NOT vetoes,
+in Bokmål and Nynorsk, and the codebook's sense rules for homographs."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+import pytest
+
+from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
+from dialogtool.coding.matcher import Matcher, code_hits, words_of
+from dialogtool.coding.patterns import BEFORE, NEAR, PLAIN, PREFIX, PatternError, Rule, Word, parse_rule
+from dialogtool.errors import DialogtoolError
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def book(terms: list[str], exclude: list[str] = ()) -> Codebook:  # type: ignore[assignment]
+    text = f"codes:\n  - id: T\n    label: T\n    terms: {json.dumps(terms, ensure_ascii=False)}\n"
+    if exclude:
+        text += f"    exclude: {json.dumps(list(exclude), ensure_ascii=False)}\n"
+    return parse_codebook(text, "t.yaml")
+
+
+def codes(term: str, text: str, exclude: tuple[str, ...] = ()) -> dict[str, tuple[str, ...]]:
+    matcher = Matcher(book([term], list(exclude)))
+    return code_hits(matcher.hits(words_of(text), text))
+
+
+def matches(term: str, text: str, exclude: tuple[str, ...] = ()) -> bool:
+    return "T" in codes(term, text, exclude)
+
+
+@pytest.fixture(scope="module")
+def real() -> Matcher:
+    return Matcher(load_codebook(ROOT / "codebook.yaml"))
+
+
+def real_codes(matcher: Matcher, text: str) -> set[str]:
+    return {c.split(".")[0] for c in code_hits(matcher.hits(words_of(text), text))}
+
+
+# --- parsing ---------------------------------------------------------------------------------
+
+
+def test_parse_rule_plain_phrase_is_a_rule_without_operator() -> None:
+    rule = parse_rule("individuell plan")
+    assert rule == Rule(((Word(PLAIN, "individuell"), Word(PLAIN, "plan")),))
+    assert not rule.proximity
+
+
+def test_parse_rule_choices_and_operators() -> None:
+    rule = parse_rule("(sende | sende videre) NEAR/4 papir*")
+    assert rule.op == NEAR and rule.distance == 4 and not rule.negated
+    assert rule.left == ((Word(PLAIN, "sende"),), (Word(PLAIN, "sende"), Word(PLAIN, "videre")))
+    assert rule.right == ((Word(PREFIX, "papir"),),)
+    assert rule.proximity
+    veto = parse_rule("koordinator* NOT BEFORE/2 (møte* | prosjekt*)")
+    assert veto.op == BEFORE and veto.negated and veto.distance == 2 and len(veto.right) == 2
+
+
+@pytest.mark.parametrize(
+    ("pattern", "reason"),
+    [
+        ("a NEAR b", "needs a distance"),
+        ("a BEFORE/x b", "needs a distance"),
+        ("a NEAR/51 b", "distance must be 1 to 50"),
+        ("NEAR/2 b", "needs a phrase on each side"),
+        ("a NOT NEAR/2", "needs a phrase on each side"),
+        ("a NEAR/2 b NEAR/3 c", "one operator per pattern"),
+        ("NOT a", "'NOT' must be followed by"),
+        ("a NOT c NEAR/2 b", "'NOT' must stand right before"),
+        ("(a | b", "unbalanced or nested"),
+        ("((a) | b)", "unbalanced or nested"),
+        ("a (b | c)", "must enclose a whole side"),
+        ("(a || b)", "empty choice"),
+        ("(a | =) NEAR/2 b", "'=' must be followed by a word"),
+    ],
+)
+def test_parse_rule_rejects(pattern: str, reason: str) -> None:
+    with pytest.raises(PatternError, match=reason):
+        parse_rule(pattern)
+
+
+def test_load_error_names_file_line_and_code() -> None:
+    text = textwrap.dedent(
+        """\
+        codes:
+          - id: INFO
+            label: Info
+            concepts:
+              - label: Sende
+                terms:
+                  - epikrise
+                  - sende NEAR/ papir
+        """
+    )
+    with pytest.raises(DialogtoolError) as info:
+        parse_codebook(text, "kb.yaml")
+    assert info.value.path == "kb.yaml" and info.value.line == 8
+    assert "malformed pattern 'sende NEAR/ papir' in 'terms' of 'INFO › Sende'" in info.value.message
+
+
+# --- matching: Bokmål and Nynorsk --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kommunen fikk ikke vite at pasienten var utskrevet.", True),  # nb, 2 words apart
+        ("Kommunen fekk ikkje vite noko om utskrivinga.", True),  # nn
+        ("Vi fikk vite det.", True),  # adjacent: 1 apart
+        ("Vi fikk aldri noen gang vite det.", False),  # 4 apart
+        ("Vite hva vi fikk, var vanskelig.", False),  # BEFORE: wrong order
+    ],
+)
+def test_before(text: str, expected: bool) -> None:
+    assert matches("(fikk | fekk) BEFORE/2 vite", text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sykehuset og kommunen forstår diagnosen ulikt.", True),  # nb
+        ("Ulik forståing av diagnosen mellom sjukehus og kommune.", True),  # nn, other order
+        ("Pasienten forstår planen.", False),  # the first word alone
+        ("Forståelse er viktig, men vi hadde mange ulike tiltak på listen.", False),  # 7 words apart
+    ],
+)
+def test_near(text: str, expected: bool) -> None:
+    assert matches("(forstå* | forståing*) NEAR/5 ulik*", text) is expected
+
+
+def test_near_never_pairs_a_word_with_itself() -> None:
+    assert not matches("ulik* NEAR/3 ulik*", "Det var ulikt.")
+    assert matches("ulik* NEAR/3 ulik*", "Ulike kommuner, ulike svar.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vi sender papirene til fastlegen.", True),
+        ("Pasienten sendes hjem for tidlig.", False),  # the veto is within 3 words
+        ("Dei sender pasientane heim.", False),  # nn
+        ("Sykehuset sender, etter mange ulike runder med venting, pasienten hjem.", True),  # veto too far
+    ],
+)
+def test_not_near(text: str, expected: bool) -> None:
+    assert matches("sende NOT NEAR/3 (pasient* | hjem | heim)", text) is expected
+
+
+def test_not_before_vetoes_only_what_follows() -> None:
+    rule = "koordinator* NOT BEFORE/2 (møte* | samling*)"
+    assert not matches(rule, "Koordinator for møtet var Per.")
+    assert matches(rule, "Møtet fikk ingen koordinator.")  # the veto word comes before
+    assert matches(rule, "Pasienten trenger en koordinator.")
+
+
+def test_proximity_hit_spans_both_phrases_and_exclusions_veto_it() -> None:
+    matcher = Matcher(book(["få BEFORE/2 vite"]))
+    (hit,) = matcher.hits(words_of("De fikk ikke vite noe."))
+    assert (hit.start, hit.end) == (3, 17) and hit.proximity
+    assert not matches("få BEFORE/2 vite", "De fikk ikke vite noe.", exclude=("ikke",))
+
+
+def test_choice_with_phrases() -> None:
+    rule = "(bli med | være med) NEAR/4 kollega*"
+    assert matches(rule, "Hun fikk være med en kollega på hjemmebesøk.")
+    assert matches(rule, "Ho fekk bli med kollegaen sin ein dag.")
+    assert matches(rule, "Kollegaen var med.")  # «var med» is a form of «være med»
+    assert not matches(rule, "Kollegaen var syk.")
+
+
+# --- sense rules of the codebook (homographs), Bokmål and Nynorsk -------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        # acronyms in technical names
+        ("IP-adressen til skriveren må endres.", set()),
+        ("Vi fikk nye IP-telefoner på kontoret.", set()),
+        ("Referatet er skrevet i MS Word.", set()),
+        ("IP-en må følge pasienten.", {"IP"}),
+        # Nynorsk «me» in a line written in capitals is «we», not CFS/ME
+        ("KVA ME TRENG FRÅ SJUKEHUSET", set()),
+        ("Pasientar med ME får ikkje tilbod.", {"GRUPPER"}),
+        # plural of «kraft», not cancer
+        ("Kreftene i kommunen må samles.", set()),
+        ("Kreftpasientar med seinskadar fell utanfor.", {"GRUPPER"}),
+        # «kurs» as a direction, not a course
+        ("Vi må endre kurs i samarbeidet.", set()),
+        ("Kursen er lagt for de neste årene.", set()),
+        ("Kommunen arrangerte kurs for de ansatte.", {"KOMP"}),
+        # «slag» in other senses
+        ("Det var alle slag folk på møtet.", set()),
+        ("Hva slags tilbud finnes?", set()),
+        ("Mange slagpasientar får lite oppfølging.", {"GRUPPER"}),
+        # departments and roles named after a diagnosis are not the patient group
+        ("Slagenheten har fått ny leder.", set()),
+        ("Kreftavdelinga flytter til nytt bygg.", set()),
+        ("Kreftkoordinatoren kjenner familien.", set()),
+        ("Rusteamet har flyttet.", set()),
+        # words that begin like «rus»
+        ("Vi var godt rustet til møtet.", set()),
+        # a plan that is not the patient's
+        ("Budsjettplanen for neste år er klar.", set()),
+        ("Pasienten trenger en plan for oppfølgingen.", {"IP"}),
+        ("Planen må følge pasienten mellom nivåene.", {"IP"}),
+        # a coordinator of the meeting, not the patient's
+        ("Koordinator for dialogmøtet ønsket velkommen.", set()),
+    ],
+)
+def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> None:
+    assert real_codes(real, text) == themes
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        # concepts in everyday words, Bokmål and Nynorsk
+        ("Fastlegen fikk ikke vite at pasienten var kommet hjem.", {"INFO"}),
+        ("Kommunen fekk ikkje vite at pasienten var utskriven.", {"INFO"}),
+        ("Rapporten fra sykehuset kom aldri fram.", {"INFO"}),
+        ("Pasienten må selv fortelle hjemmetjenesten hva som skjedde.", {"INFO"}),
+        ("Rusteamet og hjemmesykepleien snakker for lite sammen.", {"INFO"}),
+        ("Sjukehuset og kommunen forstår diagnosen ulikt.", {"KOMP"}),
+        ("Ord som «utskrivingsklar» betyr ulike ting på sykehuset og hjemme.", {"KOMP"}),
+        ("Vi snakker ofte forbi hverandre.", {"KOMP"}),
+        ("Terapeutane kan lære av kvarandre.", {"KOMP"}),
+        ("Hjemmesykepleien har lite erfaring med slike pasienter.", {"KOMP"}),
+        ("Dei vert utmatta av lite aktivitet.", {"GRUPPER"}),
+        ("Mange glemmer avtaler og medisiner.", {"GRUPPER"}),
+        ("Eldre samer får sjelden rehabilitering på eget språk.", {"GRUPPER"}),
+    ],
+)
+def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
+    assert real_codes(real, text) == themes
