@@ -236,6 +236,7 @@ PAGE_FOOTER = r"^(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$"
 # a heading's theme is not carried into them. Compared lower-cased, without the colon.
 OFF_TOPIC_HEADINGS = re.compile(
     r"^(?:annet|anna|andre\b.*|ellers|elles|diverse|praktisk.*|eventuelt|evaluering.*|om møtet|tilbakemelding.*|"
+    r"andre innspel|andre innspill|andre ting|avslutning.*|"
     r"kommentarar?|kommentarer|til slutt|avslutning|sluttkommentar.*)$"
 )
 
@@ -348,8 +349,18 @@ PROCEDURAL_LINE = (
     r"|\bneste\s+(?:møte|dialogmøte|samling|gang|år)\b"
     r"|^(?:deltakere|deltakarar|deltagere|til stede|tilstades|deltok)\b|\brundt bordet\b|\bved bordet\b"
     r"|^vi\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
-    r"|^(?:til slutt|avslutningsvis|praktisk|praktiske|praktisk info)\b"
+    r"|^(?:til slutt|avslutningsvis|praktisk info|helsing|hilsen|mvh)\b"
     r"|\b(?:stemning|stemninga|stemningen|engasjement)\b"
+    r"|\b\d+\s*minutt|\bhjernestorm|\bgule lapp|\bflippover|\btavla\b|\btavlen\b"
+    r"|^(?:vi|me)\s+(?:rakk|rakk ikke|rakk ikkje|brukte|starta|startet|byrja|begynte|avslutta|avsluttet|tok|la)\b"
+    r".*\b(?:tid|tida|tiden|punkt|punktet|spørsmål|spørsmålet|runde|runden|runda|diskusjon|plan)\b"
+)
+
+# Remarks on other matters than the themes (vacancies, money, travel, buildings): under a themed
+# heading they still do not take its theme.
+OTHER_MATTERS = (
+    r"\bledige?\b|\bvakan|\bbudsjett|\bøkonomi|\bkroner\b|\bfinansier|\bferje|\bbåten\b|\bbuss|\breisev|\bparkering"
+    r"|\betasje|\bnybygg|\bombygg"
 )
 
 # A paragraph opened by one of these is an aside about something else («Ellers: god stemning …»):

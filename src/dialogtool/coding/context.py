@@ -37,18 +37,21 @@ from ..langdata import (
     EXPLETIVE_NEXT,
     OFF_TOPIC_HEADINGS,
     OPENING_WORDS,
+    OTHER_MATTERS,
     PEOPLE_NOUNS,
     PROCEDURAL_LINE,
     QUANTIFIERS,
     REFERRING_WORDS,
 )
-from .codebook import Codebook
+from .codebook import Codebook, ContextRules
 from .matcher import SegmentCoding
 
 HEADING_RULE, LEADIN, REFERENCE, GROUP = "heading", "leadin", "reference", "group"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _PROCEDURAL = re.compile(PROCEDURAL_LINE, re.IGNORECASE)
 _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
+_OTHER_MATTERS = re.compile(OTHER_MATTERS, re.IGNORECASE)
+_TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
 
@@ -78,22 +81,41 @@ def apply_context(
         item = is_item(seg.text) or sizes[seg.para] == 1
         if _ASIDE.match(_strip_mark(seg.text)):
             state.aside = seg.para
-        if rules.leadin:
-            _follow_lead_in(seg, item, terms, context, state)
-        if rules.reference and not terms and not context and i and seg.kind != HEADING:
-            _refer_back(seg, segments[i - 1], results[-1], context)
-        if rules.groups:
-            _carry_group(seg, terms, context, state, rules.groups)
-        if rules.heading and not terms and not any(rule != GROUP for rule, _ in context.values()):
-            if state.aside != seg.para and not seg.text.rstrip().endswith(":"):
-                _inherit_heading(seg, by_id, context)
-        if rules.leadin:
-            _open_lead_in(seg, terms, context, state)
+        if seg.kind != HEADING and is_procedural(seg.text):
+            state.leadin = state.group = None  # about the meeting: nothing from its context, and it ends a list
+        else:
+            _apply_rules(seg, i, item, terms, context, state, segments, results, by_id, rules)
         codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
         coding = SegmentCoding(codes, terms, context)
         by_id[seg.id] = coding
         results.append(coding)
     return results
+
+
+def _apply_rules(
+    seg: Segment,
+    i: int,
+    item: bool,
+    terms: dict[str, tuple[str, ...]],
+    context: dict[str, tuple[str, str]],
+    state: _State,
+    segments: Sequence[Segment],
+    results: list[SegmentCoding],
+    by_id: dict[str, SegmentCoding],
+    rules: ContextRules,
+) -> None:
+    """The context rules for one unit, in order (see the module docstring)."""
+    if rules.leadin:
+        _follow_lead_in(seg, item, terms, context, state)
+    if rules.reference and not terms and not context and i and seg.kind != HEADING:
+        _refer_back(seg, segments[i - 1], results[-1], context)
+    if rules.groups:
+        _carry_group(seg, terms, context, state, rules.groups)
+    heading_allowed = state.aside != seg.para and not seg.text.rstrip().endswith(":")
+    if rules.heading and not terms and not context and heading_allowed:
+        _inherit_heading(seg, by_id, context)
+    if rules.leadin:
+        _open_lead_in(seg, terms, context, state)
 
 
 def is_item(text: str) -> bool:
@@ -172,7 +194,7 @@ def _carry_group(
     if state.group is None:
         return
     codes, source, section = state.group
-    if seg.section_ids != section or not (refers_to_people(seg.text) or refers_back(seg.text)):
+    if seg.section_ids != section or not refers_to_people(seg.text):
         state.group = None
         return
     for code in codes:
@@ -180,8 +202,14 @@ def _carry_group(
 
 
 def refers_to_people(text: str) -> bool:
-    """Whether a unit points at people named before: «dei får …», «mange av dem», «desse pasientane»."""
+    """Whether a unit points at people named before: «Dei får …», «Mange av dem …», «Når desse
+    vert skrivne ut …», «pasientane». Subject pronouns count among the first words only: later
+    in a sentence «de» is as likely to mean someone else."""
     words = [w.lower() for w in _WORD.findall(_strip_mark(text))]
+    if not words:
+        return False
+    if words[0] == "her":
+        return True  # «Her trengs logoped …»: about the group just named
     if len(words) > 1 and words[0] in QUANTIFIERS and (words[1] in COMMON_VERBS or words[1].endswith(("es", "ast"))):
         return True  # «Mange får …», «Fleire vert sende …»
     for i, word in enumerate(words):
@@ -190,6 +218,8 @@ def refers_to_people(text: str) -> bool:
             return True
         if word.startswith(PEOPLE_NOUNS) and word.endswith(DEFINITE_PLURAL):
             return True  # «pasientane», «brukerne»: the ones just named
+        if i >= _REFERRING_SPAN:
+            continue
         if word in ("de", "dei") and _verb_like(after):
             return True
         if word in ("disse", "desse", "slike", "denne") and (
@@ -209,13 +239,13 @@ def _verb_like(word: str) -> bool:
 
 
 def _inherit_heading(seg: Segment, by_id: dict[str, SegmentCoding], context: dict[str, tuple[str, str]]) -> None:
-    """The nearest themed heading's themes, unless the unit is procedural or in an off-topic
-    section. Headings take no theme from above, except numbered tasks ("1a) Kva manglar
-    kommunen?"), which ask about the theme of the task they belong to."""
-    if (seg.kind == HEADING and not is_task(seg.text)) or is_procedural(seg.text):
+    """The nearest themed heading's themes, unless the unit is about other matters (staff,
+    money, travel) or in an off-topic section. Headings take no theme from above: a bare
+    "Utfordringer:" names none."""
+    if seg.kind == HEADING or _OTHER_MATTERS.search(seg.text):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
-        if OFF_TOPIC_HEADINGS.match(title.lower()):
+        if OFF_TOPIC_HEADINGS.match(_TASK_PREFIX.sub("", title.lower())):
             return
         source = by_id.get(heading_id)
         if source is not None and source.codes:

@@ -115,7 +115,7 @@ def read_note(path: Path, manifests: dict[Path, dict[str, dict[str, object]]] | 
     if not text:
         raise DialogtoolError("file contains no text", path=path)
     headings = {normalize(h) for h in source.headings}
-    segments = segment(text, headings)
+    segments = segment(text, headings, styled=source.encoding == "docx")
     meta = detect_meta(text)
     manifest = _manifest_for(path, manifests)
     meta.update(manifest.get(path.name, {}))

@@ -38,6 +38,9 @@ _GLYPH_BULLET = re.compile("^[" + _MARKS + "][" + _MARKS + re.escape(DASH_BULLET
 _DASH_BULLET = re.compile(
     "^[" + re.escape(DASH_BULLETS) + "](?=[" + _MARKS + r"\s]|[^\W\d_])[" + _MARKS + re.escape(DASH_BULLETS) + r"\s]*"
 )
+# Word's second-level bullet is a letter «o» in Courier: "o\tTekst" or "o Tekst" once extracted.
+# Norwegian has no word «o», so a line opening with it (then a tab, or a capital) is a bullet.
+_LETTER_BULLET = re.compile(r"^o(?:\t\s*|\s+(?=[A-ZÆØÅÄÖÜÉ«\"]))")
 NUMBERED = re.compile(r"^(?:\d{1,2}[a-zA-Z]?|[a-zA-Z]|[ivx]{1,4})\)\s*(?=\S)|^\d{1,2}\.\s+(?=[A-ZÆØÅÄÖÜÉ«\"])")
 _TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
@@ -56,12 +59,16 @@ def normalize(text: str, paragraphs: bool = False) -> str:
     text = _DROPPED.sub("", _ODD_SPACE.sub(" ", text))  # regex scans beat str.translate with a mapping
     text = unicodedata.normalize("NFC", _HYPHENS.sub("-", text))  # after dropping what splits characters
     private = _PRIVATE_USE.search(text) is not None
+    raws = text.split("\n")
+    lost = set() if paragraphs else lost_bullets(raws)
     lines: list[str] = []
     bullet_next = False
-    for raw in text.split("\n"):
+    for number, raw in enumerate(raws):
         line = clean_line(raw, private)
         if not line:
             continue
+        if number in lost and not is_item(line):
+            line = BULLET + line
         if line == BULLET.strip():  # a bullet mark alone on its line belongs to the next line
             bullet_next = True
             continue
@@ -85,6 +92,27 @@ def normalize(text: str, paragraphs: bool = False) -> str:
     return "\n\n".join(blocks)
 
 
+def lost_bullets(raws: list[str]) -> set[int]:
+    """Lines whose bullet glyph was lost in extraction: each starts with a single space where the
+    glyph stood, and they come in runs (" Usynlig funksjon." / " Et navn uten identitet.").
+
+    A lone line with one leading space (a title line " Oppsummering …") is left alone: only
+    two or more in a row, blank lines between them allowed, make a list.
+    """
+    candidates = [i for i, raw in enumerate(raws) if raw[:1] == " " and raw[1:2].strip() and raw.strip()]
+    if len(candidates) < 2:
+        return set()
+    content = [i for i, raw in enumerate(raws) if raw.strip()]
+    position = {line: k for k, line in enumerate(content)}
+    marked = set(candidates)
+    found = set()
+    for i in candidates:
+        k = position[i]
+        if (k and content[k - 1] in marked) or (k + 1 < len(content) and content[k + 1] in marked):
+            found.add(i)
+    return found
+
+
 def clean_line(raw: str, private: bool = True) -> str:
     """One line trimmed, spaces collapsed, any bullet mark rewritten as "• ".
 
@@ -95,7 +123,9 @@ def clean_line(raw: str, private: bool = True) -> str:
         return ""
     bullet = False
     first = line[0]
-    if first in _MARK_STARTS or "\ue000" <= first <= "\uf8ff":  # most lines start with a letter
+    if first == "o" and (match := _LETTER_BULLET.match(line)):
+        bullet, line = True, line[match.end() :]
+    elif first in _MARK_STARTS or "\ue000" <= first <= "\uf8ff":  # most lines start with a letter
         match = _GLYPH_BULLET.match(line) or _DASH_BULLET.match(line)
         if match:
             bullet, line = True, line[match.end() :]

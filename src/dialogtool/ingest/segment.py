@@ -30,6 +30,11 @@ _SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
 _MAX_HEADING_WORDS = 8
 _MAX_TASK_WORDS = 20
+_MAX_BARE_HEADING_WORDS = 2
+_MAX_NUMBERED_TITLE_WORDS = 6
+_TERMINAL = re.compile(r"[.!?;,…]$")
+# A numbered line that is only a title: digits, then a few words with no sentence end.
+_NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+[A-ZÆØÅ][^.!?;:,]*$")
 # A numbered question ("1. Hvordan …?", "2b) Kven …?", "a) Kva …?") is a task the units below
 # answer, unless it stands in a list of questions (see `_question_lists`).
 _NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
@@ -53,8 +58,12 @@ class Segment:
     text: str
 
 
-def segment(text: str, headings: Iterable[str] = ()) -> list[Segment]:
-    """Units of a normalised note, in order; `headings` are known heading texts (Word styles)."""
+def segment(text: str, headings: Iterable[str] = (), *, styled: bool = False) -> list[Segment]:
+    """Units of a normalised note, in order; `headings` are known heading texts (Word styles).
+
+    `styled`: the document marks its headings itself (a Word file), so a short line without
+    a heading style is a table cell or a list item, not a heading.
+    """
     known = frozenset(headings)
     spans: list[tuple[int, int, int, int]] = []  # start, end, para, TEXT_SPAN / HEADING_SPAN / TASK_SPAN
     blocks = text.split("\n\n")
@@ -67,7 +76,7 @@ def segment(text: str, headings: Iterable[str] = ()) -> list[Segment]:
         if not block:
             continue
         sentences = list(split_sentences(block))
-        heading = para - 1 not in listed and _is_heading(block, sentences, in_title, known)
+        heading = para - 1 not in listed and _is_heading(block, sentences, in_title, known, styled)
         if heading:
             spans.append((start, start + len(block), para, TASK_SPAN if is_task(block) else HEADING_SPAN))
             continue
@@ -78,9 +87,10 @@ def segment(text: str, headings: Iterable[str] = ()) -> list[Segment]:
 
 
 def _question_lists(blocks: list[str]) -> set[int]:
-    """Indexes of numbered questions that stand in a run of two or more ("a) Kva …? b) Korleis
-    …?"): the list of questions a table was given, not a heading over the answers to one."""
-    question = [_NUMBERED_QUESTION.match(b) is not None for b in blocks]
+    """Indexes of numbered questions or titles that stand in a run of two or more ("a) Kva …?
+    b) Korleis …?"): a list of the questions a table was given, or of short points, not a
+    heading over what follows."""
+    question = [_NUMBERED_QUESTION.match(b) is not None or _NUMBERED_TITLE.match(b) is not None for b in blocks]
     listed = set()
     for i, is_question in enumerate(question):
         if is_question and ((i and question[i - 1]) or (i + 1 < len(blocks) and question[i + 1])):
@@ -117,17 +127,23 @@ def _ends_sentence(block: str, dot: int, next_char: str) -> bool:
     return not (len(word) == 2 and word[0].isalpha())  # an initial: "K. Hansen"
 
 
-def _is_heading(block: str, sentences: list[tuple[int, int]], in_title: bool, known: frozenset[str]) -> bool:
-    """Short title-like lines: "Utfordringer:", "Gruppe 3 - blå", the lines atop a note."""
+def _is_heading(
+    block: str, sentences: list[tuple[int, int]], in_title: bool, known: frozenset[str], styled: bool = False
+) -> bool:
+    """Short title-like lines: "Utfordringer:", "Gruppe 3 - blå", "Tiltak", the lines atop a note."""
     if block in known:
         return True
     words = len(block.split())
     if _TASK_LINE.match(block) and len(sentences) <= 2 and words <= _MAX_TASK_WORDS:
         return True  # "Oppgave 2: Hvordan kan …?", "Spørsmål 1 – …": the task the units below answer
     if NUMBERED.match(block):
+        if _NUMBERED_TITLE.match(block) and words <= _MAX_NUMBERED_TITLE_WORDS:
+            return True  # "2) Individuell plan": a numbered section, not a point
         return _NUMBERED_QUESTION.match(block) is not None and len(sentences) == 1 and words <= _MAX_TASK_WORDS
     if block.startswith(BULLET):
         return False
+    if not styled and words <= _MAX_BARE_HEADING_WORDS and block[0].isupper() and not _TERMINAL.search(block):
+        return True  # "Tiltak", "Anna", "Det som fungerer godt": a line with no sentence in it
     if words > _MAX_HEADING_WORDS + 2 or block.endswith("?"):
         return False
     if block.endswith(":"):
@@ -153,15 +169,15 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, int]]) -> list[
     """Build segments with section paths and content-derived ids.
 
     The headings atop a note (title, table, theme, host) all stay in the path, so a theme
-    heading is not displaced by the host line after it. Below them, headings ending in
-    a colon ("Utfordringer:") nest under the last heading without one, and a heading
-    replaces the previous one of its own level. A numbered task ("Oppgave 1:", "1. Hva …?")
-    is one of a series, so it is never a title line: the next task replaces it.
+    heading is not displaced by the host line after it. Below them, headings have a level:
+    a task or theme ("Oppgave 2: …", "Kafébord 2 – Informasjonsflyt") is 1, a numbered
+    question or point ("1. Hvordan …?", "2) Individuell plan") is 2, a sub-heading
+    ("Utfordringer:", "Tiltak") is 3. A heading replaces those of its own level and below,
+    and nests under those above, so a question stays under its task, and "Tiltak" under both.
     """
     segments: list[Segment] = []
     title: list[tuple[str, str]] = []  # (id, text) of the headings before any body text
-    outer: tuple[str, str] | None = None
-    inner: tuple[str, str] | None = None
+    open_headings: list[tuple[int, tuple[str, str]]] = []  # (level, (id, text)), levels increasing
     in_body = False
     seen: dict[str, int] = {}
     names: tuple[str, ...] = ()
@@ -174,20 +190,30 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, int]]) -> list[
         if not is_heading:
             in_body = True
             continue
-        entry = (sid, body.rstrip(":").rstrip())
         if _BYLINE.match(body):
             continue
-        if body.endswith(":") and not (kind == TASK_SPAN and outer is None and inner is None):
-            inner = entry
-        elif in_body or kind == TASK_SPAN:
-            outer, inner = entry, None
+        entry = (sid, body.rstrip(":").rstrip())
+        level = _heading_level(body, kind)
+        if not in_body and not open_headings and kind != TASK_SPAN and not body.endswith(":"):
+            title.append(entry)  # atop the note (title, table, theme): stays in every path
         else:
-            title.append(entry)
-            inner = None
-        path = [*title, *(h for h in (outer, inner) if h is not None)]  # only when a heading changes it
+            open_headings = [(lv, h) for lv, h in open_headings if lv < level]
+            open_headings.append((level, entry))
+        path = [*title, *(h for _, h in open_headings)]  # only when a heading changes it
         names = tuple(name for _, name in path)
         ids = tuple(hid for hid, _ in path)
     return segments
+
+
+def _heading_level(body: str, kind: int) -> int:
+    """1: a task or theme; 2: a numbered question or point; 3: a sub-heading (see _assign_sections)."""
+    if _TASK_LINE.match(body):
+        return 1
+    if NUMBERED.match(body) or _NUMBERED_QUESTION.match(body):
+        return 2
+    if body.endswith(":") or len(body.split()) <= _MAX_BARE_HEADING_WORDS:
+        return 3
+    return 1
 
 
 def _segment_id(body: str, seen: dict[str, int]) -> str:

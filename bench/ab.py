@@ -1,0 +1,76 @@
+"""A/B: `dialogtool code` of this working tree against an earlier commit, in one invocation.
+
+    .venv/bin/python bench/ab.py --baseline main [--notes 1000] [--rounds 5] [--jobs 1]
+
+Each side codes the same synthetic corpus (bench/corpus.py) from scratch with its own source
+and its own codebook.yaml, in a fresh process; the two sides alternate, so a machine that gets
+busier affects both. Prints each side's median and the ratio, which is what holds on a shared
+machine (seconds do not). The baseline's source is taken with `git archive`, nothing is
+checked out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from io import BytesIO
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(Path(__file__).parent))
+
+from corpus import make_corpus, sentence_pool  # noqa: E402
+
+
+def checkout(revision: str, target: Path) -> Path:
+    """The baseline's src/ and codebook.yaml unpacked into `target`."""
+    archive = subprocess.run(
+        ["git", "archive", "--format=tar", revision, "src", "codebook.yaml"], cwd=ROOT, capture_output=True, check=True
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(archive)) as tar:
+        tar.extractall(target, filter="data")
+    return target
+
+
+def code_once(source: Path, codebook: Path, corpus: Path, out: Path, jobs: int) -> float:
+    """Seconds for one `code` run of `source` in a fresh process, output folder emptied first."""
+    subprocess.run(["rm", "-rf", str(out)], check=True)
+    env = os.environ | {"PYTHONPATH": str(source / "src")}
+    command = [sys.executable, "-m", "dialogtool", "code", str(corpus), "-c", str(codebook), "-o", str(out), "-q"]
+    start = time.perf_counter()
+    subprocess.run([*command, "--jobs", str(jobs)], env=env, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--baseline", required=True, help="git revision to compare with, e.g. main or HEAD~3")
+    parser.add_argument("--notes", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--jobs", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="dialogtool-ab-") as tmp:
+        work = Path(tmp)
+        corpus = work / "corpus"
+        words = make_corpus(corpus, args.notes, sentence_pool(ROOT / "data" / "raw"))
+        baseline = checkout(args.baseline, work / "baseline")
+        sides = {"baseline": (baseline, baseline / "codebook.yaml"), "current": (ROOT, ROOT / "codebook.yaml")}
+        times: dict[str, list[float]] = {name: [] for name in sides}
+        for _ in range(args.rounds):
+            for name, (source, codebook) in sides.items():
+                times[name].append(code_once(source, codebook, corpus, work / f"out-{name}", args.jobs))
+        base, current = (statistics.median(times[name]) for name in ("baseline", "current"))
+        print(f"{args.notes} notes, {words:,} words, --jobs {args.jobs}, {args.rounds} rounds alternated")
+        for name in sides:
+            print(f"  {name:8} median {statistics.median(times[name]):6.2f}s  runs {[round(t, 2) for t in times[name]]}")
+        print(f"  current / baseline ({args.baseline}) = {current / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()
