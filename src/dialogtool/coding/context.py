@@ -61,6 +61,7 @@ class _State:
     """What the rules carry from one unit to the next while walking a note."""
 
     leadin: tuple[frozenset[str], str] | None = None  # themes and id of the open lead-in
+    marked: bool = False  # the open lead-in's list has bullets: a line without one ends it
     group: tuple[frozenset[str], str, tuple[str, ...]] | None = None  # codes, source id, section ids
     aside: int | None = None  # a paragraph opened by «Ellers:»: none of it takes a heading's theme
 
@@ -126,8 +127,14 @@ def is_item(text: str) -> bool:
 def _follow_lead_in(
     seg: Segment, item: bool, terms: dict[str, tuple[str, ...]], context: dict[str, tuple[str, str]], state: _State
 ) -> None:
-    """Give the open lead-in's themes to a list item; anything else closes the lead-in."""
-    if state.leadin is not None and item and seg.kind != HEADING:
+    """Give the open lead-in's themes to a list item; anything else closes the lead-in.
+
+    A line alone in its paragraph counts as an item (its bullet may be lost), until the list
+    shows real bullets: then a line without one is the text after the list.
+    """
+    marked = is_item(seg.text)
+    if state.leadin is not None and (marked or (item and not state.marked)) and seg.kind != HEADING:
+        state.marked = state.marked or marked
         codes, source = state.leadin
         for code in codes - set(terms):
             context[code] = (LEADIN, source)
@@ -142,10 +149,10 @@ def _open_lead_in(
     task ("1a) Kva manglar kommunen?"), with the themes it has from the task it belongs to."""
     if seg.kind == HEADING:
         if is_task(seg.text) and (terms or context):
-            state.leadin = (frozenset(terms) | frozenset(context), seg.id)
+            state.leadin, state.marked = (frozenset(terms) | frozenset(context), seg.id), False
         return
     if terms and seg.text.rstrip().endswith((":", "?")):
-        state.leadin = (frozenset(terms), seg.id)
+        state.leadin, state.marked = (frozenset(terms), seg.id), False
 
 
 def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context: dict[str, tuple[str, str]]) -> None:

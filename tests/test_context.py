@@ -1,0 +1,266 @@
+"""Context rules: heading, lead-in, reference back and patient groups, each on and off,
+in Bokmål and Nynorsk, and the procedural lines that take no theme from their context."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from dialogtool.coding.codebook import Codebook, parse_codebook
+from dialogtool.coding.context import is_procedural, refers_back, refers_to_people
+from dialogtool.coding.matcher import Matcher, SegmentCoding, code_note
+from dialogtool.ingest.normalize import normalize
+from dialogtool.ingest.segment import Segment, segment
+
+CODES = """\
+codes:
+  - id: KE
+    label: Koordinerende enhet
+    terms: [koordinerende enhet, koordinerande eining, KE]
+  - id: INFO
+    label: Informasjonsflyt
+    terms: [informasjon*, epikris*, beskjed]
+  - id: GRUPPER
+    label: Grupper
+    terms: [pasientgruppe*]
+    children:
+      - id: GRUPPER.ME
+        label: ME
+        terms: [ME]
+"""
+ALL_ON = "context: {heading: true, leadin: true, reference: true, groups: GRUPPER}\n"
+
+
+def book(context: str = ALL_ON) -> Codebook:
+    return parse_codebook(context + CODES, "kb.yaml")
+
+
+def coded(raw: str, codebook: Codebook | None = None) -> list[tuple[Segment, SegmentCoding]]:
+    text = normalize(textwrap.dedent(raw))
+    segs = segment(text)
+    return list(zip(segs, code_note(text, segs, Matcher(codebook or book())), strict=True))
+
+
+def by_text(raw: str, codebook: Codebook | None = None) -> dict[str, SegmentCoding]:
+    return {seg.text.removeprefix("• "): coding for seg, coding in coded(raw, codebook)}
+
+
+def rules_of(coding: SegmentCoding) -> dict[str, str]:
+    return {code: rule for code, (rule, _) in coding.context.items()}
+
+
+# --- heading -------------------------------------------------------------------------------------
+
+HEADED_NB = """\
+Dialogmøte i Bodø
+Kafébord 2
+
+Oppgave 1: Koordinerende enhet
+
+Utfordringer:
+• Lite kjent blant de ansatte.
+• Telefonen blir ikke tatt.
+• Takk til alle som kom!
+• Budsjettet for neste år er ikke klart.
+"""
+
+HEADED_NN = """\
+Dialogmøte i Førde
+Kafébord 2
+
+Oppgåve 1: Koordinerande eining
+
+Utfordringar:
+• Lite kjent blant dei tilsette.
+• Telefonen vert ikkje teken.
+• Takk til alle som kom!
+"""
+
+
+@pytest.mark.parametrize("raw", [HEADED_NB, HEADED_NN])
+def test_heading_theme_carries_to_units_on_topic(raw: str) -> None:
+    found = by_text(raw)
+    first = next(c for t, c in found.items() if t.startswith("Lite kjent"))
+    assert first.codes == ("KE",) and rules_of(first) == {"KE": "heading"}
+    task = next(s for s, _ in coded(raw) if s.text.startswith("Oppg"))
+    assert first.context["KE"][1] == task.id  # the segment the theme came from
+
+
+@pytest.mark.parametrize("raw", [HEADED_NB, HEADED_NN])
+def test_heading_theme_skips_procedural_lines(raw: str) -> None:
+    assert by_text(raw)["Takk til alle som kom!"].codes == ()
+
+
+def test_heading_theme_skips_other_matters() -> None:
+    assert by_text(HEADED_NB)["Budsjettet for neste år er ikke klart."].codes == ()
+
+
+def test_heading_rule_off() -> None:
+    found = by_text(HEADED_NB, book("context: {heading: false, leadin: true, reference: true}\n"))
+    assert found["Lite kjent blant de ansatte."].codes == ()
+
+
+def test_headings_take_no_theme_and_asides_neither() -> None:
+    raw = """\
+    Oppgave 1: Koordinerende enhet
+
+    Utfordringer:
+    • Lite kjent.
+
+    Ellers: god stemning. Folk var fornøyde med dagen.
+    """
+    found = by_text(raw)
+    assert found["Utfordringer:"].codes == ()  # a bare sub-heading names no theme
+    assert found["Folk var fornøyde med dagen."].codes == ()  # the rest of an «Ellers:» paragraph
+
+
+# --- lead-in -------------------------------------------------------------------------------------
+
+LEADIN_NB = """\
+Tema: samarbeid
+
+Kommunen trenger mer informasjon fra sykehuset om:
+• hvem som er koordinerende enhet
+• hva pasienten har fått av hjelp
+Vi snakket også om parkering.
+"""
+
+LEADIN_NN = """\
+Tema: samarbeid
+
+Kva treng kommunen av informasjon frå sjukehuset?
+• Kven som er koordinerande eining
+• Kva pasienten har fått av hjelp
+Vi snakka òg om parkering.
+"""
+
+
+@pytest.mark.parametrize("raw", [LEADIN_NB, LEADIN_NN])
+def test_lead_in_carries_to_its_items_in_addition(raw: str) -> None:
+    codings = [c for _, c in coded(raw)]
+    lead, own, plain, after = codings[1], codings[2], codings[3], codings[4]
+    assert lead.codes == ("INFO",)
+    assert own.codes == ("KE", "INFO") and rules_of(own) == {"INFO": "leadin"}  # added to the item's own theme
+    assert plain.codes == ("INFO",) and plain.context["INFO"][1] == [s for s, _ in coded(raw)][1].id
+    assert after.codes == ()  # not an item: the list has ended
+
+
+def test_lead_in_rule_off() -> None:
+    codings = [c for _, c in coded(LEADIN_NB, book("context: {heading: true, leadin: false}\n"))]
+    assert codings[3].codes == ()
+
+
+# --- reference back ------------------------------------------------------------------------------
+
+REFERENCE_NB = "Tema: samarbeid\n\nEpikrisen kommer ofte for sent. Dette gjør det vanskelig å planlegge.\n"
+REFERENCE_NN = "Tema: samarbeid\n\nEpikrisa kjem ofte for seint. Dette gjer det vanskeleg å planleggje.\n"
+
+
+@pytest.mark.parametrize("raw", [REFERENCE_NB, REFERENCE_NN])
+def test_reference_back_takes_the_previous_units_theme(raw: str) -> None:
+    segs = [s for s, _ in coded(raw)]
+    codings = [c for _, c in coded(raw)]
+    assert codings[2].codes == ("INFO",)
+    assert codings[2].context == {"INFO": ("reference", segs[1].id)}
+
+
+def test_reference_back_only_within_the_paragraph() -> None:
+    raw = "Tema: samarbeid\n\nEpikrisen kommer ofte for sent.\n\nDette gjør det vanskelig å planlegge.\n"
+    assert [c.codes for _, c in coded(raw)][2] == ()
+
+
+def test_reference_rule_off() -> None:
+    codings = [c for _, c in coded(REFERENCE_NB, book("context: {reference: false}\n"))]
+    assert codings[2].codes == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Dette gjør det vanskelig.", True),
+        ("Også desse må få hjelp.", True),
+        ("Det fungerer dårlig.", True),
+        ("Det er viktig at alle møter.", False),  # the dummy subject
+        ("Det vart nemnt fleire gonger.", False),
+        ("De fleste kommunene har det.", False),  # an article, not a pronoun
+        ("Dei får lite hjelp.", True),
+        ("Kommunen har ingen plan.", False),
+    ],
+)
+def test_refers_back(text: str, expected: bool) -> None:
+    assert refers_back(text) is expected
+
+
+# --- patient groups --------------------------------------------------------------------------------
+
+GROUP_NB = """\
+Tema: samarbeid
+
+Pasienter med ME får lite hjelp. De blir ofte sendt hjem uten oppfølging. Mange av dem mister jobben.
+Kommunen har fått ny rådmann.
+"""
+GROUP_NN = """\
+Tema: samarbeid
+
+Pasientar med ME får lite hjelp. Dei vert ofte sende heim utan oppfølging. Mange av dei mistar jobben.
+Kommunen har fått ny rådmann.
+"""
+
+
+@pytest.mark.parametrize("raw", [GROUP_NB, GROUP_NN])
+def test_group_carries_to_units_that_refer_to_it(raw: str) -> None:
+    segs = [s for s, _ in coded(raw)]
+    codings = [c for _, c in coded(raw)]
+    assert codings[1].codes == ("GRUPPER.ME",)
+    assert codings[2].codes == ("GRUPPER.ME",) and codings[2].context == {"GRUPPER.ME": ("group", segs[1].id)}
+    assert codings[3].codes == ("GRUPPER.ME",)
+    assert codings[4].codes == ()  # no reference to the group: the chain ends
+
+
+def test_group_rule_off() -> None:
+    codings = [c for _, c in coded(GROUP_NB, book("context: {heading: true, reference: false}\n"))]
+    assert codings[2].codes == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("De får ikke hjelp.", True),
+        ("Mange av dem mister jobben.", True),
+        ("Når desse vert skrivne ut, manglar papira.", True),
+        ("Pasientane kjem for tidleg heim.", True),
+        ("Mange sendes hjem for tidlig.", True),
+        ("De fleste kommunene mangler fysioterapeut.", False),
+        ("Mange kommuner mangler fysioterapeut.", False),
+        ("Kommunen vet ikke hva de skal gjøre når de ringer.", False),  # «de» late in the sentence
+    ],
+)
+def test_refers_to_people(text: str, expected: bool) -> None:
+    assert refers_to_people(text) is expected
+
+
+# --- procedural lines ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Runde 2",
+        "Takk for innsatsen!",
+        "Referent: Kari Nordmann",
+        "Kaffen tok slutt før andre runde.",
+        "Neste dialogmøte blir i Harstad.",
+        "Vi var sju rundt bordet.",
+        "Vi brukte om lag tjue minutter på dette spørsmålet.",
+        "Me rakk ikkje å diskutere punktet ferdig.",
+        "Kari Beate Nilsen",
+    ],
+)
+def test_procedural(text: str) -> None:
+    assert is_procedural(text)
+
+
+@pytest.mark.parametrize("text", ["Kommunen mangler en koordinator.", "Vi trenger bedre informasjon."])
+def test_not_procedural(text: str) -> None:
+    assert not is_procedural(text)
