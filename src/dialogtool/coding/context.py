@@ -6,7 +6,8 @@ context; these rules do the same, each switchable in the codebook (`context:`) a
 recorded in the coded file as (rule, id of the segment the theme came from), so reviewers
 can tell a code from context apart and `evaluate --by rule` can say which rule earns its keep.
 
-In the order they are applied to each unit:
+A line listing who took part gets no theme at all: the roles and places named in it («leiar
+for KE i Alta») are mere mentions. In the order they are applied to each unit:
 - `leadin`: a sentence ending in ":" or "?" that has themes of its own, or a numbered task
   ("1a) Kva manglar kommunen?"), gives its themes to the list items right after it, in
   addition to the items' own themes: the items continue its sentence or answer its question.
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,6 +34,7 @@ from ..ingest.normalize import BULLET, NUMBERED
 from ..ingest.segment import HEADING, Segment, is_task
 from ..langdata import (
     ASIDE_OPENER,
+    ATTENDANCE_LINE,
     COMMON_VERBS,
     DEFINITE_PLURAL,
     EXPLETIVE_NEXT,
@@ -39,7 +42,10 @@ from ..langdata import (
     OPENING_WORDS,
     OTHER_MATTERS,
     PEOPLE_NOUNS,
-    PROCEDURAL_LINE,
+    PROCEDURAL_OPENERS,
+    PROCEDURAL_PAIRS,
+    PROCEDURAL_START,
+    PROCEDURAL_WORDS,
     QUANTIFIERS,
     REFERRING_WORDS,
 )
@@ -48,9 +54,11 @@ from .matcher import SegmentCoding
 
 HEADING_RULE, LEADIN, REFERENCE, GROUP = "heading", "leadin", "reference", "group"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
-_PROCEDURAL = re.compile(PROCEDURAL_LINE, re.IGNORECASE)
+_PROCEDURAL_START = re.compile(PROCEDURAL_START, re.IGNORECASE)
+_PAIRS = frozenset((a, b) for first, second in PROCEDURAL_PAIRS for a in first for b in second)
+_PAIR_FIRSTS = frozenset(a for a, _ in _PAIRS)
 _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
-_OTHER_MATTERS = re.compile(OTHER_MATTERS, re.IGNORECASE)
+_ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
@@ -77,15 +85,16 @@ def apply_context(
     by_id: dict[str, SegmentCoding] = {}
     sizes = Counter(seg.para for seg in segments)
     for i, seg in enumerate(segments):
-        terms = own[i]
+        terms = {} if _ATTENDANCE.match(_strip_mark(seg.text)) else own[i]
         context: dict[str, tuple[str, str]] = {}
         item = is_item(seg.text) or sizes[seg.para] == 1
         if _ASIDE.match(_strip_mark(seg.text)):
             state.aside = seg.para
-        if seg.kind != HEADING and is_procedural(seg.text):
-            state.leadin = state.group = None  # about the meeting: nothing from its context, and it ends a list
-        else:
-            _apply_rules(seg, i, item, terms, context, state, segments, results, by_id, rules)
+        busy = state.leadin is not None or state.group is not None
+        _apply_rules(seg, i, item, terms, context, state, segments, results, by_id, rules)
+        if (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
+            context.clear()  # about the meeting: nothing from its context, and it ends a list
+            state.leadin = state.group = None
         codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
         coding = SegmentCoding(codes, terms, context)
         by_id[seg.id] = coding
@@ -169,7 +178,7 @@ def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context:
 def refers_back(text: str) -> bool:
     """Whether a unit opens by pointing back: «Dette …», «Også desse …», «Det fungerer …»
     (not «Det er viktig at …», where «det» points at nothing)."""
-    words = [w.lower() for w in _WORD.findall(_strip_mark(text))[: _REFERRING_SPAN + 1]]
+    words = _words(text)[: _REFERRING_SPAN + 1]
     if not words:
         return False
     at = 1 if words[0] in OPENING_WORDS and len(words) > 1 else 0
@@ -212,7 +221,7 @@ def refers_to_people(text: str) -> bool:
     """Whether a unit points at people named before: «Dei får …», «Mange av dem …», «Når desse
     vert skrivne ut …», «pasientane». Subject pronouns count among the first words only: later
     in a sentence «de» is as likely to mean someone else."""
-    words = [w.lower() for w in _WORD.findall(_strip_mark(text))]
+    words = _words(text)
     if not words:
         return False
     if words[0] == "her":
@@ -249,7 +258,7 @@ def _inherit_heading(seg: Segment, by_id: dict[str, SegmentCoding], context: dic
     """The nearest themed heading's themes, unless the unit is about other matters (staff,
     money, travel) or in an off-topic section. Headings take no theme from above: a bare
     "Utfordringer:" names none."""
-    if seg.kind == HEADING or _OTHER_MATTERS.search(seg.text):
+    if seg.kind == HEADING or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
         if OFF_TOPIC_HEADINGS.match(_TASK_PREFIX.sub("", title.lower())):
@@ -265,7 +274,22 @@ def is_procedural(text: str) -> bool:
     """A line about the meeting, not its subject: a round, the host (or just a name, as in a
     sign-off), thanks, coffee, the room, the time, who took part, the next meeting."""
     line = _strip_mark(text)
-    return _PROCEDURAL.search(line) is not None or _NAME_LINE.match(line) is not None
+    words = _words(text)
+    if not words:
+        return False
+    if words[0] in PROCEDURAL_OPENERS or _NAME_LINE.match(line) or _PROCEDURAL_START.match(line):
+        return True
+    if not PROCEDURAL_WORDS.isdisjoint(words):
+        return True
+    if _PAIR_FIRSTS.isdisjoint(words):
+        return False
+    return any(pair in _PAIRS for pair in zip(words, words[1:]))
+
+
+@lru_cache(maxsize=256)
+def _words(text: str) -> tuple[str, ...]:
+    """A unit's words, lower-cased, without its bullet or number (the rules ask several times)."""
+    return tuple(w.lower() for w in _WORD.findall(_strip_mark(text)))
 
 
 def _strip_mark(text: str) -> str:
