@@ -120,16 +120,42 @@ def test_shared_gold_reaches_the_target(shared: Path, tmp_path: Path, codebook) 
             assert score.fp == 0, f"{theme} has no gold positives but {score.fp} false hits"
 
 
-def test_blind_sample_gold_stays_above_its_floor(raw_copy: Path, tmp_path: Path, codebook) -> None:
-    """tests/data/gold-sample was coded from the coding guide by someone who had not seen the
-    codebook (see its README): the coder's figures on notes it was not designed on. Measured
-    at micro-F1 0.89, every theme 0.84 or more; the floor guards against regressions."""
+# Figures reached on the sets the coder was not tuned on (README, "Evaluation"). A change to the
+# codebook, the matcher or a context rule that loses ground on either fails here. Raise the
+# floors when the figures rise; never lower them to make a change pass.
+BLIND_FLOORS = {
+    "gold-sample": {"micro": 0.96, "KE": 0.92, "IP": 0.98, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 0.97},
+    "blind2": {"micro": 0.78, "KE": 0.83, "IP": 0.75, "INFO": 0.75, "KOMP": 0.78, "GRUPPER": 0.80},
+}
+
+
+def _scored(raw: Path, gold: Path, tmp_path: Path, codebook):
     from dialogtool.coded.folder import load_folder
     from dialogtool.coding.run import code_paths
 
-    code_paths([raw_copy], codebook, tmp_path / "coded")
-    gold = Path(__file__).parent / "data" / "gold-sample"
-    result = evaluate(gold, load_folder(tmp_path / "coded"), codebook)
+    summary = code_paths([raw], codebook, tmp_path / "coded", jobs=1)
+    assert summary.problems == []
+    return evaluate(gold, load_folder(tmp_path / "coded"), codebook)
+
+
+def test_blind_sample_gold_stays_above_its_floor(raw_copy: Path, tmp_path: Path, codebook) -> None:
+    """tests/data/gold-sample was coded from the coding guide by someone who had not seen the
+    codebook (see its README): the coder's figures on notes it was not designed on."""
+    result = _scored(raw_copy, Path(__file__).parent / "data" / "gold-sample", tmp_path, codebook)
     assert result.unlocated == [] and result.missing_documents == [] and result.units == 238
-    assert result.micro.f1 >= 0.85
-    assert all(score.f1 >= 0.8 for score in result.themes.values())
+    _above(result, BLIND_FLOORS["gold-sample"])
+
+
+def test_second_blind_set_stays_above_its_floor(tmp_path: Path, codebook) -> None:
+    """tests/data/blind2: written and coded by helpers that never saw the codebook, and never
+    read while the coding was changed (see its README)."""
+    blind = Path(__file__).parent / "data" / "blind2"
+    result = _scored(blind / "raw", blind / "gold", tmp_path, codebook)
+    assert result.missing_documents == [] and result.units == 282  # two page footers are not units of ours
+    _above(result, BLIND_FLOORS["blind2"])
+
+
+def _above(result, floors: dict[str, float]) -> None:
+    reached = {"micro": result.micro.f1, **{theme: score.f1 for theme, score in result.themes.items()}}
+    below = {name: round(reached[name], 3) for name, floor in floors.items() if reached[name] < floor}
+    assert not below, f"below the floor: {below} (floors {floors})"

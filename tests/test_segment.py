@@ -42,8 +42,14 @@ def test_every_numbered_item_starts_a_new_segment() -> None:
 
 
 def test_items_are_text_not_headings_even_when_short() -> None:
-    segs = segment(f"{BODY}\n\n• KE:\n\n1) IP")
-    assert [s.kind for s in segs] == [TEXT, TEXT, TEXT]
+    segs = segment(f"{BODY}\n\n• KE:\n\n1) IP\n\n2) Kompetanse")
+    assert [s.kind for s in segs] == [TEXT, TEXT, TEXT, TEXT]  # a bullet, and a run of numbered points
+
+
+def test_a_lone_numbered_title_is_a_section_heading() -> None:
+    segs = segment(f"{BODY}\n\n1) Hvem ringer vi til?\n\n• Ingen svarer.\n\n2) Individuell plan\n\n• Få har IP.")
+    assert [s.kind for s in segs] == [TEXT, HEADING, TEXT, HEADING, TEXT]
+    assert segs[4].section == ("2) Individuell plan",)  # the second point replaces the first
 
 
 def test_an_item_with_two_sentences_gives_two_segments() -> None:

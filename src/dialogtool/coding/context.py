@@ -61,6 +61,7 @@ _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
 _ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
+_PATIENTS = ("pasient", "bruker", "brukar", "person")
 _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
 
 
@@ -232,8 +233,8 @@ def refers_to_people(text: str) -> bool:
         after = words[i + 1] if i + 1 < len(words) else ""
         if word in ("dem", "deim"):
             return True
-        if word.startswith(PEOPLE_NOUNS) and word.endswith(DEFINITE_PLURAL):
-            return True  # «pasientane», «brukerne»: the ones just named
+        if word.startswith(_PATIENTS) and word.endswith(DEFINITE_PLURAL):
+            return True  # «pasientane», «brukerne»: the ones just named (not «gruppene», which may be the tables)
         if i >= _REFERRING_SPAN:
             continue
         if word in ("de", "dei") and _verb_like(after):

@@ -30,6 +30,8 @@ _SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
 _MAX_HEADING_WORDS = 8
 _MAX_TASK_WORDS = 20
+_TABLE_LINE = re.compile(r"^(?:gruppe|bord|kafébord|kafebord|dialogkafébord|dialogkafebord)\s*\d", re.IGNORECASE)
+_MAX_TITLE_WORDS = 16
 _MAX_BARE_HEADING_WORDS = 2
 _MAX_NUMBERED_TITLE_WORDS = 6
 _TERMINAL = re.compile(r"[.!?;,…]$")
@@ -77,6 +79,8 @@ def segment(text: str, headings: Iterable[str] = (), *, styled: bool = False) ->
             continue
         sentences = list(split_sentences(block))
         heading = para - 1 not in listed and _is_heading(block, sentences, in_title, known, styled)
+        if not spans and in_title and len(sentences) == 1 and len(block.split()) <= _MAX_TITLE_WORDS:
+            heading = not block.endswith(("?", "!", "."))  # a note's first line is its title, however long
         if heading:
             spans.append((start, start + len(block), para, TASK_SPAN if is_task(block) else HEADING_SPAN))
             continue
@@ -169,8 +173,9 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, int]]) -> list[
     """Build segments with section paths and content-derived ids.
 
     The headings atop a note (title, table, theme, host) all stay in the path, so a theme
-    heading is not displaced by the host line after it. Below them, headings have a level:
-    a task or theme ("Oppgave 2: …", "Kafébord 2 – Informasjonsflyt") is 1, a numbered
+    heading is not displaced by the host line after it. Below them, headings have a level: a
+    table or group ("Gruppe 4 - rød") is 0, a task or theme ("Oppgave 2: …", "Informasjon
+    mellom sykehus og kommune") is 1, a numbered
     question or point ("1. Hvordan …?", "2) Individuell plan") is 2, a sub-heading
     ("Utfordringer:", "Tiltak") is 3. A heading replaces those of its own level and below,
     and nests under those above, so a question stays under its task, and "Tiltak" under both.
@@ -206,7 +211,10 @@ def _assign_sections(text: str, spans: list[tuple[int, int, int, int]]) -> list[
 
 
 def _heading_level(body: str, kind: int) -> int:
-    """1: a task or theme; 2: a numbered question or point; 3: a sub-heading (see _assign_sections)."""
+    """0: a table or group; 1: a task or theme; 2: a numbered question or point; 3: a
+    sub-heading (see _assign_sections)."""
+    if _TABLE_LINE.match(body):
+        return 0
     if _TASK_LINE.match(body):
         return 1
     if NUMBERED.match(body) or _NUMBERED_QUESTION.match(body):
