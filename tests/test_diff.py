@@ -34,9 +34,10 @@ def edit_codebook(path: Path) -> None:
     """Drop the acronym KE from KE's terms and give INFO a new term: segments gain and lose."""
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     codes = {code["id"]: code for code in data["codes"]}
-    assert "KE" in codes["KE"]["terms"]
-    codes["KE"]["terms"].remove("KE")
-    codes["INFO"]["terms"].append("samarbeid")
+    ke_terms = codes["KE"]["concepts"][0]["terms"]  # the concept "the unit by name"
+    assert "KE" in ke_terms
+    ke_terms.remove("KE")
+    codes["INFO"]["concepts"][0]["terms"].append("samarbeid")
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
 
 

@@ -67,7 +67,7 @@ def test_segments_record_evidence_and_inheritance(tmp_path: Path, codebook) -> N
     heading = _segment(doc, "Utfordringer omkring IP")
     assert heading["kind"] == "heading" and heading["codes"] == ["IP"] and heading["terms"] == {"IP": ["IP"]}
     bullet = _segment(doc, "• Bruker må")
-    assert bullet["codes"] == ["IP"] and bullet["inherited"] == {"IP": heading["id"]}
+    assert bullet["codes"] == ["IP"] and bullet["context"] == {"IP": ["heading", heading["id"]]}
     assert "terms" not in bullet
     assert bullet["section"][-1] == "Utfordringer omkring IP"
     ke = _segment(doc, "• Koordinerende enhet")

@@ -70,7 +70,7 @@ def suggest(
     for seg in uncoded_segments(documents):
         for part in words_of(seg.text):
             word = part.text
-            if len(word) < MIN_LETTERS or not word.isalpha() or matcher.word_ids(word):
+            if len(word) < MIN_LETTERS or not word.isalpha() or matcher.covers(word):
                 continue
             lower = word.lower()
             if lower in stop:

@@ -171,6 +171,16 @@ class Matcher:
             for pid in rule.left:
                 self.rules_by_left[pid].append(rule)
         self.proximity_patterns = frozenset(r.text for r in self.rules if r.op)
+        # Words that code a unit on their own: those of plain terms and of the left side of a
+        # NOT rule. A word that only ever stands beside another in a NEAR rule, or in an
+        # exclusion, is not covered by the codebook (what `suggest` asks).
+        self.coding_words = frozenset(
+            wid
+            for rule in self.rules
+            if not rule.exclude and (not rule.op or rule.negated)
+            for pid in rule.left
+            for wid in self.phrases[pid]
+        )
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
@@ -233,6 +243,10 @@ class Matcher:
         entry = (len(pieces), tuple(hot))
         self.by_orth[orth] = entry
         return entry
+
+    def covers(self, text: str) -> bool:
+        """Whether a word of the text would code a unit by itself (see `coding_words`)."""
+        return not self.coding_words.isdisjoint(self.word_ids(text))
 
     def word_ids(self, text: str) -> frozenset[int]:
         """Ids of the pattern words that a text word satisfies (cached per distinct word)."""
