@@ -269,6 +269,7 @@ def test_invalid_utf8_in_otherwise_utf8_text_falls_back_without_crashing(notes: 
     assert_good_coded(tmp_path / "out")
 
 
+@pytest.mark.slow  # several fresh processes; `make test` runs it
 def test_one_megabyte_line_without_newline(notes: Path, tmp_path: Path) -> None:
     sentence = "Pasientene trenger rehabilitering og en koordinator i kommunen. "
     line = (sentence * (2**20 // len(sentence) + 1)).rstrip()

@@ -124,6 +124,7 @@ def test_cli_jobs_2_is_byte_identical_to_jobs_1(many_notes: Path, tmp_path: Path
     assert outputs(tmp_path / "jobs1") == outputs(tmp_path / "jobs2")
 
 
+@pytest.mark.slow  # several fresh processes; `make test` runs it
 def test_hash_seed_does_not_change_the_output(notes: Path, tmp_path: Path) -> None:
     """Separate processes with different PYTHONHASHSEED: no set or dict order leaks out."""
     runs = []
