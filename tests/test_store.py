@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
 import yaml
 
-from dialogtool.coded.store import dump_yaml, effective_codes, load_coded, write_atomic
+from dialogtool.coded.store import dump_yaml, effective_codes, load_coded
 from dialogtool.coding.run import code_paths
 
 NOTE = (
@@ -86,20 +85,6 @@ def test_ambiguous_scalars_are_quoted(value: str) -> None:
     text = dump_yaml({"text": value})
     assert yaml.safe_load(text) == {"text": value}
     assert text.strip() != f"text: {value}"  # quoted, so YAML 1.2 readers agree too
-
-
-def test_write_atomic_keeps_old_file_when_replace_fails(tmp_path: Path, monkeypatch) -> None:
-    target = tmp_path / "note.yaml"
-    target.write_text("old\n", encoding="utf-8")
-
-    def broken(src, dst):
-        raise OSError("disk full")
-
-    monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
-        write_atomic(target, "new\n")
-    assert target.read_text(encoding="utf-8") == "old\n"
-    assert [p.name for p in tmp_path.iterdir()] == ["note.yaml"]  # no temp file left
 
 
 def _add_review(path: Path, startswith: str, review: dict) -> None:

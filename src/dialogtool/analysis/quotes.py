@@ -22,6 +22,7 @@ from ..coded.store import Review, effective_codes
 from ..coding.codebook import Codebook
 from ..coding.matcher import Matcher
 from ..errors import DialogtoolError
+from ..files import write_with
 from ..ingest.segment import HEADING
 from .kwic import text_hits
 
@@ -378,8 +379,7 @@ def write_docx(selection: QuoteSelection, path: Path) -> None:
             source = document.add_paragraph().add_run(f"— {quote.source}")
             source.font.size = Pt(9)
             source.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        document.save(str(path))
+        write_with(path, document.save)
     except OSError as exc:
         raise DialogtoolError(f"cannot write: {exc.strerror or exc}", path=path) from None

@@ -223,9 +223,9 @@ def _write_text(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from ..coded.store import write_atomic
+    from ..files import write_text
 
-    write_atomic(output, text)
+    write_text(output, text)
     err.print(f"Wrote {output}")
 
 

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
-from .store import Review, effective_codes, load_coded, parse_review, write_atomic
+from ..files import write_text
+from .store import Review, effective_codes, load_coded, parse_review
 
 CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
 CODES_INDEX = ".dialogtool-codes.json"
@@ -78,7 +79,7 @@ def write_cache(path: Path, stamp: list[int], doc: dict[str, Any]) -> None:
     target = path.parent / CACHE / f"{path.name}.json"
     with contextlib.suppress(OSError):
         target.parent.mkdir(exist_ok=True)
-        write_atomic(target, json.dumps([stamp, _pack(doc)], ensure_ascii=False))
+        write_text(target, json.dumps([stamp, _pack(doc)], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
@@ -165,7 +166,7 @@ def _read_index(path: Path) -> dict[str, Any]:
 def _write_index(path: Path, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
     with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
+        write_text(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
 
 
 def _pack(doc: dict[str, Any]) -> dict[str, Any]:

@@ -6,9 +6,6 @@ to people, and they are carried over by segment text (see `carry_reviews`).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections import defaultdict, deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,15 +26,6 @@ REVIEW_KEYS = ("add", "remove", "note")
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
-
-
 @dataclass
 class Review:
     """A reviewer's correction of one segment's codes."""
@@ -56,25 +44,6 @@ class Review:
 def dump_yaml(data: dict[str, Any]) -> str:
     """YAML text with stable key order, readable æøå, no line folding (see `emit`)."""
     return emit.dump(data)
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers see the old file or the new one.
-
-    No fsync: it cost more than all of YAML writing on large runs, and the rename is what
-    protects against interruption; after a power cut, re-run `code`.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes files private; coded notes are shared like any file
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)  # atomic: an interrupted run leaves the old file or the new one
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def read_yaml(path: Path) -> Any:

@@ -18,8 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from ..coded.folder import pack_codes, record_codes
-from ..coded.store import FORMAT, HEADER, Review, carry_reviews, dump_yaml, load_coded, write_atomic
+from ..coded.store import FORMAT, HEADER, Review, carry_reviews, dump_yaml, load_coded
 from ..errors import DialogtoolError
+from ..files import write_text
 from ..ingest.meta import FIELDS, MANIFEST, detect_meta, load_manifest
 from ..ingest.normalize import normalize
 from ..ingest.readers import MAX_FILE_BYTES, SUFFIXES, Source, read_source
@@ -326,7 +327,7 @@ def _write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path]
             fresh[path.name] = stamp
     if fresh != stamps and out_dir.is_dir():
         with contextlib.suppress(OSError):
-            write_atomic(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
+            write_text(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
 
 
 def _edited_and_broken(note: Path, target: Path, stamps: dict[str, list[int]], summary: RunSummary) -> bool:
@@ -468,7 +469,7 @@ def _code_one(task: _Task, codebook: Codebook, matcher: Matcher) -> _Result:
     if task.target.exists() and task.target.read_text(encoding="utf-8") == text:
         result.status = "unchanged"
     else:
-        write_atomic(task.target, text)
+        write_text(task.target, text)
     stamp = _stamp(task.target)
     if stamp is not None:
         result.index = (stamp, pack_codes(document))

@@ -30,9 +30,7 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
@@ -45,9 +43,10 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..coded.store import dump_yaml, effective_codes, write_atomic
+from ..coded.store import dump_yaml, effective_codes
 from ..coding.codebook import Codebook, parse_codebook
 from ..errors import DialogtoolError
+from ..files import write_bytes, write_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -221,7 +220,7 @@ def export_qdpx(documents: list[dict[str, Any]], codebook: Codebook, target: Pat
         _add(zipped, "project.qde", _xml(project))
         for name, data in files:
             _add(zipped, name, data)
-    _write_bytes(target, archive.getvalue())
+    write_bytes(target, archive.getvalue())
     return ExportSummary(
         len(documents), selections, codings, len(known) + len(unknown), len(notes), tuple(rebuilt), tuple(unknown)
     )
@@ -231,7 +230,7 @@ def export_qdc(codebook: Codebook, target: Path) -> int:
     """Write the codebook as a REFI-QDA codebook (.qdc); returns the number of codes."""
     root = ET.Element("CodeBook", xmlns=CODEBOOK_NS, origin=_origin())
     root.append(_codes(codebook, []))
-    write_atomic(target, _xml(root).decode("utf-8"))
+    write_text(target, _xml(root).decode("utf-8"))
     return len(codebook.codes)
 
 
@@ -331,19 +330,6 @@ def _add(zipped: zipfile.ZipFile, name: str, data: bytes) -> None:
     zipped.writestr(info, data)
 
 
-def _write_bytes(target: Path, data: bytes) -> None:
-    """Through a temporary file and a rename, like `store.write_atomic`, for binary data."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # -- import: codebook ------------------------------------------------------------------------
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "AE", "Ø": "OE", "Å": "AA", "ß": "ss"})
@@ -374,7 +360,7 @@ def import_qdc(path: Path, target: Path, force: bool = False) -> int:
         "# (README: The codebook and its pattern language) before running `dialogtool code`.\n" + dump_yaml(data)
     )
     parse_codebook(text, target)  # what we write must load
-    write_atomic(target, text)
+    write_text(target, text)
     return len(taken)
 
 
@@ -547,7 +533,7 @@ def import_qdpx(
         outputs.append((out_dir / f"{document}.yaml", IMPORT_HEADER + dump_yaml(document_data)))
     summary.notes_not_in_project = sorted(set(by_id) - done)
     for target, text in outputs:  # only once everything is read: a bad project writes nothing
-        write_atomic(target, text)
+        write_text(target, text)
         summary.written.append(target)
     return summary
 

@@ -14,6 +14,7 @@ from rich.text import Text
 
 from ..analysis.evaluate import Evaluation
 from ..analysis.tables import ThemeTable
+from ..files import write_with
 
 _PERCENT_TITLE = {"col": "column %", "row": "row %", "none": "counts"}
 
@@ -144,8 +145,7 @@ def save_book(sheets: list[tuple[str, Any, Any]], path: Path) -> None:
     book.remove(book.active)
     for title, writer, data in sheets:
         writer(book.create_sheet(title[:31]), data)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
+    write_with(path, book.save)
 
 
 def theme_sheet(sheet: Any, table: ThemeTable) -> None:

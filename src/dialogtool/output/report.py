@@ -18,6 +18,7 @@ from ..analysis.quotes import QuoteSelection, select_quotes
 from ..analysis.tables import TOTAL, ThemeTable, theme_table
 from ..coded.folder import DocumentCodes, load_codes, load_folder
 from ..coding.codebook import Codebook
+from ..files import write_text, write_with
 
 QUOTES_PER_THEME = 3
 
@@ -70,7 +71,7 @@ def build_report(
     charts.heatmap(meeting_percents, out_dir / "tema_moete.png", pictures["tema_moete.png"], "{:.0f}")
     charts.heatmap(content.cooccur, out_dir / "samforekomst.png", pictures["samforekomst.png"], "{:.0f}")
     _write_xlsx(content, out_dir / "themes.xlsx")
-    (out_dir / "report.md").write_text(_markdown(content, pictures), encoding="utf-8")
+    write_text(out_dir / "report.md", _markdown(content, pictures))
     _write_docx(content, pictures, out_dir, out_dir / "report.docx")
     files = [out_dir / name for name in ("themes.xlsx", "report.md", "report.docx", *pictures)]
     coded = sum(1 for doc in codes for c in doc.codes if c)
@@ -204,7 +205,7 @@ def _write_docx(content: _Content, pictures: dict[str, str], folder: Path, path:
             document.add_paragraph().add_run(f"«{_quote_text(quote.text)}»").italic = True
             source = document.add_paragraph().add_run(_quote_source(quote))
             source.font.size = Pt(8)
-    document.save(path)
+    write_with(path, document.save)
 
 
 def _quote_text(text: str) -> str:
