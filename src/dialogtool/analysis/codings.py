@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .. import yamlio
 from ..coded.store import effective_codes, parse_review
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
 
 LEVELS = (1, 2)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -230,13 +228,7 @@ def _read_blobs(oids: list[str], root: Path) -> list[str]:
 
 def _parse(text: str, where: str) -> dict[str, Any]:
     """A coded note's text checked as `store.load_coded` checks a file."""
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DialogtoolError(f"YAML error: {exc.problem}", path=where, line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise DialogtoolError(f"YAML error: {exc}", path=where) from None
+    data = yamlio.parse(text, where)
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise DialogtoolError("not a dialogtool coded note (no 'segments' list)", path=where)
     for seg in data["segments"]:

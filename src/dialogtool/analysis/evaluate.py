@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..coded.store import effective_codes, read_yaml
+from .. import yamlio
+from ..coded.store import effective_codes
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
 
@@ -78,7 +79,7 @@ def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook
         by_source[Path(str(doc.get("source", ""))).name] = doc
         by_source[str(doc.get("document"))] = doc
     for path in gold_files:
-        gold = read_yaml(path)
+        gold = yamlio.load(path)
         if not isinstance(gold, dict) or not isinstance(gold.get("units"), list):
             raise DialogtoolError("not a reference coding (no 'units' list)", path=path)
         name = str(gold.get("document") or path.stem)

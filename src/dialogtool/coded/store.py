@@ -11,8 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from .. import yamlio
 from ..errors import DialogtoolError
 from . import emit
 
@@ -22,8 +21,6 @@ HEADER = (
     "# `review: {add: [..], remove: [..], note: ..}` blocks that reviewers add to segments.\n"
 )
 REVIEW_KEYS = ("add", "remove", "note")
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass
@@ -46,24 +43,9 @@ def dump_yaml(data: dict[str, Any]) -> str:
     return emit.dump(data)
 
 
-def read_yaml(path: Path) -> Any:
-    """Load YAML safely (no object construction from tags), naming the file on error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogtoolError(f"cannot read: {exc}", path=path) from None
-    try:
-        return yaml.load(text, Loader=_BaseLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DialogtoolError(f"YAML error: {exc.problem}", path=path, line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise DialogtoolError(f"YAML error: {exc}", path=path) from None
-
-
 def load_coded(path: Path) -> dict[str, Any]:
     """A coded note as written by `dump_note`, checked enough to be used downstream."""
-    data = read_yaml(path)
+    data = yamlio.load(path)
     if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
         raise DialogtoolError("not a dialogtool coded note (no 'segments' list)", path=path)
     for seg in data["segments"]:
