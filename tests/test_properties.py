@@ -173,7 +173,7 @@ def test_any_review_survives_recoding_exactly(one_note: tuple[Path, Path], codeb
         summary = code_paths([notes], codebook, Path(tmp), force=True)
         assert summary.problems == [] and summary.unplaced_reviews == []
         again = load_coded(target)
-        got = {seg["id"]: seg["review"].to_dict() for seg in again["segments"] if seg["review"] is not None}
+        got = {seg.id: seg.review.to_dict() for seg in again.segments if seg.review is not None}
         expected = {
             sid: {"add": r["add"], "remove": r["remove"], **({"note": r["note"]} if r.get("note") else {})}
             for sid, r in wanted.items()

@@ -331,8 +331,9 @@ def test_indexes_follow_edits_and_removals(coded: Path, codebook) -> None:
     assert "tromso_bord1_ke" in first and "tromso_bord1_ke" not in second
     assert "GRUPPER.ME" in second["harstad_bord3"].codes[0]
     assert "GRUPPER.ME" not in first["harstad_bord3"].codes[0]
-    full = {d["document"]: d for d in load_folder(coded)}
-    assert full["harstad_bord3"]["segments"][0]["review"].add == ["GRUPPER.ME"]
+    full = {d.document: d for d in load_folder(coded)}
+    review = full["harstad_bord3"].segments[0].review
+    assert review is not None and review.add == ("GRUPPER.ME",)
     (coded / CODES_INDEX).write_text("{not json", encoding="utf-8")  # a damaged index is rebuilt
     assert {d.document for d in load_codes(coded)} == set(second)
 
@@ -514,5 +515,6 @@ def test_note_cache_equals_parsing(raw_copy: Path, tmp_path: Path, codebook) -> 
     shutil.rmtree(out / ".dialogtool-cache")
     parsed = load_folder(out)
     assert cached == parsed
-    bodo = next(d for d in parsed if d["document"] == "bodo_2018-10-12_bord2")
-    assert bodo["segments"][2]["review"].note == "sjekk"
+    bodo = next(d for d in parsed if d.document == "bodo_2018-10-12_bord2")
+    review = bodo.segments[2].review
+    assert review is not None and review.note == "sjekk"

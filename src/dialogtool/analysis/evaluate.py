@@ -8,12 +8,13 @@ pairs; `maybe` pairs are skipped.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .. import yamlio
-from ..coded.store import effective_codes
+from ..coded.note import CodedNote, CodedSegment
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
 
@@ -67,7 +68,7 @@ def alnum(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook) -> Evaluation:
+def evaluate(gold_dir: Path, documents: list[CodedNote], codebook: Codebook) -> Evaluation:
     """Compare every gold file in `gold_dir` with the coded note of the same source."""
     gold_files = sorted(gold_dir.glob("*.yaml")) if gold_dir.is_dir() else []
     if not gold_files:
@@ -76,8 +77,8 @@ def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook
     result = Evaluation({t: Score() for t in themes}, Score())
     by_source = {}
     for doc in documents:
-        by_source[Path(str(doc.get("source", ""))).name] = doc
-        by_source[str(doc.get("document"))] = doc
+        by_source[Path(doc.source or "").name] = doc
+        by_source[doc.document] = doc
     for path in gold_files:
         gold = yamlio.load(path)
         if not isinstance(gold, dict) or not isinstance(gold.get("units"), list):
@@ -92,9 +93,9 @@ def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook
 
 
 def _score_document(
-    name: str, units: list[dict[str, Any]], doc: dict[str, Any], codebook: Codebook, result: Evaluation
+    name: str, units: list[dict[str, Any]], doc: CodedNote, codebook: Codebook, result: Evaluation
 ) -> None:
-    stream, owner = _alnum_index(doc["segments"])
+    stream, owner = _alnum_index(doc.segments)
     cursor = 0
     for unit in units:
         quote = alnum(str(unit.get("text", "")))
@@ -109,17 +110,17 @@ def _score_document(
         cursor = at + len(quote)
         predicted: set[str] = set()
         for index in sorted(set(owner[at:cursor])):
-            predicted.update(codebook.top(c) for c in effective_codes(doc["segments"][index]))
+            predicted.update(codebook.top(c) for c in doc.segments[index].reviewed_codes)
         _score_unit(name, unit, predicted, codebook, result)
         result.units += 1
 
 
-def _alnum_index(segments: list[dict[str, Any]]) -> tuple[str, list[int]]:
+def _alnum_index(segments: Sequence[CodedSegment]) -> tuple[str, list[int]]:
     """The note's letters and digits, and for each the index of its segment."""
     chars: list[str] = []
     owner: list[int] = []
     for index, seg in enumerate(segments):
-        letters = alnum(str(seg["text"]))
+        letters = alnum(seg.text)
         chars.append(letters)
         owner.extend([index] * len(letters))
     return "".join(chars), owner

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..coded.note import CodedNote
 from ..coding.codebook import Code, Codebook
 from ..coding.matcher import Hit, Matcher, tokenizer
 from ..coding.patterns import PatternError, parse_pattern
@@ -40,7 +41,7 @@ def pattern_matcher(pattern: str) -> Matcher:
     return Matcher(Codebook("<kwic>", "", (code,), False, ""))
 
 
-def kwic(documents: Sequence[dict[str, Any]], pattern: str, width: int = 40) -> list[KwicLine]:
+def kwic(documents: Sequence[CodedNote], pattern: str, width: int = 40) -> list[KwicLine]:
     """Occurrences of `pattern` in the segments' texts, in document and segment order.
 
     Context stays within the segment (a sentence), keeps the characters around the match
@@ -50,8 +51,8 @@ def kwic(documents: Sequence[dict[str, Any]], pattern: str, width: int = 40) -> 
     matcher = pattern_matcher(pattern)
     lines = []
     for doc in documents:
-        for seg in doc["segments"]:
-            text = str(seg["text"])
+        for seg in doc.segments:
+            text = seg.text
             spans = sorted({(h.start, h.end) for h in text_hits(matcher, text)})
             for start, end in spans:
                 left = _SPACE.sub(" ", text[:start])
@@ -60,7 +61,7 @@ def kwic(documents: Sequence[dict[str, Any]], pattern: str, width: int = 40) -> 
                     left = "…" + left[len(left) - width + 1 :]
                 if len(right) > width:
                     right = right[: width - 1] + "…"
-                lines.append(KwicLine(str(doc.get("document")), str(seg.get("id")), left, text[start:end], right))
+                lines.append(KwicLine(doc.document, seg.id, left, text[start:end], right))
     return lines
 
 

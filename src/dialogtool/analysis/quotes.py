@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from ..coded.store import Review, effective_codes
+from ..coded.note import CodedNote
 from ..coding.codebook import Codebook
 from ..coding.matcher import Matcher
 from ..errors import DialogtoolError
@@ -119,7 +119,7 @@ def theme_codes(codebook: Codebook, theme: str) -> tuple[str, ...]:
 
 
 def select_quotes(
-    documents: Sequence[dict[str, Any]],
+    documents: Sequence[CodedNote],
     codebook: Codebook,
     theme: str,
     *,
@@ -131,8 +131,8 @@ def select_quotes(
     """The segments coded with `theme` after review, grouped by `by` and ordered (module docstring)."""
     codes = theme_codes(codebook, theme)
     theme = codes[0]
-    if by is not None and documents and all(by != "document" and by not in (d.get("meta") or {}) for d in documents):
-        fields = sorted({"document", *(k for d in documents for k in (d.get("meta") or {}))})
+    if by is not None and documents and all(by != "document" and by not in d.meta for d in documents):
+        fields = sorted({"document", *(k for d in documents for k in d.meta)})
         raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(fields)}")
     matcher = matcher or Matcher(codebook)
     found: list[Quote] = []
@@ -159,19 +159,18 @@ def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
     return replace(quote, spans=theme_spans(matcher, quote.text, set(quote.codes)))
 
 
-def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterable[Quote]:
-    meta = dict(doc.get("meta") or {})
-    document = str(doc.get("document"))
-    headings = {str(s.get("id")): str(s["text"]) for s in doc["segments"] if s.get("kind") == HEADING}
-    for position, seg in enumerate(doc["segments"]):
-        mine = tuple(c for c in effective_codes(seg) if c in codes)
+def _quotes_of(doc: CodedNote, codes: set[str], matcher: Matcher) -> Iterable[Quote]:
+    meta = dict(doc.meta)
+    document = doc.document
+    headings = doc.headings
+    for position, seg in enumerate(doc.segments):
+        mine = tuple(c for c in seg.reviewed_codes if c in codes)
         if not mine:
             continue
-        text = str(seg["text"])
-        recorded = _mapping(seg.get("terms"))
-        terms = tuple(sorted({str(t) for c in mine for t in _listed(recorded.get(c))}))
-        inherited = _mapping(seg.get("inherited"))
-        review: Review | None = seg.get("review")
+        text = seg.text
+        terms = tuple(sorted({t for c in mine for t in seg.terms.get(c, ())}))
+        inherited = seg.inherited
+        review = seg.review
         heading = None
         spans: tuple[tuple[int, int], ...] = ()
         if terms:
@@ -179,17 +178,17 @@ def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterab
         elif any(c in inherited for c in mine):
             origin = INHERITED
             heading = headings.get(str(next(inherited[c] for c in mine if c in inherited)))
-        elif review is not None and any(c in review.add and c not in (seg.get("codes") or ()) for c in mine):
+        elif review is not None and any(c in review.add and c not in seg.codes for c in mine):
             origin = REVIEWER
         else:
             origin = CODED
         yield Quote(
             document=document,
-            id=str(seg.get("id")),
+            id=seg.id,
             position=position,
-            para=seg["para"] if isinstance(seg.get("para"), int) else 0,
-            kind=str(seg.get("kind") or "text"),
-            section=tuple(str(s) for s in seg.get("section") or ()),
+            para=seg.para or 0,
+            kind=seg.kind,
+            section=seg.section,
             text=text,
             meta=meta,
             codes=mine,
@@ -199,17 +198,6 @@ def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterab
             heading=heading,
             words=word_count(text),
         )
-
-
-def _mapping(value: object) -> dict[Any, Any]:
-    """A hand-edited `terms:` or `inherited:` that is not a mapping counts as absent."""
-    return value if isinstance(value, dict) else {}
-
-
-def _listed(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def theme_spans(matcher: Matcher, text: str, codes: set[str]) -> tuple[tuple[int, int], ...]:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from ..coded.folder import CodedSegment, segments_of
+from ..coded.note import CodedNote, SegmentRow, rows_of
 from ..coding.codebook import Codebook
 from ..coding.lemmas import stems
 from ..coding.matcher import Matcher, words_of
@@ -37,9 +37,9 @@ class Suggestion:
     forms: tuple[tuple[str, int], ...]  # surface forms, most frequent first
 
 
-def uncoded_segments(documents: Sequence[dict[str, Any]], *, include_headings: bool = False) -> list[CodedSegment]:
+def uncoded_segments(documents: Sequence[CodedNote], *, include_headings: bool = False) -> list[SegmentRow]:
     """Segments with no code after review (auto + add − remove), in document order."""
-    return [s for s in segments_of(list(documents)) if not s.codes and (include_headings or s.kind != HEADING)]
+    return [s for s in rows_of(documents) if not s.codes and (include_headings or s.kind != HEADING)]
 
 
 @cache
@@ -52,7 +52,7 @@ def stop_words() -> frozenset[str]:
 
 
 def suggest(
-    documents: Sequence[dict[str, Any]],
+    documents: Sequence[CodedNote],
     codebook: Codebook,
     *,
     min_count: int = 2,

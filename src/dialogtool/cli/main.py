@@ -464,7 +464,7 @@ def uncoded(
         line = Text(f"{segment.document} {segment.id}".ljust(label), style="dim")
         line.append("  " + segment.text)
         out.print(line, soft_wrap=True)
-    total = sum(1 for d in documents for s in d["segments"] if show_all or s.get("kind") != HEADING)
+    total = sum(1 for d in documents for s in d.segments if show_all or s.kind != HEADING)
     what = "segments" if show_all else "segments (headings left out)"
     shown = f", {limit} shown" if limit and limit < len(segments) else ""
     err.print(f"{len(segments)} of {total} {what} have no code{shown}")

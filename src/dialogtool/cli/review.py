@@ -23,8 +23,8 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from ..analysis.agree import AgreementReport, Table
-    from ..analysis.codings import Segment
     from ..analysis.diff import CodingDiff
+    from ..coded.note import SegmentRow
 
 CODEBOOK = typer.Option(Path("codebook.yaml"), "--codebook", "-c", help="Codebook YAML file.")
 CODED = typer.Option(Path("data/coded"), "--coded", help="Folder of coded notes (written by `code`).")
@@ -220,7 +220,7 @@ def _theme_name(codebook: Any, theme: str) -> str:
     return theme if label == theme else f"{theme} {label}"
 
 
-def _segment_line(sign: str, colour: str, seg: Segment, codes: str = "") -> Any:
+def _segment_line(sign: str, colour: str, seg: SegmentRow, codes: str = "") -> Any:
     from rich.text import Text
 
     line = Text("  ")
