@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from ..coded.note import CodedNote
 from ..coding.codebook import Code, Codebook
@@ -85,18 +84,3 @@ def text_hits(matcher: Matcher, text: str) -> list[Hit]:
         words += [(number + k, start + a, start + b, ids) for k, a, b, ids in hot]
         number += count
     return matcher.hits_in(words)
-
-
-def to_rich(lines: Sequence[KwicLine], width: int) -> list[Any]:
-    """Aligned lines: source, left context right-aligned, the match highlighted, right context."""
-    from rich.text import Text
-
-    label = max((len(f"{line.document} {line.id}") for line in lines), default=0)
-    rendered = []
-    for line in lines:
-        text = Text(f"{line.document} {line.id}".ljust(label), style="dim")
-        text.append("  " + line.left.rjust(width))
-        text.append(line.match, style="bold yellow")
-        text.append(line.right)
-        rendered.append(text)
-    return rendered

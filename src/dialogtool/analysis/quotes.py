@@ -10,19 +10,15 @@ highlighted), the heading the theme was inherited from, or the reviewer who adde
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
 from ..coded.note import CodedNote
 from ..coding.codebook import Codebook
 from ..coding.matcher import Matcher
 from ..errors import DialogtoolError
-from ..files import write_with
 from ..ingest.segment import HEADING
 from .kwic import text_hits
 
@@ -98,6 +94,10 @@ class QuoteSelection:
     groups: tuple[QuoteGroup, ...]
     segments: int  # segments coded with the theme
     left_out: int  # headings and short segments not shown (without --all)
+
+    @property
+    def title(self) -> str:
+        return f"{self.theme} — {self.label}"
 
     @property
     def shown(self) -> int:
@@ -247,127 +247,12 @@ def _group_key(value: str | None) -> tuple:
     return (1 if value == MISSING else 0, parts)
 
 
-# Output ----------------------------------------------------------------------------------
-
-
-def title(selection: QuoteSelection) -> str:
-    return f"{selection.theme} — {selection.label}"
-
-
-def to_rich(selection: QuoteSelection) -> list[Any]:
-    """Renderables for the terminal: matched terms highlighted, the source dimmed under each quote.
-
-    Each quote and source line is indented as a block, so wrapped lines stay indented.
-    """
-    from rich.padding import Padding
-    from rich.text import Text
-
-    items: list[Any] = [Text(title(selection), style="bold")]
-    for group in selection.groups:
-        if group.value is not None:
-            shown = f"{len(group.quotes)} of {group.total}" if len(group.quotes) < group.total else str(group.total)
-            items += [Text(""), Text(f"{group.value} ({shown})", style="bold underline")]
-        for quote in group.quotes:
-            line = Text("«")
-            at = 0
-            for start, end in quote.spans:
-                line.append(quote.text[at:start])
-                line.append(quote.text[start:end], style="bold yellow")
-                at = end
-            line.append(quote.text[at:] + "»")
-            if quote.note:
-                line.append(f"  {quote.note}", style="italic cyan")
-            items += [Text(""), Padding(line, (0, 0, 0, 2), expand=False)]
-            items.append(Padding(Text(quote.source, style="dim"), (0, 0, 0, 3), expand=False))
-    return items
-
-
 def summary(selection: QuoteSelection) -> str:
     """One line for stderr: how many quotes, and what was left out."""
-    text = f"{selection.shown} quote(s) for {title(selection)} from {selection.segments} coded segment(s)"
+    text = f"{selection.shown} quote(s) for {selection.title} from {selection.segments} coded segment(s)"
     if selection.left_out:
         text += f"; {selection.left_out} heading(s) or segment(s) under {MIN_WORDS} words left out (--all shows them)"
     limited = sum(g.total - len(g.quotes) for g in selection.groups)
     if limited:
         text += f"; {limited} more beyond --limit"
     return text
-
-
-def _md_escape(text: str) -> str:
-    """Escape what Markdown would read as markup; "_" inside a word (file names) is left alone."""
-    return re.sub(r"[\\`*\[\]<]|(?<!\w)_|_(?!\w)", lambda m: "\\" + m.group(), text)
-
-
-def to_markdown(selection: QuoteSelection) -> str:
-    """Quotes as Markdown block quotes, each followed by its source, a heading per group."""
-    lines = [f"## {_md_escape(title(selection))}", ""]
-    for group in selection.groups:
-        if group.value is not None:
-            lines += [f"### {_md_escape(group.value)}", ""]
-        for quote in group.quotes:
-            lines += [f"> {_md_escape(quote.text)}", "", f"— {_md_escape(quote.source)}", ""]
-    return "\n".join(lines)
-
-
-CSV_COLUMNS = (
-    "group",
-    "document",
-    "segment",
-    "para",
-    "meeting",
-    "date",
-    "table",
-    "section",
-    "codes",
-    "origin",
-    "terms",
-    "words",
-    "text",
-)
-
-
-def to_csv(selection: QuoteSelection) -> str:
-    """One row per quote (columns `CSV_COLUMNS`), for sorting and filtering in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for group in selection.groups:
-        for q in group.quotes:
-            meta = ["" if q.meta.get(k) is None else str(q.meta[k]) for k in ("meeting", "date", "table")]
-            writer.writerow(
-                [
-                    group.value or "",
-                    q.document,
-                    q.id,
-                    q.para,
-                    *meta,
-                    " › ".join(q.section),
-                    " ".join(q.codes),
-                    q.origin,
-                    "; ".join(q.terms),
-                    q.words,
-                    q.text,
-                ]
-            )
-    return buffer.getvalue()
-
-
-def write_docx(selection: QuoteSelection, path: Path) -> None:
-    """A Word file for the report: a heading per group, each quote in italics, its source under it."""
-    from docx import Document
-    from docx.shared import Pt, RGBColor
-
-    document = Document()
-    document.add_heading(title(selection), level=1)
-    for group in selection.groups:
-        if group.value is not None:
-            document.add_heading(group.value, level=2)
-        for quote in group.quotes:
-            document.add_paragraph().add_run(quote.text).italic = True
-            source = document.add_paragraph().add_run(f"— {quote.source}")
-            source.font.size = Pt(9)
-            source.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    try:
-        write_with(path, document.save)
-    except OSError as exc:
-        raise DialogtoolError(f"cannot write: {exc.strerror or exc}", path=path) from None

@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
 from ..coded.note import CodedNote, SegmentRow, rows_of
 from ..coding.codebook import Codebook
@@ -154,20 +153,3 @@ def _lemma_chain(word: str) -> str:
 
 def _is_acronym(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
-
-
-def to_rich(rows: Sequence[Suggestion], forms: int = 4) -> Any:
-    """A table: lemma, count, notes, and the most frequent surface forms with their counts."""
-    from rich.table import Table
-
-    table = Table(title="Frequent words in uncoded segments, not covered by the codebook", title_justify="left")
-    table.add_column("lemma", style="bold")
-    table.add_column("count", justify="right")
-    table.add_column("notes", justify="right")
-    table.add_column("forms")
-    for row in rows:
-        shown = ", ".join(f"{form} ×{n}" for form, n in row.forms[:forms])
-        if len(row.forms) > forms:
-            shown += ", …"
-        table.add_row(row.lemma, str(row.count), str(row.documents), shown)
-    return table
