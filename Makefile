@@ -1,31 +1,58 @@
-# The README's commands. `make demo` and `make test` each set up the virtualenv first.
+# The README's commands. `make demo` and `make test` each set up the virtualenv first, from the
+# lock files: uv (installed into the venv with pip) installs exactly the pinned, hashed versions.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+UV := $(BIN)/uv
+RUNTIME := $(VENV)/.installed-runtime
+DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test lint install clean
+.PHONY: demo test test-fast lint lock install goldens clean
 
-$(STAMP): pyproject.toml
+$(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "dialogtool needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
-	@touch $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
-install: $(STAMP)
+$(RUNTIME): requirements.lock pyproject.toml | $(BIN)/uv
+	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@rm -f $(DEV)
+	@touch $(RUNTIME)
 
-demo: $(STAMP)
+$(DEV): requirements-dev.lock pyproject.toml | $(BIN)/uv
+	$(UV) pip sync --quiet --python $(BIN)/python requirements-dev.lock
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	@touch $(DEV) $(RUNTIME)
+
+install: $(DEV)
+
+demo: $(RUNTIME)
 	$(BIN)/dialogtool code data/raw --codebook codebook.yaml --out data/coded
 	$(BIN)/dialogtool table --coded data/coded --codebook codebook.yaml --by meeting
 	$(BIN)/dialogtool report --coded data/coded --codebook codebook.yaml --output report
 
-test: $(STAMP)
-	$(BIN)/ruff check src tests scripts
-	$(BIN)/python -m pytest
+lint: $(DEV)
+	$(BIN)/ruff check src tests scripts bench
+	$(BIN)/ruff format --check src tests scripts bench
 
-lint: $(STAMP)
-	$(BIN)/ruff check src tests scripts
+# Everything, as CI runs it (.ci/run).
+test: lint
+	$(BIN)/python -m pytest -n 2
+
+# The quick loop while working: everything but the tests marked slow.
+test-fast: $(DEV)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+# Refresh the lock files from pyproject.toml (newest versions that satisfy it).
+lock: | $(BIN)/uv
+	$(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes pyproject.toml -o requirements.lock
+	$(UV) pip compile --quiet --universal --python-version 3.11 --generate-hashes --extra dev pyproject.toml -o requirements-dev.lock
+
+# Regenerate the golden outputs after an intended change of outputs; review `git diff` before committing.
+goldens: $(DEV)
+	$(BIN)/python scripts/update_goldens.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache .import_linter_cache .hypothesis

@@ -16,8 +16,9 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from dialogtool.analysis.agree import Table, agreement, cohen_kappa, coincidences, krippendorff_alpha
-from dialogtool.analysis.codings import Coding, Segment, load_coding
+from dialogtool.analysis.codings import Coding, load_coding
 from dialogtool.cli import review as cli_review
+from dialogtool.coded.note import SegmentRow
 from dialogtool.errors import DialogtoolError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,8 +111,8 @@ def test_undefined_without_variation() -> None:
     assert Table().percent is None and cohen_kappa(Table()) is None
 
 
-def seg(document: str, text: str, *codes: str) -> Segment:
-    return Segment(document, "s" + str(abs(hash(text)) % 10**8), text, codes)
+def seg(document: str, text: str, *codes: str) -> SegmentRow:
+    return SegmentRow(document, "s" + str(abs(hash(text)) % 10**8), text, codes)
 
 
 def test_agreement_over_aligned_segments(codebook) -> None:

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from dialogtool.analysis.evaluate import evaluate
+from dialogtool.coded.note import CodedNote, CodedSegment, Review
 from dialogtool.coding.codebook import parse_codebook
 
 BOOK = parse_codebook(
@@ -24,12 +25,16 @@ codes:
 )
 
 
-def _doc(segments: list[tuple[str, list[str]]]) -> dict:
-    return {
-        "document": "note",
-        "source": "raw/note.txt",
-        "segments": [{"id": f"s{i}", "text": t, "codes": c, "review": None} for i, (t, c) in enumerate(segments)],
-    }
+def _doc(segments: list[tuple[str, list[str]]], review: Review | None = None) -> CodedNote:
+    """A coded note; `review` goes on its first segment."""
+    return CodedNote(
+        document="note",
+        source="raw/note.txt",
+        segments=tuple(
+            CodedSegment(f"s{i}", t, codes=tuple(c), review=review if i == 0 else None)
+            for i, (t, c) in enumerate(segments)
+        ),
+    )
 
 
 def _gold(tmp_path: Path, units: list[dict]) -> Path:
@@ -86,10 +91,7 @@ def test_unit_spanning_segments_takes_their_union(tmp_path: Path) -> None:
 
 
 def test_reviewed_codes_are_scored(tmp_path: Path) -> None:
-    from dialogtool.coded.store import Review
-
-    doc = _doc([("Et punkt.", ["KE"])])
-    doc["segments"][0]["review"] = Review(add=["IP"], remove=["KE"])
+    doc = _doc([("Et punkt.", ["KE"])], Review(add=("IP",), remove=("KE",)))
     gold = _gold(tmp_path, [{"text": "Et punkt.", "codes": ["IP"], "maybe": []}])
     result = evaluate(gold, [doc], BOOK)
     assert (result.micro.tp, result.micro.fp, result.micro.fn) == (1, 0, 0)
@@ -99,7 +101,7 @@ def test_unfound_unit_and_missing_document_are_reported(tmp_path: Path) -> None:
     gold = _gold(tmp_path, [{"text": "Finnes ikke.", "codes": ["KE"], "maybe": []}])
     result = evaluate(gold, [_doc([("Noe annet.", [])])], BOOK)
     assert result.unlocated == [("note.txt", "Finnes ikke.")]
-    other = evaluate(gold, [{"document": "x", "source": "x.txt", "segments": []}], BOOK)
+    other = evaluate(gold, [CodedNote(document="x", source="x.txt", segments=())], BOOK)
     assert other.missing_documents == ["note.txt"]
 
 

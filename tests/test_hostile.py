@@ -28,6 +28,7 @@ import yaml
 from typer.testing import CliRunner
 
 from dialogtool.cli import app
+from dialogtool.coded.note import CodedNote
 from dialogtool.coded.store import HEADER, load_coded
 from dialogtool.coding.run import Problem, code_paths, doc_id
 from dialogtool.errors import DialogtoolError
@@ -85,11 +86,11 @@ def assert_reported(result, path: Path, reason: str, kind: str = "Error") -> str
     return line
 
 
-def assert_good_coded(out: Path) -> dict:
+def assert_good_coded(out: Path) -> CodedNote:
     document = load_coded(out / "good.yaml")
-    assert document["document"] == "good"
-    assert document["meta"]["meeting"] == "Narvik"
-    assert any(seg["codes"] for seg in document["segments"])
+    assert document.document == "good"
+    assert document.meta["meeting"] == "Narvik"
+    assert any(seg.codes for seg in document.segments)
     return document
 
 
@@ -252,8 +253,8 @@ def test_unusual_encodings_are_coded_with_readable_letters(
     for escape in ("\\xe6", "\\xf8", "\\xe5", "\\xc6", "\\xd8", "\\xc5", "\\u00"):
         assert escape not in raw
     document = load_coded(tmp_path / "out" / "gammel.yaml")
-    assert document["encoding"] == encoding
-    assert any(seg["codes"] for seg in document["segments"])
+    assert document.encoding == encoding
+    assert any(seg.codes for seg in document.segments)
     assert_good_coded(tmp_path / "out")
 
 
@@ -264,11 +265,12 @@ def test_invalid_utf8_in_otherwise_utf8_text_falls_back_without_crashing(notes: 
     no_crash(result)
     assert result.exit_code == 0, result.stderr
     document = load_coded(tmp_path / "out" / "blandet.yaml")
-    assert document["encoding"] == "cp1252"
-    assert document["segments"][-1]["text"] == "Siste linje: æøå."
+    assert document.encoding == "cp1252"
+    assert document.segments[-1].text == "Siste linje: æøå."
     assert_good_coded(tmp_path / "out")
 
 
+@pytest.mark.slow  # several fresh processes; `make test` runs it
 def test_one_megabyte_line_without_newline(notes: Path, tmp_path: Path) -> None:
     sentence = "Pasientene trenger rehabilitering og en koordinator i kommunen. "
     line = (sentence * (2**20 // len(sentence) + 1)).rstrip()
@@ -277,9 +279,9 @@ def test_one_megabyte_line_without_newline(notes: Path, tmp_path: Path) -> None:
     no_crash(result)
     assert result.exit_code == 0, result.stderr
     document = load_coded(tmp_path / "out" / "linje.yaml")
-    texts = [seg["text"] for seg in document["segments"]]
+    texts = [seg.text for seg in document.segments]
     assert " ".join(texts) == line  # nothing lost, nothing doubled
-    assert any(seg["codes"] for seg in document["segments"])
+    assert any(seg.codes for seg in document.segments)
     assert_good_coded(tmp_path / "out")
 
 
@@ -409,7 +411,7 @@ def test_odd_file_names_in_a_folder(notes: Path, tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     names = sorted(p.name for p in (tmp_path / "out").glob("*.yaml"))
     assert names == sorted(["good.yaml", "møte_bord_2.yaml", "Bodø_æøå_ÆØÅ.yaml", "mellomrom.yaml"])
-    assert load_coded(tmp_path / "out" / "Bodø_æøå_ÆØÅ.yaml")["source"].endswith("notes/Bodø æøå ÆØÅ.txt")
+    assert load_coded(tmp_path / "out" / "Bodø_æøå_ÆØÅ.yaml").source.endswith("notes/Bodø æøå ÆØÅ.txt")
 
 
 def test_odd_file_names_given_explicitly_after_double_dash(notes: Path, tmp_path: Path, monkeypatch) -> None:
@@ -423,7 +425,7 @@ def test_odd_file_names_given_explicitly_after_double_dash(notes: Path, tmp_path
     assert sorted(p.name for p in (tmp_path / "out").glob("*.yaml")) == sorted(
         ["møte_bord_2.yaml", "Bodø_æøå_ÆØÅ.yaml", "mellomrom.yaml"]
     )
-    assert load_coded(tmp_path / "out" / "møte_bord_2.yaml")["source"] == "-møte bord 2.txt"
+    assert load_coded(tmp_path / "out" / "møte_bord_2.yaml").source == "-møte bord 2.txt"
 
 
 def test_decomposed_file_name_gets_the_same_id_as_composed(notes: Path, tmp_path: Path) -> None:
@@ -532,7 +534,8 @@ def test_two_notes_with_the_same_document_id(notes: Path, tmp_path: Path, first:
     loser, winner = sorted([notes / first, notes / second], key=lambda p: p.as_posix(), reverse=True)
     assert clash[0].startswith(f"Error: {loser}: same document id '{doc_id(loser)}' as {winner}")
     kept = load_coded(tmp_path / "out" / f"{doc_id(winner)}.yaml")
-    assert kept["source"].endswith(winner.name)  # the first one is coded, not overwritten by the second
+    # the first one is coded, not overwritten by the second
+    assert kept.source is not None and kept.source.endswith(winner.name)
     assert_good_coded(tmp_path / "out")
 
 

@@ -76,7 +76,7 @@ def wait_for_group_to_end(group: int, limit: float = 15.0) -> list[int]:
 
 def reviews_in(path: Path) -> dict[str, dict]:
     """Segment text -> review, for the segments of a coded file that carry one."""
-    return {seg["text"]: seg["review"].to_dict() for seg in load_coded(path)["segments"] if seg["review"]}
+    return {seg.text: seg.review.to_dict() for seg in load_coded(path).segments if seg.review}
 
 
 class Corpus:

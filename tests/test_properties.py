@@ -124,6 +124,7 @@ def test_cli_jobs_2_is_byte_identical_to_jobs_1(many_notes: Path, tmp_path: Path
     assert outputs(tmp_path / "jobs1") == outputs(tmp_path / "jobs2")
 
 
+@pytest.mark.slow  # several fresh processes; `make test` runs it
 def test_hash_seed_does_not_change_the_output(notes: Path, tmp_path: Path) -> None:
     """Separate processes with different PYTHONHASHSEED: no set or dict order leaks out."""
     runs = []
@@ -172,7 +173,7 @@ def test_any_review_survives_recoding_exactly(one_note: tuple[Path, Path], codeb
         summary = code_paths([notes], codebook, Path(tmp), force=True)
         assert summary.problems == [] and summary.unplaced_reviews == []
         again = load_coded(target)
-        got = {seg["id"]: seg["review"].to_dict() for seg in again["segments"] if seg["review"] is not None}
+        got = {seg.id: seg.review.to_dict() for seg in again.segments if seg.review is not None}
         expected = {
             sid: {"add": r["add"], "remove": r["remove"], **({"note": r["note"]} if r.get("note") else {})}
             for sid, r in wanted.items()

@@ -16,12 +16,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool.analysis.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans, to_rich
+from dialogtool.analysis.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans
 from dialogtool.cli import app
 from dialogtool.coded.folder import load_folder
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.matcher import Matcher
 from dialogtool.errors import DialogtoolError
+from dialogtool.output.terminal import quotes_rich
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"
@@ -207,7 +208,7 @@ def test_spans_apply_exclusions() -> None:
 
 def test_terminal_rendering_highlights_matched_terms(handmade: Path) -> None:
     selection = select_quotes(load_folder(handmade), load_codebook(CODEBOOK), "KE")
-    items = [getattr(item, "renderable", item) for item in to_rich(selection)]  # inside their Padding
+    items = [getattr(item, "renderable", item) for item in quotes_rich(selection)]  # inside their Padding
     highlighted = [item.plain[s.start : s.end] for item in items for s in item.spans if s.style == "bold yellow"]
     assert highlighted[:2] == ["Koordinerende enhet", "KE"]
     assert highlighted.count("KE") == 5  # b, i, a, g, j each highlight KE once; c and d have no terms

@@ -11,6 +11,7 @@ import shutil
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -20,6 +21,7 @@ from typer.testing import CliRunner
 
 from dialogtool.cli import review as cli_review
 from dialogtool.coded.folder import load_folder
+from dialogtool.coded.note import CodedNote
 from dialogtool.coded.store import effective_codes
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.run import code_paths
@@ -83,7 +85,7 @@ def test_project_validates_against_the_refi_qda_schema(exported: Path) -> None:
 def test_selections_slice_the_exported_text_to_the_segment(exported: Path, coded: Path) -> None:
     """Positions are code points in the exported text (the spec's rule), end exclusive."""
     root, archive = project(exported)
-    documents = {doc["document"]: doc for doc in load_folder(coded)}
+    documents = {doc.document: doc for doc in load_folder(coded)}
     names = {code.get("guid"): code.get("name") for code in root.iter(f"{{{NS['q']}}}Code")}
     ids = {code_guid(c.id): c.id for c in load_codebook(ROOT / "codebook.yaml").codes}
     sources = root.findall("q:Sources/q:TextSource", NS)
@@ -91,16 +93,16 @@ def test_selections_slice_the_exported_text_to_the_segment(exported: Path, coded
     checked = 0
     for source in sources:
         doc = documents[source.get("name")]
-        assert source.get("guid") == source_guid(doc["document"])
+        assert source.get("guid") == source_guid(doc.document)
         path = source.get("plainTextPath")
         text = archive.read("sources/" + path.removeprefix("internal://")).decode("utf-8")
-        by_span = {tuple(s["span"]): s for s in doc["segments"]}
-        coded_spans = {tuple(s["span"]) for s in doc["segments"] if effective_codes(s)}
+        by_span = {s.span: s for s in doc.segments}
+        coded_spans = {s.span for s in doc.segments if effective_codes(s)}
         seen = set()
         for selection in source.findall("q:PlainTextSelection", NS):
             start, end = int(selection.get("startPosition")), int(selection.get("endPosition"))
             segment = by_span[(start, end)]
-            assert text[start:end] == segment["text"]
+            assert text[start:end] == segment.text
             refs = [ref.get("targetGUID") for ref in selection.findall("q:Coding/q:CodeRef", NS)]
             assert all(ref in names for ref in refs)
             assert sorted(ids[ref] for ref in refs) == sorted(effective_codes(segment))
@@ -160,14 +162,15 @@ def test_round_trip_through_the_cli_loses_no_code(coded: Path, tmp_path: Path) -
     result = runner.invoke(app, ["import", "qdpx", str(target), "-o", str(back), *book])
     assert result.exit_code == 0, result.output
     assert "Imported 9 note(s)" in result.stderr
-    originals = {doc["document"]: doc for doc in load_folder(coded)}
-    imported = {doc["document"]: doc for doc in load_folder(back)}
+    originals = {doc.document: doc for doc in load_folder(coded)}
+    imported = {doc.document: doc for doc in load_folder(back)}
     assert imported.keys() == originals.keys()
     for name, doc in originals.items():
-        again = imported[name]["segments"]
-        assert [s["text"] for s in again] == [s["text"] for s in doc["segments"]]
-        assert [sorted(s["codes"]) for s in again] == [sorted(effective_codes(s)) for s in doc["segments"]]
-        assert all(s.get("review") is None and "terms" not in s for s in again)
+        again = imported[name].segments
+        assert [s.text for s in again] == [s.text for s in doc.segments]
+        assert [sorted(s.codes) for s in again] == [sorted(effective_codes(s)) for s in doc.segments]
+        assert all(s.review is None and not s.terms for s in again)
+    assert all("terms:" not in p.read_text(encoding="utf-8") for p in back.glob("*.yaml"))
     refused = runner.invoke(app, ["import", "qdpx", str(target), "-o", str(back), *book])
     assert refused.exit_code == 2 and "--force" in refused.output
     same = runner.invoke(app, ["import", "qdpx", str(target), "-o", str(coded), *book, "--force"])
@@ -175,19 +178,21 @@ def test_round_trip_through_the_cli_loses_no_code(coded: Path, tmp_path: Path) -
 
 
 def test_text_is_rebuilt_from_segments_when_the_source_is_gone(coded: Path, tmp_path: Path) -> None:
-    documents = load_folder(coded)
-    for doc in documents:
-        doc["source"] = str(tmp_path / "moved" / Path(doc["source"]).name)
+    moved = tmp_path / "moved"
+    documents = [replace(doc, source=str(moved / Path(doc.source or "").name)) for doc in load_folder(coded)]
     summary = export_qdpx(documents, load_codebook(ROOT / "codebook.yaml"), tmp_path / "rebuilt.qdpx")
     assert len(summary.rebuilt) == len(documents)
     root, archive = project(tmp_path / "rebuilt.qdpx")
     for source in root.findall("q:Sources/q:TextSource", NS):
         text = archive.read(f"sources/{source.get('guid')}.txt").decode("utf-8")
-        doc = next(d for d in documents if d["document"] == source.get("name"))
-        assert all(text[s["span"][0] : s["span"][1]] == s["text"] for s in doc["segments"])
+        doc = next(d for d in documents if d.document == source.get("name"))
+        assert all(s.span is not None and text[s.span[0] : s.span[1]] == s.text for s in doc.segments)
     broken = documents[0]
-    broken["segments"][1]["span"] = [broken["segments"][1]["span"][0] + 1, broken["segments"][1]["span"][1] + 1]
-    with pytest.raises(DialogtoolError, match=f"cannot recover the text of note '{broken['document']}'"):
+    moved = broken.segments[1]
+    assert moved.span is not None
+    shifted = replace(moved, span=(moved.span[0] + 1, moved.span[1] + 1))
+    documents[0] = replace(broken, segments=(broken.segments[0], shifted, *broken.segments[2:]))
+    with pytest.raises(DialogtoolError, match=f"cannot recover the text of note '{broken.document}'"):
         export_qdpx(documents, load_codebook(ROOT / "codebook.yaml"), tmp_path / "broken.qdpx")
 
 
@@ -195,20 +200,21 @@ def foreign_project(coded: Path) -> tuple[bytes, dict[str, tuple[int, int]]]:
     """A project as another program might write it: its own GUIDs in braces and upper case,
     the note under its file name, CRLF line ends, a `Sources` folder, one selection per
     coding, codes known only by name, and a code the codebook lacks."""
-    doc = next(d for d in load_folder(coded) if d["document"] == "tromso_bord1_ke")
+    doc = next(d for d in load_folder(coded) if d.document == "tromso_bord1_ke")
     text = "\n\n".join(_blocks(doc))
     crlf = text.replace("\n", "\r\n")
-    body = [s for s in doc["segments"] if s.get("kind") != "heading"]
+    body = [s for s in doc.segments if s.kind != "heading" and s.span is not None]
     first, second = body[0], body[1]
 
     def at(position: int) -> int:  # a position in the LF text, counted in the CRLF text
         return position + text.count("\n", 0, position)
 
-    phrase_start = first["span"][0] + first["text"].index(" ") + 1
+    assert first.span is not None and second.span is not None
+    phrase_start = first.span[0] + first.text.index(" ") + 1
     spans = {
         "phrase": (at(phrase_start), at(phrase_start + 5)),  # a word inside the first segment
-        "across": (at(first["span"][1] - 3), at(second["span"][0] + 4)),  # end of one, start of the next
-        "gap": (at(first["span"][1]), at(first["span"][1]) + 1),  # only the space between them
+        "across": (at(first.span[1] - 3), at(second.span[0] + 4)),  # end of one, start of the next
+        "gap": (at(first.span[1]), at(first.span[1]) + 1),  # only the space between them
     }
     codes = {"komp": "{" + str(uuid.uuid4()).upper() + "}", "nevro": str(uuid.uuid4()), "eco": str(uuid.uuid4())}
     selections = [("phrase", "komp"), ("across", "nevro"), ("across", "eco"), ("gap", "komp")]
@@ -236,17 +242,17 @@ def foreign_project(coded: Path) -> tuple[bytes, dict[str, tuple[int, int]]]:
     with zipfile.ZipFile(archive, "w") as zipped:
         zipped.writestr("project.qde", "\n".join(xml))
         zipped.writestr("Sources/ABC.txt", "\ufeff" + crlf)
-    return archive.getvalue(), {"first": tuple(first["span"]), "second": tuple(second["span"])}
+    return archive.getvalue(), {"first": first.span, "second": second.span}
 
 
-def _blocks(doc: dict) -> list[str]:
+def _blocks(doc: CodedNote) -> list[str]:
     blocks: list[list[str]] = []
     para = None
-    for seg in doc["segments"]:
-        if seg.get("para") != para or not blocks:
+    for seg in doc.segments:
+        if seg.para != para or not blocks:
             blocks.append([])
-        blocks[-1].append(seg["text"])
-        para = seg.get("para")
+        blocks[-1].append(seg.text)
+        para = seg.para
     return [" ".join(block) for block in blocks]
 
 

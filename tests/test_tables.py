@@ -24,7 +24,7 @@ from dialogtool.coded.folder import CODES_INDEX, load_codes, load_folder, segmen
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
-from dialogtool.output import render
+from dialogtool.output import delimited, markdown, terminal, xlsx
 
 ROOT = Path(__file__).resolve().parents[1]
 CODEBOOK = ROOT / "codebook.yaml"
@@ -235,9 +235,9 @@ def test_no_percentages(corpus: Path, book) -> None:
     table = theme_table(load_codes(corpus), book, by="language", count="paragraphs", percent="none")
     assert table.percents is None
     _check_table(table, book, corpus, "paragraphs", ("language",))
-    rows = list(csv.reader(io.StringIO(render.theme_csv(table))))
+    rows = list(csv.reader(io.StringIO(delimited.theme_csv(table))))
     assert rows[0] == ["Tema", "nb", "nn", TOTAL]
-    assert "%" not in render.theme_markdown(table) and "(" not in render.theme_markdown(table).split("\n")[2]
+    assert "%" not in markdown.theme_markdown(table) and "(" not in markdown.theme_markdown(table).split("\n")[2]
 
 
 def test_meetings_are_counted_once_in_the_total(corpus: Path, book) -> None:
@@ -331,8 +331,9 @@ def test_indexes_follow_edits_and_removals(coded: Path, codebook) -> None:
     assert "tromso_bord1_ke" in first and "tromso_bord1_ke" not in second
     assert "GRUPPER.ME" in second["harstad_bord3"].codes[0]
     assert "GRUPPER.ME" not in first["harstad_bord3"].codes[0]
-    full = {d["document"]: d for d in load_folder(coded)}
-    assert full["harstad_bord3"]["segments"][0]["review"].add == ["GRUPPER.ME"]
+    full = {d.document: d for d in load_folder(coded)}
+    review = full["harstad_bord3"].segments[0].review
+    assert review is not None and review.add == ("GRUPPER.ME",)
     (coded / CODES_INDEX).write_text("{not json", encoding="utf-8")  # a damaged index is rebuilt
     assert {d.document for d in load_codes(coded)} == set(second)
 
@@ -368,11 +369,11 @@ def test_segment_without_paragraph_is_a_paragraph_of_its_own(coded: Path, codebo
 
 def test_two_way_markdown_csv_and_terminal(corpus: Path, book) -> None:
     table = theme_table(load_codes(corpus), book, by="language", split="table", count="documents")
-    md = render.theme_markdown(table).splitlines()
+    md = markdown.theme_markdown(table).splitlines()
     assert md[0] == "| Tema | nb |  |  |  |  |  | nn |  | Totalt |"
     assert md[2] == "|  | *1* | *2* | *3* | *4* | *5* | *(ukjent)* | *1* | *3* |  |"
     assert md[3].startswith("| Koordinerende enhet | ")
-    rows = list(csv.reader(io.StringIO(render.theme_csv(table))))
+    rows = list(csv.reader(io.StringIO(delimited.theme_csv(table))))
     assert rows[0][:5] == ["Tema", "nb / 1", "nb / 1 %", "nb / 2", "nb / 2 %"]
     assert rows[0][-2:] == [TOTAL, f"{TOTAL} %"]
     cells, _, _, n_total = _tally(corpus, "documents", ("language", "table"))
@@ -386,7 +387,7 @@ def test_two_way_markdown_csv_and_terminal(corpus: Path, book) -> None:
     from rich.console import Console
 
     console = Console(width=200, record=True)
-    console.print(render.theme_rich(table))
+    console.print(terminal.theme_rich(table))
     text = console.export_text()
     assert "Themes by language × table — documents (column %)" in text
     lines = text.splitlines()
@@ -396,12 +397,12 @@ def test_two_way_markdown_csv_and_terminal(corpus: Path, book) -> None:
 
 def test_level_2_rendering_indents_children(corpus: Path, book, tmp_path: Path) -> None:
     table = theme_table(load_codes(corpus), book, by="language", level=2)
-    rows = list(csv.reader(io.StringIO(render.theme_csv(table))))
+    rows = list(csv.reader(io.StringIO(delimited.theme_csv(table))))
     names = [r[0] for r in rows[1:-1]]
     assert names[names.index("Brukergrupper med udekkede behov") + 1] == "  CFS/ME"
-    assert "| \u2003CFS/ME |" in render.theme_markdown(table)
+    assert "| \u2003CFS/ME |" in markdown.theme_markdown(table)
     target = tmp_path / "level2.xlsx"
-    render.theme_xlsx(table, target)
+    xlsx.theme_xlsx(table, target)
     sheet = load_workbook(target).active
     column = [c.value for c in sheet["A"]]
     child = sheet.cell(column.index("CFS/ME") + 1, 1)
@@ -412,7 +413,7 @@ def test_level_2_rendering_indents_children(corpus: Path, book, tmp_path: Path) 
 def test_xlsx_two_way_header_and_numbers(corpus: Path, book, tmp_path: Path) -> None:
     table = theme_table(load_codes(corpus), book, by="language", split="table", count="paragraphs")
     target = tmp_path / "two-way.xlsx"
-    render.theme_xlsx(table, target)
+    xlsx.theme_xlsx(table, target)
     sheet = load_workbook(target).active
     assert sheet["A1"].value == "Tema" and sheet["A1"].font.bold
     assert sheet["B1"].value == "nb" and sheet["B1"].font.bold
@@ -514,5 +515,6 @@ def test_note_cache_equals_parsing(raw_copy: Path, tmp_path: Path, codebook) -> 
     shutil.rmtree(out / ".dialogtool-cache")
     parsed = load_folder(out)
     assert cached == parsed
-    bodo = next(d for d in parsed if d["document"] == "bodo_2018-10-12_bord2")
-    assert bodo["segments"][2]["review"].note == "sjekk"
+    bodo = next(d for d in parsed if d.document == "bodo_2018-10-12_bord2")
+    review = bodo.segments[2].review
+    assert review is not None and review.note == "sjekk"

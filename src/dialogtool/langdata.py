@@ -316,22 +316,23 @@ OPENING_WORDS = frozenset(
 
 # «Det»/«den» followed by one of these point at nothing («Det er viktig at …», «Det vart
 # nemnt …»): the dummy subject of Norwegian, not a reference back.
-EXPLETIVE_NEXT = frozenset(
+EXPLETIVE_NEXT = _words(
     """
-    er var ble blir blei vart vert verte finnes fins finst kom kjem kommer går gjekk gikk handler handlar
-    må bør skal kan vil ville kunne skulle burde hadde har hev ligger ligg står stod sto
-    """.split()
+    er var ble blir blei vart vert verte finnes fins finst kom kjem kommer går gjekk gikk handler
+    handlar må bør skal kan vil ville kunne skulle burde hadde har hev ligger ligg står stod sto
+    """
 )
 
 # Frequent finite verbs of both standards; after «de»/«dei» they make a pronoun («de får»),
 # where an adjective or noun makes an article («de fleste», «dei tilsette»).
-COMMON_VERBS = frozenset(
+COMMON_VERBS = _words(
     """
-    er var ble blir blei vart vert har hadde får fikk fekk fått må måtte kan kunne skal skulle bør burde
-    vil ville treng trenger trengte trong mangler manglar mangla manglet møter møtte opplever opplevde
-    går gikk gjekk kommer kjem kom sliter slit slet faller fell fall ser såg så tar tok tek gjør gjer
-    gjorde veit vet visste husker hugsar glemmer gløymer bor budde lever levde sitter sit satt står stod
-    """.split()
+    er var ble blir blei vart vert har hadde får fikk fekk fått må måtte kan kunne skal skulle bør
+    burde vil ville treng trenger trengte trong mangler manglar mangla manglet møter møtte opplever
+    opplevde går gikk gjekk kommer kjem kom sliter slit slet faller fell fall ser såg så tar tok tek
+    gjør gjer gjorde veit vet visste husker hugsar glemmer gløymer bor budde lever levde sitter sit
+    satt står stod
+    """
 )
 
 # Nouns for people; «desse pasientane», «slike brukarar» point at a group named before.
@@ -341,12 +342,13 @@ PEOPLE_NOUNS = ("pasient", "person", "bruker", "brukar", "gruppe", "grupp", "fol
 # its theme: a round or session, the host or secretary, thanks, breaks and food, the room and
 # the time, who took part, the next meeting, how the table worked. Tested on a unit's
 # lower-cased words (context.is_procedural), which is faster than one large regular expression.
-PROCEDURAL_WORDS = frozenset(
+PROCEDURAL_WORDS = _words(
     """
-    takk takke takka takker takkar takket pause pausen pausa kaffe kaffen kaffi kaffien lunsj lunsjen lunch
-    matpause middag kake kaker frukt rommet lokalet lokala møterommet klokka klokken kl stemning stemninga
-    stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter minuttar
-    """.split()
+    takk takke takka takker takkar takket pause pausen pausa kaffe kaffen kaffi kaffien lunsj
+    lunsjen lunch matpause middag kake kaker frukt rommet lokalet lokala møterommet klokka klokken
+    kl stemning stemninga stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter
+    minuttar
+    """
 )
 # Two words in a row: «neste møte», «rundt bordet», «andre runde», «gule lapper».
 PROCEDURAL_PAIRS = (
@@ -356,11 +358,11 @@ PROCEDURAL_PAIRS = (
     (frozenset(["gule"]), frozenset(["lapper", "lappar"])),
 )
 # First words of procedural lines: the host's line, who took part, a sign-off, the close.
-PROCEDURAL_OPENERS = frozenset(
+PROCEDURAL_OPENERS = _words(
     """
-    bordvert bordverter kafévert kafevert referent sekretær skrivar skriver ordstyrer ordstyrar deltakere
-    deltakarar deltagere deltok tilstades avslutningsvis helsing hilsen mvh
-    """.split()
+    bordvert bordverter kafévert kafevert referent sekretær skrivar skriver ordstyrer ordstyrar
+    deltakere deltakarar deltagere deltok tilstades avslutningsvis helsing hilsen mvh
+    """
 )
 # A line listing who took part («Deltakarar: ergoterapeut og leiar for KE i Alta, …»): the
 # roles and places in it are mere mentions, so it gets no theme at all, not even from its words.
@@ -381,8 +383,20 @@ PROCEDURAL_START = (
 # Remarks on other matters than the themes (vacancies, money, travel, buildings): under a themed
 # heading they still do not take its theme. Word beginnings, lower-cased.
 OTHER_MATTERS = (
-    "ledig", "vakan", "budsjett", "økonomi", "kroner", "finansier", "ferje", "båten", "buss", "reisev",
-    "parkering", "etasje", "nybygg", "ombygg",
+    "ledig",
+    "vakan",
+    "budsjett",
+    "økonomi",
+    "kroner",
+    "finansier",
+    "ferje",
+    "båten",
+    "buss",
+    "reisev",
+    "parkering",
+    "etasje",
+    "nybygg",
+    "ombygg",
 )
 
 # A paragraph opened by one of these is an aside about something else («Ellers: god stemning …»):

@@ -16,26 +16,13 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import yaml
-
-from ..coded.store import effective_codes, parse_review
+from ..coded.note import CodedNote, SegmentRow, rows_of
+from ..coded.store import parse_note
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
 
 LEVELS = (1, 2)
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-@dataclass(frozen=True)
-class Segment:
-    """One coded segment as compared: its note, id, text and reviewed codes."""
-
-    document: str
-    id: str
-    text: str
-    codes: tuple[str, ...]  # auto + review.add - review.remove
 
 
 @dataclass(frozen=True)
@@ -43,16 +30,16 @@ class Coding:
     """One side of a comparison: where it came from and its notes' segments."""
 
     label: str
-    documents: dict[str, list[Segment]]
+    documents: dict[str, list[SegmentRow]]
 
 
 @dataclass(frozen=True)
 class Alignment:
     """Two codings paired note by note and segment by segment."""
 
-    pairs: list[tuple[Segment, Segment]]
-    only_a: list[Segment]  # text in a's version of a shared note only
-    only_b: list[Segment]
+    pairs: list[tuple[SegmentRow, SegmentRow]]
+    only_a: list[SegmentRow]  # text in a's version of a shared note only
+    only_b: list[SegmentRow]
     notes_only_a: list[str]
     notes_only_b: list[str]
 
@@ -75,9 +62,9 @@ def load_coding(spec: str | None, coded_dir: Path) -> Coding:
 
 def align(a: Coding, b: Coding) -> Alignment:
     """Pair the notes both sides have, and within each the segments with the same text."""
-    pairs: list[tuple[Segment, Segment]] = []
-    only_a: list[Segment] = []
-    only_b: list[Segment] = []
+    pairs: list[tuple[SegmentRow, SegmentRow]] = []
+    only_a: list[SegmentRow] = []
+    only_b: list[SegmentRow] = []
     for document in sorted(a.documents.keys() & b.documents.keys()):
         theirs = b.documents[document]
         waiting: dict[str, deque[int]] = defaultdict(deque)
@@ -132,14 +119,11 @@ def theme_order(codebook: Codebook, level: int, found: Iterable[str]) -> list[st
 def _from_folder(folder: Path, label: str) -> Coding:
     from ..coded.folder import load_folder  # its index makes re-reading a large folder fast
 
-    return Coding(label, {str(doc.get("document")): _segments(doc) for doc in load_folder(folder)})
+    return Coding(label, {note.document: _segments(note) for note in load_folder(folder)})
 
 
-def _segments(doc: dict[str, Any]) -> list[Segment]:
-    document = str(doc.get("document"))
-    return [
-        Segment(document, str(seg.get("id")), str(seg["text"]), tuple(effective_codes(seg))) for seg in doc["segments"]
-    ]
+def _segments(note: CodedNote) -> list[SegmentRow]:
+    return rows_of([note])
 
 
 # -- git revisions -------------------------------------------------------------------------
@@ -171,11 +155,11 @@ def _from_revision(spec: str, coded_dir: Path) -> Coding:
     if not blobs:
         raise DialogtoolError(f"revision '{spec}' has no coded notes (*.yaml) in {prefix or '.'}")
     label = f"{spec} ({commit[:7]})" if not commit.startswith(spec) else commit[:7]
-    documents: dict[str, list[Segment]] = {}
+    documents: dict[str, list[SegmentRow]] = {}
     for (name, _), text in zip(sorted(blobs), _read_blobs([oid for _, oid in sorted(blobs)], root), strict=True):
         where = f"{spec}:{prefix + '/' if prefix else ''}{name}"
-        doc = _parse(text, where)
-        documents[str(doc.get("document") or Path(name).stem)] = _segments(doc)
+        note = parse_note(text, where)
+        documents[note.document] = _segments(note)
     return Coding(label, documents)
 
 
@@ -226,21 +210,3 @@ def _read_blobs(oids: list[str], root: Path) -> list[str]:
         texts.append(data[end + 1 : end + 1 + size].decode("utf-8", "replace"))
         pos = end + 1 + size + 1  # content, then a newline
     return texts
-
-
-def _parse(text: str, where: str) -> dict[str, Any]:
-    """A coded note's text checked as `store.load_coded` checks a file."""
-    try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DialogtoolError(f"YAML error: {exc.problem}", path=where, line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise DialogtoolError(f"YAML error: {exc}", path=where) from None
-    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-        raise DialogtoolError("not a dialogtool coded note (no 'segments' list)", path=where)
-    for seg in data["segments"]:
-        if not isinstance(seg, dict) or "text" not in seg:
-            raise DialogtoolError("a segment without 'text'", path=where)
-        seg["review"] = parse_review(seg.get("review"), Path(where), seg.get("id"))
-    return data

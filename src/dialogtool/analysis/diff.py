@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..coded.note import SegmentRow
 from ..coding.codebook import Codebook
-from .codings import Coding, Segment, align, check_level, theme_order, themes
+from .codings import Coding, align, check_level, theme_order, themes
 
 
 @dataclass(frozen=True)
@@ -19,8 +20,8 @@ class ThemeChange:
     """The segments of shared text that gained or lost one theme."""
 
     theme: str
-    gained: tuple[Segment, ...]
-    lost: tuple[Segment, ...]
+    gained: tuple[SegmentRow, ...]
+    lost: tuple[SegmentRow, ...]
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,8 @@ class CodingDiff:
     b: str
     level: int
     themes: tuple[ThemeChange, ...]  # only themes that changed, in codebook order
-    added: tuple[Segment, ...]
-    removed: tuple[Segment, ...]
+    added: tuple[SegmentRow, ...]
+    removed: tuple[SegmentRow, ...]
     notes_added: tuple[tuple[str, int], ...]
     notes_removed: tuple[tuple[str, int], ...]
 
@@ -50,8 +51,8 @@ def diff_codings(a: Coding, b: Coding, codebook: Codebook, level: int = 1) -> Co
     """Compare two codings of (mostly) the same notes; see CodingDiff."""
     check_level(level)
     aligned = align(a, b)
-    gained: dict[str, list[Segment]] = {}
-    lost: dict[str, list[Segment]] = {}
+    gained: dict[str, list[SegmentRow]] = {}
+    lost: dict[str, list[SegmentRow]] = {}
     for old, new in aligned.pairs:
         before, after = themes(old.codes, level), themes(new.codes, level)
         for theme in after - before:

@@ -12,11 +12,13 @@ be broken down by rule (which rule earns its keep) and by written standard.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..coded.store import effective_codes, read_yaml
+from .. import yamlio
+from ..coded.note import CodedNote, CodedSegment
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
 
@@ -76,7 +78,7 @@ def alnum(text: str) -> str:
     return "".join(c for c in text.lower() if c.isalnum())
 
 
-def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook) -> Evaluation:
+def evaluate(gold_dir: Path, documents: list[CodedNote], codebook: Codebook) -> Evaluation:
     """Compare every gold file in `gold_dir` with the coded note of the same source."""
     gold_files = sorted(gold_dir.glob("*.yaml")) if gold_dir.is_dir() else []
     if not gold_files:
@@ -85,10 +87,10 @@ def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook
     result = Evaluation({t: Score() for t in themes}, Score(), by_rule={e: Score() for e in EVIDENCE})
     by_source = {}
     for doc in documents:
-        by_source[Path(str(doc.get("source", ""))).name] = doc
-        by_source[str(doc.get("document"))] = doc
+        by_source[Path(doc.source or "").name] = doc
+        by_source[doc.document] = doc
     for path in gold_files:
-        gold = read_yaml(path)
+        gold = yamlio.load(path)
         if not isinstance(gold, dict) or not isinstance(gold.get("units"), list):
             raise DialogtoolError("not a reference coding (no 'units' list)", path=path)
         name = str(gold.get("document") or path.stem)
@@ -101,9 +103,9 @@ def evaluate(gold_dir: Path, documents: list[dict[str, Any]], codebook: Codebook
 
 
 def _score_document(
-    name: str, units: list[dict[str, Any]], doc: dict[str, Any], codebook: Codebook, result: Evaluation
+    name: str, units: list[dict[str, Any]], doc: CodedNote, codebook: Codebook, result: Evaluation
 ) -> None:
-    stream, owner = _alnum_index(doc["segments"])
+    stream, owner = _alnum_index(doc.segments)
     cursor = 0
     for unit in units:
         quote = alnum(str(unit.get("text", "")))
@@ -118,46 +120,42 @@ def _score_document(
         cursor = at + len(quote)
         evidence: dict[str, str] = {}
         for index in sorted(set(owner[at:cursor])):
-            for theme, source in evidence_of(doc["segments"][index], codebook).items():
+            for theme, source in evidence_of(doc.segments[index], codebook).items():
                 if theme not in evidence or EVIDENCE.index(source) < EVIDENCE.index(evidence[theme]):
                     evidence[theme] = source
-        language = str((doc.get("meta") or {}).get("language") or "?")
+        language = str(doc.meta.get("language") or "?")
         _score_unit(name, unit, evidence, codebook, result, language)
         result.units += 1
 
 
-def _alnum_index(segments: list[dict[str, Any]]) -> tuple[str, list[int]]:
+def _alnum_index(segments: Sequence[CodedSegment]) -> tuple[str, list[int]]:
     """The note's letters and digits, and for each the index of its segment."""
     chars: list[str] = []
     owner: list[int] = []
     for index, seg in enumerate(segments):
-        letters = alnum(str(seg["text"]))
+        letters = alnum(seg.text)
         chars.append(letters)
         owner.extend([index] * len(letters))
     return "".join(chars), owner
 
 
-def evidence_of(segment: dict[str, Any], codebook: Codebook) -> dict[str, str]:
+def evidence_of(segment: CodedSegment, codebook: Codebook) -> dict[str, str]:
     """Top-level theme -> the strongest evidence for it in one segment (see EVIDENCE)."""
     from ..coding.patterns import PatternError, parse_rule
 
     found: dict[str, str] = {}
-    terms = segment.get("terms") if isinstance(segment.get("terms"), dict) else {}
-    context = segment.get("context") if isinstance(segment.get("context"), dict) else {}
-    inherited = segment.get("inherited") if isinstance(segment.get("inherited"), dict) else {}
-    for code in effective_codes(segment):
-        if code not in (segment.get("codes") or ()):
+    for code in segment.reviewed_codes:
+        if code not in segment.codes:
             source = "reviewer"
-        elif code in terms:
+        elif code in segment.terms:
             try:
-                plain = any(not parse_rule(str(t)).proximity for t in terms[code] or ())
+                plain = any(not parse_rule(t).proximity for t in segment.terms[code])
             except PatternError:  # a pattern since removed from the language: count it as a term
                 plain = True
             source = "term" if plain else "proximity"
-        elif code in context and isinstance(context[code], list) and context[code]:
-            source = str(context[code][0]) if str(context[code][0]) in EVIDENCE else "heading"
-        elif code in inherited:
-            source = "heading"
+        elif code in segment.context:
+            rule = segment.context[code][0]
+            source = rule if rule in EVIDENCE else "heading"
         else:
             source = "term"
         theme = codebook.top(code)

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
+from ..coded.note import CodedNote
 from ..coding.codebook import Code, Codebook, ContextRules
 from ..coding.matcher import Hit, Matcher, tokenizer
 from ..coding.patterns import PatternError, parse_pattern
@@ -40,7 +40,7 @@ def pattern_matcher(pattern: str) -> Matcher:
     return Matcher(Codebook("<kwic>", "", (code,), ContextRules(False, False, False), ""))
 
 
-def kwic(documents: Sequence[dict[str, Any]], pattern: str, width: int = 40) -> list[KwicLine]:
+def kwic(documents: Sequence[CodedNote], pattern: str, width: int = 40) -> list[KwicLine]:
     """Occurrences of `pattern` in the segments' texts, in document and segment order.
 
     Context stays within the segment (a sentence), keeps the characters around the match
@@ -50,8 +50,8 @@ def kwic(documents: Sequence[dict[str, Any]], pattern: str, width: int = 40) -> 
     matcher = pattern_matcher(pattern)
     lines = []
     for doc in documents:
-        for seg in doc["segments"]:
-            text = str(seg["text"])
+        for seg in doc.segments:
+            text = seg.text
             spans = sorted({(h.start, h.end) for h in text_hits(matcher, text)})
             for start, end in spans:
                 left = _SPACE.sub(" ", text[:start])
@@ -60,7 +60,7 @@ def kwic(documents: Sequence[dict[str, Any]], pattern: str, width: int = 40) -> 
                     left = "…" + left[len(left) - width + 1 :]
                 if len(right) > width:
                     right = right[: width - 1] + "…"
-                lines.append(KwicLine(str(doc.get("document")), str(seg.get("id")), left, text[start:end], right))
+                lines.append(KwicLine(doc.document, seg.id, left, text[start:end], right))
     return lines
 
 
@@ -84,18 +84,3 @@ def text_hits(matcher: Matcher, text: str) -> list[Hit]:
         words += [(number + k, start + a, start + b, ids) for k, a, b, ids in hot]
         number += count
     return matcher.hits_in(words)
-
-
-def to_rich(lines: Sequence[KwicLine], width: int) -> list[Any]:
-    """Aligned lines: source, left context right-aligned, the match highlighted, right context."""
-    from rich.text import Text
-
-    label = max((len(f"{line.document} {line.id}") for line in lines), default=0)
-    rendered = []
-    for line in lines:
-        text = Text(f"{line.document} {line.id}".ljust(label), style="dim")
-        text.append("  " + line.left.rjust(width))
-        text.append(line.match, style="bold yellow")
-        text.append(line.right)
-        rendered.append(text)
-    return rendered

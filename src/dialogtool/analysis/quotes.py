@@ -10,15 +10,12 @@ highlighted), the heading the theme was inherited from, or the reviewer who adde
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Any
 
-from ..coded.store import Review, effective_codes
+from ..coded.note import CodedNote
 from ..coding.codebook import Codebook
 from ..coding.matcher import Matcher
 from ..errors import DialogtoolError
@@ -99,6 +96,10 @@ class QuoteSelection:
     left_out: int  # headings and short segments not shown (without --all)
 
     @property
+    def title(self) -> str:
+        return f"{self.theme} — {self.label}"
+
+    @property
     def shown(self) -> int:
         return sum(len(g.quotes) for g in self.groups)
 
@@ -118,7 +119,7 @@ def theme_codes(codebook: Codebook, theme: str) -> tuple[str, ...]:
 
 
 def select_quotes(
-    documents: Sequence[dict[str, Any]],
+    documents: Sequence[CodedNote],
     codebook: Codebook,
     theme: str,
     *,
@@ -130,8 +131,8 @@ def select_quotes(
     """The segments coded with `theme` after review, grouped by `by` and ordered (module docstring)."""
     codes = theme_codes(codebook, theme)
     theme = codes[0]
-    if by is not None and documents and all(by != "document" and by not in (d.get("meta") or {}) for d in documents):
-        fields = sorted({"document", *(k for d in documents for k in (d.get("meta") or {}))})
+    if by is not None and documents and all(by != "document" and by not in d.meta for d in documents):
+        fields = sorted({"document", *(k for d in documents for k in d.meta)})
         raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(fields)}")
     matcher = matcher or Matcher(codebook)
     found: list[Quote] = []
@@ -158,19 +159,18 @@ def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
     return replace(quote, spans=theme_spans(matcher, quote.text, set(quote.codes)))
 
 
-def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterable[Quote]:
-    meta = dict(doc.get("meta") or {})
-    document = str(doc.get("document"))
-    headings = {str(s.get("id")): str(s["text"]) for s in doc["segments"] if s.get("kind") == HEADING}
-    for position, seg in enumerate(doc["segments"]):
-        mine = tuple(c for c in effective_codes(seg) if c in codes)
+def _quotes_of(doc: CodedNote, codes: set[str], matcher: Matcher) -> Iterable[Quote]:
+    meta = dict(doc.meta)
+    document = doc.document
+    headings = doc.headings
+    for position, seg in enumerate(doc.segments):
+        mine = tuple(c for c in seg.reviewed_codes if c in codes)
         if not mine:
             continue
-        text = str(seg["text"])
-        recorded = _mapping(seg.get("terms"))
-        terms = tuple(sorted({str(t) for c in mine for t in _listed(recorded.get(c))}))
-        context = _context_of(seg)
-        review: Review | None = seg.get("review")
+        text = seg.text
+        terms = tuple(sorted({t for c in mine for t in seg.terms.get(c, ())}))
+        context = seg.context
+        review = seg.review
         heading = None
         spans: tuple[tuple[int, int], ...] = ()
         if terms:
@@ -179,17 +179,17 @@ def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterab
             origin = INHERITED
             rule, source = next(context[c] for c in mine if c in context)
             heading = headings.get(source) if rule == "heading" else None
-        elif review is not None and any(c in review.add and c not in (seg.get("codes") or ()) for c in mine):
+        elif review is not None and any(c in review.add and c not in seg.codes for c in mine):
             origin = REVIEWER
         else:
             origin = CODED
         yield Quote(
             document=document,
-            id=str(seg.get("id")),
+            id=seg.id,
             position=position,
-            para=seg["para"] if isinstance(seg.get("para"), int) else 0,
-            kind=str(seg.get("kind") or "text"),
-            section=tuple(str(s) for s in seg.get("section") or ()),
+            para=seg.para or 0,
+            kind=seg.kind,
+            section=seg.section,
             text=text,
             meta=meta,
             codes=mine,
@@ -199,28 +199,6 @@ def _quotes_of(doc: dict[str, Any], codes: set[str], matcher: Matcher) -> Iterab
             heading=heading,
             words=word_count(text),
         )
-
-
-def _context_of(seg: dict[str, Any]) -> dict[str, tuple[str, str]]:
-    """Code -> (rule, source segment id): `context` (format 2) or `inherited` (format 1, headings only)."""
-    found = {}
-    for code, value in _mapping(seg.get("context")).items():
-        if isinstance(value, list) and len(value) == 2:
-            found[str(code)] = (str(value[0]), str(value[1]))
-    for code, source in _mapping(seg.get("inherited")).items():
-        found.setdefault(str(code), ("heading", str(source)))
-    return found
-
-
-def _mapping(value: object) -> dict[Any, Any]:
-    """A hand-edited `terms:` or `inherited:` that is not a mapping counts as absent."""
-    return value if isinstance(value, dict) else {}
-
-
-def _listed(value: object) -> list[Any]:
-    if value is None:
-        return []
-    return value if isinstance(value, list) else [value]
 
 
 def theme_spans(matcher: Matcher, text: str, codes: set[str]) -> tuple[tuple[int, int], ...]:
@@ -270,128 +248,12 @@ def _group_key(value: str | None) -> tuple:
     return (1 if value == MISSING else 0, parts)
 
 
-# Output ----------------------------------------------------------------------------------
-
-
-def title(selection: QuoteSelection) -> str:
-    return f"{selection.theme} — {selection.label}"
-
-
-def to_rich(selection: QuoteSelection) -> list[Any]:
-    """Renderables for the terminal: matched terms highlighted, the source dimmed under each quote.
-
-    Each quote and source line is indented as a block, so wrapped lines stay indented.
-    """
-    from rich.padding import Padding
-    from rich.text import Text
-
-    items: list[Any] = [Text(title(selection), style="bold")]
-    for group in selection.groups:
-        if group.value is not None:
-            shown = f"{len(group.quotes)} of {group.total}" if len(group.quotes) < group.total else str(group.total)
-            items += [Text(""), Text(f"{group.value} ({shown})", style="bold underline")]
-        for quote in group.quotes:
-            line = Text("«")
-            at = 0
-            for start, end in quote.spans:
-                line.append(quote.text[at:start])
-                line.append(quote.text[start:end], style="bold yellow")
-                at = end
-            line.append(quote.text[at:] + "»")
-            if quote.note:
-                line.append(f"  {quote.note}", style="italic cyan")
-            items += [Text(""), Padding(line, (0, 0, 0, 2), expand=False)]
-            items.append(Padding(Text(quote.source, style="dim"), (0, 0, 0, 3), expand=False))
-    return items
-
-
 def summary(selection: QuoteSelection) -> str:
     """One line for stderr: how many quotes, and what was left out."""
-    text = f"{selection.shown} quote(s) for {title(selection)} from {selection.segments} coded segment(s)"
+    text = f"{selection.shown} quote(s) for {selection.title} from {selection.segments} coded segment(s)"
     if selection.left_out:
         text += f"; {selection.left_out} heading(s) or segment(s) under {MIN_WORDS} words left out (--all shows them)"
     limited = sum(g.total - len(g.quotes) for g in selection.groups)
     if limited:
         text += f"; {limited} more beyond --limit"
     return text
-
-
-def _md_escape(text: str) -> str:
-    """Escape what Markdown would read as markup; "_" inside a word (file names) is left alone."""
-    return re.sub(r"[\\`*\[\]<]|(?<!\w)_|_(?!\w)", lambda m: "\\" + m.group(), text)
-
-
-def to_markdown(selection: QuoteSelection) -> str:
-    """Quotes as Markdown block quotes, each followed by its source, a heading per group."""
-    lines = [f"## {_md_escape(title(selection))}", ""]
-    for group in selection.groups:
-        if group.value is not None:
-            lines += [f"### {_md_escape(group.value)}", ""]
-        for quote in group.quotes:
-            lines += [f"> {_md_escape(quote.text)}", "", f"— {_md_escape(quote.source)}", ""]
-    return "\n".join(lines)
-
-
-CSV_COLUMNS = (
-    "group",
-    "document",
-    "segment",
-    "para",
-    "meeting",
-    "date",
-    "table",
-    "section",
-    "codes",
-    "origin",
-    "terms",
-    "words",
-    "text",
-)
-
-
-def to_csv(selection: QuoteSelection) -> str:
-    """One row per quote (columns `CSV_COLUMNS`), for sorting and filtering in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for group in selection.groups:
-        for q in group.quotes:
-            meta = ["" if q.meta.get(k) is None else str(q.meta[k]) for k in ("meeting", "date", "table")]
-            writer.writerow(
-                [
-                    group.value or "",
-                    q.document,
-                    q.id,
-                    q.para,
-                    *meta,
-                    " › ".join(q.section),
-                    " ".join(q.codes),
-                    q.origin,
-                    "; ".join(q.terms),
-                    q.words,
-                    q.text,
-                ]
-            )
-    return buffer.getvalue()
-
-
-def write_docx(selection: QuoteSelection, path: Path) -> None:
-    """A Word file for the report: a heading per group, each quote in italics, its source under it."""
-    from docx import Document
-    from docx.shared import Pt, RGBColor
-
-    document = Document()
-    document.add_heading(title(selection), level=1)
-    for group in selection.groups:
-        if group.value is not None:
-            document.add_heading(group.value, level=2)
-        for quote in group.quotes:
-            document.add_paragraph().add_run(quote.text).italic = True
-            source = document.add_paragraph().add_run(f"— {quote.source}")
-            source.font.size = Pt(9)
-            source.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        document.save(str(path))
-    except OSError as exc:
-        raise DialogtoolError(f"cannot write: {exc.strerror or exc}", path=path) from None

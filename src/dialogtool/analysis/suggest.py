@@ -14,9 +14,8 @@ from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
-from typing import Any
 
-from ..coded.folder import CodedSegment, segments_of
+from ..coded.note import CodedNote, SegmentRow, rows_of
 from ..coding.codebook import Codebook
 from ..coding.lemmas import stems
 from ..coding.matcher import Matcher, words_of
@@ -37,9 +36,9 @@ class Suggestion:
     forms: tuple[tuple[str, int], ...]  # surface forms, most frequent first
 
 
-def uncoded_segments(documents: Sequence[dict[str, Any]], *, include_headings: bool = False) -> list[CodedSegment]:
+def uncoded_segments(documents: Sequence[CodedNote], *, include_headings: bool = False) -> list[SegmentRow]:
     """Segments with no code after review (auto + add − remove), in document order."""
-    return [s for s in segments_of(list(documents)) if not s.codes and (include_headings or s.kind != HEADING)]
+    return [s for s in rows_of(documents) if not s.codes and (include_headings or s.kind != HEADING)]
 
 
 @cache
@@ -52,7 +51,7 @@ def stop_words() -> frozenset[str]:
 
 
 def suggest(
-    documents: Sequence[dict[str, Any]],
+    documents: Sequence[CodedNote],
     codebook: Codebook,
     *,
     min_count: int = 2,
@@ -154,20 +153,3 @@ def _lemma_chain(word: str) -> str:
 
 def _is_acronym(word: str) -> bool:
     return len(word) >= 2 and word.isupper()
-
-
-def to_rich(rows: Sequence[Suggestion], forms: int = 4) -> Any:
-    """A table: lemma, count, notes, and the most frequent surface forms with their counts."""
-    from rich.table import Table
-
-    table = Table(title="Frequent words in uncoded segments, not covered by the codebook", title_justify="left")
-    table.add_column("lemma", style="bold")
-    table.add_column("count", justify="right")
-    table.add_column("notes", justify="right")
-    table.add_column("forms")
-    for row in rows:
-        shown = ", ".join(f"{form} ×{n}" for form, n in row.forms[:forms])
-        if len(row.forms) > forms:
-            shown += ", …"
-        table.add_row(row.lemma, str(row.count), str(row.documents), shown)
-    return table

@@ -223,9 +223,9 @@ def _write_text(text: str, output: Optional[Path]) -> None:
     if output is None:
         sys.stdout.write(text)
         return
-    from ..coded.store import write_atomic
+    from ..files import write_text
 
-    write_atomic(output, text)
+    write_text(output, text)
     err.print(f"Wrote {output}")
 
 
@@ -265,7 +265,7 @@ def table(
     from ..analysis.tables import theme_table
     from ..coded.folder import load_codes
     from ..coding.codebook import load_codebook
-    from ..output import render
+    from ..output import delimited, markdown, terminal, xlsx
 
     try:
         _check_output(fmt, output, ("terminal", "md", "csv", "xlsx"))
@@ -281,12 +281,12 @@ def table(
             ids=ids,
         )
         if fmt == "terminal":
-            out.print(render.theme_rich(result))
+            out.print(terminal.theme_rich(result))
         elif fmt == "xlsx":
-            render.theme_xlsx(result, output)
+            xlsx.theme_xlsx(result, output)
             err.print(f"Wrote {output}")
         else:
-            _write_text(render.theme_markdown(result) if fmt == "md" else render.theme_csv(result), output)
+            _write_text(markdown.theme_markdown(result) if fmt == "md" else delimited.theme_csv(result), output)
     except Exception as exc:
         raise _fail(exc) from None
 
@@ -311,7 +311,7 @@ def cooccur(
     from ..analysis.cooccur import cooccurrence
     from ..coded.folder import load_codes
     from ..coding.codebook import load_codebook
-    from ..output import render
+    from ..output import delimited, terminal, xlsx
 
     try:
         _check_output(fmt, output, ("terminal", "csv", "xlsx"))
@@ -319,12 +319,12 @@ def cooccur(
             load_codes(coded), load_codebook(codebook), count=count, jaccard=jaccard, level=level, ids=ids
         )
         if fmt == "terminal":
-            out.print(render.cooccur_rich(matrix))
+            out.print(terminal.cooccur_rich(matrix))
         elif fmt == "xlsx":
-            render.cooccur_xlsx(matrix, output)
+            xlsx.cooccur_xlsx(matrix, output)
             err.print(f"Wrote {output}")
         else:
-            _write_text(render.cooccur_csv(matrix), output)
+            _write_text(delimited.cooccur_csv(matrix), output)
     except Exception as exc:
         raise _fail(exc) from None
 
@@ -352,7 +352,7 @@ def evaluate(
     from ..analysis.evaluate import evaluate as run_evaluation
     from ..coded.folder import load_folder
     from ..coding.codebook import load_codebook
-    from ..output import render
+    from ..output import terminal
 
     try:
         breakdowns = by or []
@@ -364,11 +364,11 @@ def evaluate(
     except Exception as exc:
         raise _fail(exc) from None
     labels = {c.id: c.label for c in book.codes}
-    out.print(render.evaluation_rich(result, labels))
+    out.print(terminal.evaluation_rich(result, labels))
     if "rule" in breakdowns:
-        out.print(render.evaluation_by_rule_rich(result))
+        out.print(terminal.evaluation_by_rule_rich(result))
     if "language" in breakdowns:
-        out.print(render.evaluation_by_language_rich(result))
+        out.print(terminal.evaluation_by_language_rich(result))
     if errors and result.errors:
         out.print("\n[bold]Misses and false hits[/bold]")
         for miss in result.errors:
@@ -408,6 +408,7 @@ def quotes(
     from ..analysis import quotes as q
     from ..coded.folder import load_folder
     from ..coding.codebook import load_codebook
+    from ..output import delimited, docx, markdown, terminal
 
     try:
         _check_output(fmt, output, ("terminal", "md", "docx", "csv"))
@@ -417,13 +418,13 @@ def quotes(
         q.theme_codes(book, theme)  # an unknown theme fails before the notes are read
         selection = q.select_quotes(load_folder(coded), book, theme, by=by, limit=limit, include_all=show_all)
         if fmt == "terminal":
-            for item in q.to_rich(selection):
+            for item in terminal.quotes_rich(selection):
                 out.print(item)
         elif fmt == "docx":
-            q.write_docx(selection, output)
+            docx.quotes_docx(selection, output)
             err.print(f"Wrote {output}")
         else:
-            _write_text(q.to_markdown(selection) if fmt == "md" else q.to_csv(selection), output)
+            _write_text(markdown.quotes_markdown(selection) if fmt == "md" else delimited.quotes_csv(selection), output)
     except Exception as exc:
         raise _fail(exc) from None
     err.print(q.summary(selection))
@@ -442,14 +443,14 @@ def kwic(
     `*` inside compounds, capitals as acronyms), so it shows what a new term would code.
     """
     from ..analysis.kwic import kwic as find
-    from ..analysis.kwic import to_rich
     from ..coded.folder import load_folder
+    from ..output.terminal import kwic_rich
 
     try:
         lines = find(load_folder(coded), term, width=width)
     except Exception as exc:
         raise _fail(exc) from None
-    for line in to_rich(lines[:limit], width):
+    for line in kwic_rich(lines[:limit], width):
         out.print(line, soft_wrap=True)
     notes = len({line.document for line in lines})
     shown = f", {min(limit, len(lines))} shown" if limit and limit < len(lines) else ""
@@ -482,7 +483,7 @@ def uncoded(
         line = Text(f"{segment.document} {segment.id}".ljust(label), style="dim")
         line.append("  " + segment.text)
         out.print(line, soft_wrap=True)
-    total = sum(1 for d in documents for s in d["segments"] if show_all or s.get("kind") != HEADING)
+    total = sum(1 for d in documents for s in d.segments if show_all or s.kind != HEADING)
     what = "segments" if show_all else "segments (headings left out)"
     shown = f", {limit} shown" if limit and limit < len(segments) else ""
     err.print(f"{len(segments)} of {total} {what} have no code{shown}")
@@ -502,15 +503,15 @@ def suggest(
     the word occurs in, then by count. Check a candidate with `dialogtool kwic WORD`.
     """
     from ..analysis.suggest import suggest as rank
-    from ..analysis.suggest import to_rich
     from ..coded.folder import load_folder
     from ..coding.codebook import load_codebook
+    from ..output.terminal import suggest_rich
 
     try:
         rows = rank(load_folder(coded), load_codebook(codebook), min_count=min_count)
     except Exception as exc:
         raise _fail(exc) from None
-    out.print(to_rich(rows[:limit]))
+    out.print(suggest_rich(rows[:limit]))
     shown = f", {limit} shown" if limit < len(rows) else ""
     err.print(f"{len(rows)} word(s) seen at least {min_count} time(s){shown}; in context: `dialogtool kwic WORD`")
 

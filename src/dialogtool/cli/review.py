@@ -20,11 +20,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import typer
 
 if TYPE_CHECKING:
-    from rich.console import Console
-
-    from ..analysis.agree import AgreementReport, Table
-    from ..analysis.codings import Segment
-    from ..analysis.diff import CodingDiff
+    pass
 
 CODEBOOK = typer.Option(Path("codebook.yaml"), "--codebook", "-c", help="Codebook YAML file.")
 CODED = typer.Option(Path("data/coded"), "--coded", help="Folder of coded notes (written by `code`).")
@@ -69,7 +65,10 @@ def diff(
     if result.empty:
         cli.err.print(f"No changes in the coding between {result.a} and {result.b}.")
         return
-    _render_diff(result, book, cli.out)
+    from ..output.terminal import diff_rich
+
+    for item in diff_rich(result, book):
+        cli.out.print(item)
 
 
 def agree(
@@ -95,7 +94,10 @@ def agree(
         report = agreement(load_coding(a, coded), load_coding(b, coded), book, level=level)
     except Exception as exc:
         raise cli._fail(exc) from None
-    _render_agreement(report, book, cli.out, disagreements)
+    from ..output.terminal import agreement_rich
+
+    for item in agreement_rich(report, book, disagreements):
+        cli.out.print(item)
     for name in report.notes_only_a:
         cli.err.print(f"[yellow]Not compared:[/yellow] {name} is only in {report.a}", markup=True, highlight=False)
     for name in report.notes_only_b:
@@ -210,103 +212,3 @@ def import_qdc(
     except Exception as exc:
         raise cli._fail(exc) from None
     cli.err.print(f"Wrote {target}: {count} code(s). Each code's only term is its name: refine the terms.")
-
-
-# -- rendering --------------------------------------------------------------------------------
-
-
-def _theme_name(codebook: Any, theme: str) -> str:
-    label = codebook.label(theme)
-    return theme if label == theme else f"{theme} {label}"
-
-
-def _segment_line(sign: str, colour: str, seg: Segment, codes: str = "") -> Any:
-    from rich.text import Text
-
-    line = Text("  ")
-    line.append(sign, style=f"bold {colour}")
-    line.append(f" {seg.document} {seg.id}  ", style="dim")
-    line.append(seg.text)
-    if codes:
-        line.append(f"  [{codes}]", style="cyan")
-    return line
-
-
-def _render_diff(result: CodingDiff, codebook: Any, out: Console) -> None:
-    from rich.text import Text
-
-    from ..analysis.codings import themes
-
-    out.print(Text(f"Coding changes: {result.a} → {result.b}", style="bold"))
-    for change in result.themes:
-        head = Text(f"{_theme_name(codebook, change.theme)}: ", style="bold")
-        head.append(f"+{len(change.gained)}", style="green")
-        head.append(" / ")
-        head.append(f"−{len(change.lost)}", style="red")
-        out.print(head)
-        for seg in change.gained:
-            out.print(_segment_line("+", "green", seg))
-        for seg in change.lost:
-            out.print(_segment_line("−", "red", seg))
-    for title, segments, sign, colour in (
-        (f"Text only in {result.a} (removed or edited)", result.removed, "−", "red"),
-        (f"Text only in {result.b} (added or edited)", result.added, "+", "green"),
-    ):
-        if segments:
-            out.print(Text(f"{title}: {len(segments)} segment(s)", style="bold"))
-            for seg in segments:
-                out.print(_segment_line(sign, colour, seg, ", ".join(sorted(themes(seg.codes, result.level)))))
-    for title, notes in (
-        (f"Notes only in {result.a}", result.notes_removed),
-        (f"Notes only in {result.b}", result.notes_added),
-    ):
-        if notes:
-            out.print(Text(f"{title}: " + ", ".join(f"{name} ({n} segments)" for name, n in notes), style="bold"))
-    gained = sum(len(c.gained) for c in result.themes)
-    lost = sum(len(c.lost) for c in result.themes)
-    out.print(f"{len(result.themes)} theme(s) changed: +{gained} / −{lost}.")
-
-
-def _render_agreement(report: AgreementReport, codebook: Any, out: Console, details: bool) -> None:
-    from rich.table import Table as RichTable
-    from rich.text import Text
-
-    table = RichTable(title=f"Agreement: A = {report.a}, B = {report.b}", title_justify="left")
-    table.add_column("Theme")
-    for name in ("Units", "A", "B", "Both", "Agreement", "Cohen's κ", "Krippendorff's α"):
-        table.add_column(name, justify="right")
-    for theme, counts in report.themes:
-        table.add_row(Text(_theme_name(codebook, theme)), *_cells(counts))
-    table.add_section()
-    table.add_row("Overall (pooled)", *_cells(report.overall), style="bold")
-    out.print(table)
-    skipped = report.only_a + report.only_b
-    out.print(
-        f"{report.segments} segment(s) in {report.documents} note(s) compared × {len(report.themes)} theme(s) = "
-        f"{report.overall.units} decisions."
-        + (f" Not compared: {report.only_a} segment(s) only in A, {report.only_b} only in B." if skipped else "")
-    )
-    if details and report.disagreements:
-        out.print(Text("Disagreements (who gave the theme)", style="bold"))
-        for item in report.disagreements:
-            line = Text(f"  {item.theme:10} ")
-            line.append(item.coder, style="bold yellow" if item.coder == "A" else "bold magenta")
-            line.append(f" {item.document} {item.id}  ", style="dim")
-            line.append(item.text)
-            out.print(line)
-
-
-def _cells(counts: Table) -> list[str]:
-    def number(value: float | None, digits: int = 3) -> str:
-        return "n/a" if value is None else f"{value:.{digits}f}"
-
-    percent = "n/a" if counts.percent is None else f"{counts.percent:.1f}%"
-    return [
-        str(counts.units),
-        str(counts.both + counts.a_only),
-        str(counts.both + counts.b_only),
-        str(counts.both),
-        percent,
-        number(counts.kappa),
-        number(counts.alpha),
-    ]

@@ -11,31 +11,21 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
-from .store import Review, effective_codes, load_coded, parse_review, write_atomic
+from ..files import write_text
+from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
+from .store import load_coded
 
 CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
 CODES_INDEX = ".dialogtool-codes.json"
-_INDEX_VERSION = 3  # 2: the codes index keeps each segment's paragraph; 3: coded format 2 (context)
-_SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "inherited", "review")
-
-
-@dataclass(frozen=True)
-class CodedSegment:
-    """One segment with its note's metadata and its codes after review."""
-
-    document: str
-    id: str
-    kind: str
-    para: int
-    section: tuple[str, ...]
-    text: str
-    codes: tuple[str, ...]
-    meta: dict[str, Any]
+# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`).
+# Record a bump in CHANGELOG.md.
+_INDEX_VERSION = 3
+_SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "review")
 
 
 @dataclass(frozen=True)
@@ -53,7 +43,7 @@ class DocumentCodes:
     paras: tuple[int, ...] = ()  # per segment; a segment without a number is a paragraph of its own
 
 
-def load_folder(coded_dir: Path) -> list[dict[str, Any]]:
+def load_folder(coded_dir: Path) -> list[CodedNote]:
     """All coded notes in a folder, whole, in file-name order; a broken file stops with its name.
 
     Each note's parsed form is cached in a file of its own beside it, so only notes that
@@ -73,12 +63,12 @@ def load_folder(coded_dir: Path) -> list[dict[str, Any]]:
     return result
 
 
-def write_cache(path: Path, stamp: list[int], doc: dict[str, Any]) -> None:
+def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
     """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
     target = path.parent / CACHE / f"{path.name}.json"
     with contextlib.suppress(OSError):
         target.parent.mkdir(exist_ok=True)
-        write_atomic(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
+        write_text(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
@@ -109,30 +99,13 @@ def load_codes(coded_dir: Path) -> list[DocumentCodes]:
     return _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
 
 
-def segments_of(documents: list[dict[str, Any]]) -> list[CodedSegment]:
+def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
     """Flatten notes into segments carrying metadata; codes are auto + add - remove."""
-    rows = []
-    for doc in documents:
-        meta = dict(doc.get("meta") or {})
-        meta["document"] = doc.get("document")
-        for seg in doc["segments"]:
-            rows.append(
-                CodedSegment(
-                    document=str(doc.get("document")),
-                    id=str(seg.get("id")),
-                    kind=str(seg.get("kind", "text")),
-                    para=int(seg.get("para") or 0),
-                    section=tuple(seg.get("section") or ()),
-                    text=str(seg["text"]),
-                    codes=tuple(effective_codes(seg)),
-                    meta=meta,
-                )
-            )
-    return rows
+    return rows_of(documents)
 
 
 def _cached(
-    coded_dir: Path, name: str, pack: Callable[[dict[str, Any]], Any], unpack: Callable[[Any, Path], Any]
+    coded_dir: Path, name: str, pack: Callable[[CodedNote], Any], unpack: Callable[[Any, Path], Any]
 ) -> list[Any]:
     files = _coded_files(coded_dir)
     index = _read_index(coded_dir / name)
@@ -166,31 +139,50 @@ def _read_index(path: Path) -> dict[str, Any]:
 def _write_index(path: Path, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
     with contextlib.suppress(OSError):
-        write_atomic(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
+        write_text(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
 
 
-def _pack(doc: dict[str, Any]) -> dict[str, Any]:
+def _pack(note: CodedNote) -> dict[str, Any]:
     """A coded note as JSON: segments as arrays of `_SEGMENT_FIELDS` (faster to load)."""
-    packed = {k: v for k, v in doc.items() if k != "segments"}
-    rows = []
-    for seg in doc["segments"]:
-        review = seg.get("review")
-        row = [seg.get(f) for f in _SEGMENT_FIELDS[:-1]]
-        row.append(review.to_dict() if isinstance(review, Review) else None)
-        rows.append(row)
-    packed["segments"] = rows
+    packed = replace(note, segments=()).to_dict()
+    packed["segments"] = [
+        [
+            seg.id,
+            None if seg.kind == TEXT else seg.kind,
+            seg.para,
+            list(seg.section),
+            None if seg.span is None else list(seg.span),
+            seg.text,
+            list(seg.codes),
+            {code: list(found) for code, found in seg.terms.items()} or None,
+            {code: list(found) for code, found in seg.context.items()} or None,
+            None if seg.review is None else seg.review.to_dict(),
+        ]
+        for seg in note.segments
+    ]
     return packed
 
 
-def _unpack(packed: dict[str, Any], path: Path) -> dict[str, Any]:
-    doc = {k: v for k, v in packed.items() if k != "segments"}
+def _unpack(packed: dict[str, Any], path: Path) -> CodedNote:
+    """The inverse of `_pack`, building the records directly (the cache holds checked data)."""
+    note = CodedNote.from_dict(packed | {"segments": []}, path)
     segments = []
-    for row in packed["segments"]:
-        seg = {f: v for f, v in zip(_SEGMENT_FIELDS, row, strict=True) if v is not None}
-        seg["review"] = parse_review(seg.get("review"), path, seg.get("id"))
-        segments.append(seg)
-    doc["segments"] = segments
-    return doc
+    for seg_id, kind, para, section, span, text, codes, terms, context, review in packed["segments"]:
+        segments.append(
+            CodedSegment(
+                seg_id,
+                text,
+                kind or TEXT,
+                para,
+                tuple(section),
+                None if span is None else (span[0], span[1]),
+                tuple(codes),
+                {code: tuple(found) for code, found in (terms or {}).items()},
+                {code: (found[0], found[1]) for code, found in (context or {}).items()},
+                Review.from_dict(review, path, seg_id),
+            )
+        )
+    return replace(note, segments=tuple(segments))
 
 
 def record_codes(coded_dir: Path, entries: dict[str, tuple[list[int], dict[str, Any]]]) -> None:
@@ -205,22 +197,18 @@ def record_codes(coded_dir: Path, entries: dict[str, tuple[list[int], dict[str, 
     _write_index(coded_dir / CODES_INDEX, index)
 
 
-def pack_codes(doc: dict[str, Any]) -> dict[str, Any]:
-    """The codes index's entry for a coded note (reviews as Review objects or as plain dicts)."""
-    if any(isinstance(s.get("review"), dict) for s in doc["segments"]):
-        segments = [s | {"review": parse_review(s.get("review"), Path("?"))} for s in doc["segments"]]
-        doc = doc | {"segments": segments}
-    return _pack_codes(doc)
+def pack_codes(note: CodedNote) -> dict[str, Any]:
+    """The codes index's entry for a coded note."""
+    return _pack_codes(note)
 
 
-def _pack_codes(doc: dict[str, Any]) -> dict[str, Any]:
-    segments = doc["segments"]
+def _pack_codes(note: CodedNote) -> dict[str, Any]:
     return {
-        "document": str(doc.get("document")),
-        "meta": dict(doc.get("meta") or {}),
-        "ids": [str(s.get("id")) for s in segments],
-        "codes": [effective_codes(s) for s in segments],
-        "paras": [_para(s.get("para"), i) for i, s in enumerate(segments)],
+        "document": note.document,
+        "meta": dict(note.meta),
+        "ids": [s.id for s in note.segments],
+        "codes": [s.reviewed_codes for s in note.segments],
+        "paras": [_para(s.para, i) for i, s in enumerate(note.segments)],
     }
 
 

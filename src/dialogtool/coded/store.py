@@ -1,4 +1,4 @@
-"""Coded notes on disk: deterministic, diff-friendly YAML, written atomically.
+"""Coded notes on disk: read one into a `CodedNote`, write one as deterministic, diff-friendly YAML.
 
 A coded file is rewritten whole by `dialogtool code`; only the `review` blocks belong
 to people, and they are carried over by segment text (see `carry_reviews`).
@@ -6,51 +6,20 @@ to people, and they are carried over by segment text (see `carry_reviews`).
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections import defaultdict, deque
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from ..errors import DialogtoolError
+from .. import yamlio
 from . import emit
+from .note import FORMAT, CodedNote, CodedSegment, Review, UnplacedReview
 
-FORMAT = 2  # 2: `context: {CODE: [rule, segment id]}` replaces `inherited: {CODE: heading id}`
+__all__ = ["FORMAT", "HEADER", "carry_reviews", "dump_note", "dump_yaml", "effective_codes", "load_coded", "parse_note"]
+
 HEADER = (
     "# Coded by dialogtool. Everything here is rewritten by `dialogtool code` except the\n"
     "# `review: {add: [..], remove: [..], note: ..}` blocks that reviewers add to segments.\n"
 )
-REVIEW_KEYS = ("add", "remove", "note")
-
-_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-_FILE_MODE = 0o666 & ~_umask()
-
-
-@dataclass
-class Review:
-    """A reviewer's correction of one segment's codes."""
-
-    add: list[str] = field(default_factory=list)
-    remove: list[str] = field(default_factory=list)
-    note: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"add": list(self.add), "remove": list(self.remove)}
-        if self.note:
-            data["note"] = self.note
-        return data
 
 
 def dump_yaml(data: dict[str, Any]) -> str:
@@ -58,110 +27,44 @@ def dump_yaml(data: dict[str, Any]) -> str:
     return emit.dump(data)
 
 
-def write_atomic(path: Path, text: str) -> None:
-    """Write via a temporary file and rename, so readers see the old file or the new one.
-
-    No fsync: it cost more than all of YAML writing on large runs, and the rename is what
-    protects against interruption; after a power cut, re-run `code`.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        os.chmod(tmp, _FILE_MODE)  # mkstemp makes files private; coded notes are shared like any file
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)  # atomic: an interrupted run leaves the old file or the new one
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+def dump_note(note: CodedNote, header: str = HEADER) -> str:
+    """The text of a coded file: the header comment, then the note in its schema's order."""
+    return header + emit.dump(note.to_dict())
 
 
-def read_yaml(path: Path) -> Any:
-    """Load YAML safely (no object construction from tags), naming the file on error."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogtoolError(f"cannot read: {exc}", path=path) from None
-    try:
-        return yaml.load(text, Loader=_BaseLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DialogtoolError(f"YAML error: {exc.problem}", path=path, line=mark.line + 1 if mark else None) from None
-    except yaml.YAMLError as exc:
-        raise DialogtoolError(f"YAML error: {exc}", path=path) from None
+def load_coded(path: Path) -> CodedNote:
+    """A coded note from its file; any problem is a DialogtoolError naming the file (and line)."""
+    text = yamlio.read_text(path)
+    return parse_note(text, path)
 
 
-def load_coded(path: Path) -> dict[str, Any]:
-    """A coded note as written by `dump_note`, checked enough to be used downstream."""
-    data = read_yaml(path)
-    if not isinstance(data, dict) or not isinstance(data.get("segments"), list):
-        raise DialogtoolError("not a dialogtool coded note (no 'segments' list)", path=path)
-    for seg in data["segments"]:
-        if not isinstance(seg, dict) or "text" not in seg:
-            raise DialogtoolError("a segment without 'text'", path=path)
-        seg["review"] = parse_review(seg.get("review"), path, seg.get("id"))
-    return data
+def parse_note(text: str, where: str | Path) -> CodedNote:
+    """A coded note from its text (a file's, or a git blob's); `where` names it in errors."""
+    return CodedNote.from_dict(yamlio.parse(text, where), where, text)
 
 
-def parse_review(value: Any, path: Path, segment_id: object = None) -> Review | None:
-    """Check a reviewer's block; mistakes name the file and segment so they can be fixed."""
-    if value is None:
-        return None
-    where = f"review of segment {segment_id}"
-    if not isinstance(value, dict):
-        raise DialogtoolError(f"{where} must be a mapping with add/remove/note", path=path)
-    unknown = sorted(set(value) - set(REVIEW_KEYS))
-    if unknown:
-        raise DialogtoolError(
-            f"{where} has unknown key(s) {', '.join(map(str, unknown))}", path=path, hint="use add, remove, note"
-        )
-    lists = {}
-    for key in ("add", "remove"):
-        items = value.get(key) or []
-        if isinstance(items, str):
-            items = [items]
-        if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-            raise DialogtoolError(f"{where}: '{key}' must be a list of code ids", path=path)
-        lists[key] = items
-    note = value.get("note")
-    return Review(lists["add"], lists["remove"], None if note is None else str(note))
+def effective_codes(segment: CodedSegment) -> list[str]:
+    """What downstream counts: automatic codes + review.add − review.remove."""
+    return segment.reviewed_codes
 
 
-def effective_codes(segment: dict[str, Any]) -> list[str]:
-    """What downstream counts: automatic codes + review.add - review.remove."""
-    codes = list(segment.get("codes") or [])
-    review: Review | None = segment.get("review")
-    if review is None:
-        return codes
-    result = [c for c in codes if c not in review.remove]
-    result += [c for c in review.add if c not in result and c not in review.remove]
-    return result
-
-
-def carry_reviews(old: dict[str, Any] | None, texts: list[str]) -> tuple[list[Review | None], list[dict[str, Any]]]:
+def carry_reviews(old: CodedNote | None, texts: list[str]) -> tuple[list[Review | None], list[UnplacedReview]]:
     """Match the old file's reviews to new segments by text.
 
     Returns the review for each new segment (or None) and the reviews whose text no
     longer exists, to be kept in the file and reported rather than dropped.
     """
-    if not old:
+    if old is None:
         return [None] * len(texts), []
-    pending: dict[str, deque[dict[str, Any]]] = defaultdict(deque)
-    for seg in old.get("segments", []):
-        if seg.get("review") is not None:
-            pending[seg["text"]].append({"id": seg.get("id"), "text": seg["text"], "review": seg["review"]})
-    for item in old.get("unplaced_reviews") or []:
-        if isinstance(item, dict) and "text" in item:
-            review = (
-                item["review"]
-                if isinstance(item.get("review"), Review)
-                else parse_review(item.get("review"), Path("?"))
-            )
-            pending[str(item["text"])].append({"id": item.get("id"), "text": str(item["text"]), "review": review})
+    pending: dict[str, deque[UnplacedReview]] = defaultdict(deque)
+    for seg in old.segments:
+        if seg.review is not None:
+            pending[seg.text].append(UnplacedReview(seg.id, seg.text, seg.review))
+    for item in old.unplaced_reviews:
+        pending[item.text].append(item)
     placed: list[Review | None] = []
     for text in texts:
         queue = pending.get(text)
-        placed.append(queue.popleft()["review"] if queue else None)
+        placed.append(queue.popleft().review if queue else None)
     unplaced = [entry for queue in pending.values() for entry in queue]
     return placed, unplaced

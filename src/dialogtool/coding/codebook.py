@@ -14,6 +14,7 @@ from pathlib import Path
 
 import yaml
 
+from .. import yamlio
 from ..errors import DialogtoolError
 from .patterns import PatternError, parse_rule
 
@@ -122,15 +123,7 @@ def load_codebook(path: str | Path) -> Codebook:
 
 def parse_codebook(text: str, path: str | Path = "<codebook>") -> Codebook:
     """Validate codebook YAML text; `path` is used in messages."""
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise DialogtoolError(f"YAML error: {exc.problem or exc}", path=path, line=line) from None
-    except yaml.YAMLError as exc:
-        raise DialogtoolError(f"YAML error: {exc}", path=path) from None
-    return _Validator(str(path)).codebook(root)
+    return _Validator(str(path)).codebook(yamlio.compose(text, path))
 
 
 class _Validator:

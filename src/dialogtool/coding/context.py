@@ -24,11 +24,12 @@ for KE i Alta») are mere mentions. In the order they are applied to each unit:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
-from functools import lru_cache
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..ingest.normalize import BULLET, NUMBERED
 from ..ingest.segment import HEADING, Segment, is_task
@@ -284,7 +285,7 @@ def is_procedural(text: str) -> bool:
         return True
     if _PAIR_FIRSTS.isdisjoint(words):
         return False
-    return any(pair in _PAIRS for pair in zip(words, words[1:]))
+    return any(pair in _PAIRS for pair in itertools.pairwise(words))
 
 
 @lru_cache(maxsize=256)

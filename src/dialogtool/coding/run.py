@@ -18,8 +18,10 @@ from pathlib import Path
 from typing import Any
 
 from ..coded.folder import pack_codes, record_codes
-from ..coded.store import FORMAT, HEADER, Review, carry_reviews, dump_yaml, load_coded, write_atomic
+from ..coded.note import TEXT, CodedNote, CodedSegment
+from ..coded.store import carry_reviews, dump_note, load_coded
 from ..errors import DialogtoolError
+from ..files import write_text
 from ..ingest.meta import FIELDS, MANIFEST, detect_meta, load_manifest
 from ..ingest.normalize import normalize
 from ..ingest.readers import MAX_FILE_BYTES, SUFFIXES, Source, read_source
@@ -132,48 +134,38 @@ def _manifest_for(path: Path, cache: dict[Path, dict[str, dict[str, object]]] | 
 
 
 def coded_document(
-    note: Note, codings: Sequence[SegmentCoding], codebook: Codebook, old: dict[str, Any] | None, mark: str
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The coded note as plain data in its on-disk order, and its unplaced reviews."""
+    note: Note, codings: Sequence[SegmentCoding], codebook: Codebook, old: CodedNote | None, mark: str
+) -> CodedNote:
+    """The coded note `code` writes for `note`, with the old file's reviews carried over."""
     reviews, unplaced = carry_reviews(old, [s.text for s in note.segments])
     segments = []
     for seg, coding, review in zip(note.segments, codings, reviews, strict=True):
-        item: dict[str, Any] = {"id": seg.id}
-        if seg.kind == HEADING:
-            item["kind"] = HEADING
-        item["para"] = seg.para
-        item["section"] = list(seg.section)
-        item["span"] = [seg.start, seg.end]
-        item["text"] = seg.text
-        item["codes"] = list(coding.codes)
-        if coding.terms:
-            item["terms"] = {code: list(coding.terms[code]) for code in coding.codes if code in coding.terms}
-        if coding.context:
-            item["context"] = {code: list(coding.context[code]) for code in coding.codes if code in coding.context}
-        if review is not None:
-            item["review"] = review.to_dict()
-        segments.append(item)
-    document: dict[str, Any] = {
-        "format": FORMAT,
-        "document": note.doc_id,
-        "source": _display_path(note.source.path),
-        "sha256": note.source.sha256,
-        "encoding": note.source.encoding,
-        "codebook": {"path": _display_path(Path(codebook.path)), "sha256": codebook.digest},
-        "fingerprint": mark,
-        "meta": {key: note.meta.get(key) for key in FIELDS},
-        "segments": segments,
-    }
-    if unplaced:
-        document["unplaced_reviews"] = [
-            {
-                "id": u["id"],
-                "text": u["text"],
-                "review": u["review"].to_dict() if isinstance(u["review"], Review) else u["review"],
-            }
-            for u in unplaced
-        ]
-    return document, unplaced
+        segments.append(
+            CodedSegment(
+                id=seg.id,
+                text=seg.text,
+                kind=HEADING if seg.kind == HEADING else TEXT,
+                para=seg.para,
+                section=tuple(seg.section),
+                span=(seg.start, seg.end),
+                codes=tuple(coding.codes),
+                terms={code: tuple(coding.terms[code]) for code in coding.codes if code in coding.terms},
+                context={code: coding.context[code] for code in coding.codes if code in coding.context},
+                review=review,
+            )
+        )
+    return CodedNote(
+        document=note.doc_id,
+        segments=tuple(segments),
+        meta={key: note.meta.get(key) for key in FIELDS},
+        source=_display_path(note.source.path),
+        sha256=note.source.sha256,
+        encoding=note.source.encoding,
+        codebook_path=_display_path(Path(codebook.path)),
+        codebook_sha256=codebook.digest,
+        fingerprint=mark,
+        unplaced_reviews=tuple(unplaced),
+    )
 
 
 def _display_path(path: Path) -> str:
@@ -326,7 +318,7 @@ def _write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path]
             fresh[path.name] = stamp
     if fresh != stamps and out_dir.is_dir():
         with contextlib.suppress(OSError):
-            write_atomic(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
+            write_text(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
 
 
 def _edited_and_broken(note: Path, target: Path, stamps: dict[str, list[int]], summary: RunSummary) -> bool:
@@ -454,21 +446,21 @@ def _code_one(task: _Task, codebook: Codebook, matcher: Matcher) -> _Result:
     note = read_note(task.path, {task.path.parent: {task.path.name: task.overrides}})
     codings = code_note(note.text, note.segments, matcher)
     old = load_coded(task.target) if task.target.exists() else None
-    document, unplaced = coded_document(note, codings, codebook, old, task.fingerprint)
-    text = HEADER + dump_yaml(document)
+    document = coded_document(note, codings, codebook, old, task.fingerprint)
+    text = dump_note(document)
     result = _Result(
         str(task.path),
         "written",
         encoding=note.source.encoding,
         segments=len(codings),
         coded=sum(1 for c in codings if c.codes),
-        unplaced=[u["text"] for u in unplaced],
+        unplaced=[u.text for u in document.unplaced_reviews],
         message=str(task.target),
     )
     if task.target.exists() and task.target.read_text(encoding="utf-8") == text:
         result.status = "unchanged"
     else:
-        write_atomic(task.target, text)
+        write_text(task.target, text)
     stamp = _stamp(task.target)
     if stamp is not None:
         result.index = (stamp, pack_codes(document))

@@ -30,24 +30,24 @@ from __future__ import annotations
 
 import difflib
 import io
-import os
 import re
-import tempfile
 import unicodedata
 import uuid
 import xml.etree.ElementTree as ET
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..coded.store import dump_yaml, effective_codes, write_atomic
+from ..coded.note import CodedNote
+from ..coded.store import dump_note, dump_yaml
 from ..coding.codebook import Codebook, parse_codebook
 from ..errors import DialogtoolError
+from ..files import write_bytes, write_text
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 CODEBOOK_NS = "urn:QDA-XML:codebook:1.0"
@@ -81,7 +81,7 @@ def source_guid(document: str) -> str:
 # -- the note's text -------------------------------------------------------------------------
 
 
-def note_text(doc: dict[str, Any]) -> tuple[str, str]:
+def note_text(doc: CodedNote) -> tuple[str, str]:
     """The note's normalised text, that segment spans index, and where it came from.
 
     From the source file when it is still there and still gives every segment its span
@@ -91,10 +91,10 @@ def note_text(doc: dict[str, Any]) -> tuple[str, str]:
     """
     from ..coding.run import read_note  # imports the coding machinery: only when exporting
 
-    source = doc.get("source")
-    if source and Path(str(source)).is_file():
+    source = doc.source
+    if source and Path(source).is_file():
         try:
-            text = read_note(Path(str(source))).text
+            text = read_note(Path(source)).text
         except (DialogtoolError, OSError):
             text = None
         if text is not None and _spans_fit(text, doc):
@@ -103,29 +103,29 @@ def note_text(doc: dict[str, Any]) -> tuple[str, str]:
     if _spans_fit(text, doc):
         return text, "segments"
     raise DialogtoolError(
-        f"cannot recover the text of note '{doc.get('document')}': its source ({source}) is missing or has "
+        f"cannot recover the text of note '{doc.document}': its source ({source}) is missing or has "
         "changed since it was coded, and its segments do not rebuild it",
         hint="re-run `dialogtool code` on the note",
     )
 
 
-def _rebuild(doc: dict[str, Any]) -> str:
+def _rebuild(doc: CodedNote) -> str:
     parts: list[str] = []
     para = None
-    for seg in doc["segments"]:
+    for seg in doc.segments:
         if parts:
-            parts.append(" " if seg.get("para") == para else "\n\n")
-        parts.append(str(seg["text"]))
-        para = seg.get("para")
+            parts.append(" " if seg.para == para else "\n\n")
+        parts.append(seg.text)
+        para = seg.para
     return "".join(parts)
 
 
-def _spans_fit(text: str, doc: dict[str, Any]) -> bool:
-    for seg in doc["segments"]:
-        span = seg.get("span")
-        if not (isinstance(span, list) and len(span) == 2 and all(isinstance(i, int) for i in span)):
+def _spans_fit(text: str, doc: CodedNote) -> bool:
+    for seg in doc.segments:
+        span = seg.span
+        if span is None:
             return False
-        if text[span[0] : span[1]] != seg["text"]:
+        if text[span[0] : span[1]] != seg.text:
             return False
     return True
 
@@ -146,9 +146,9 @@ class ExportSummary:
     unknown_codes: tuple[str, ...]  # codes used in the coding but not in the codebook
 
 
-def export_qdpx(documents: list[dict[str, Any]], codebook: Codebook, target: Path) -> ExportSummary:
+def export_qdpx(documents: list[CodedNote], codebook: Codebook, target: Path) -> ExportSummary:
     """Write the coded notes as a REFI-QDA project (.qdpx); see the module docstring."""
-    used = {code for doc in documents for seg in doc["segments"] for code in effective_codes(seg)}
+    used = {code for doc in documents for seg in doc.segments for code in seg.reviewed_codes}
     known = {c.id for c in codebook.codes}
     unknown = sorted(used - known)
     project = ET.Element("Project", xmlns=PROJECT_NS, name=_clean(codebook.name or "dialogtool"), origin=_origin())
@@ -165,7 +165,7 @@ def export_qdpx(documents: list[dict[str, Any]], codebook: Codebook, target: Pat
     selections = codings = 0
     exported: set[str] = set()
     for doc in documents:
-        document = str(doc.get("document"))
+        document = doc.document
         if document in exported:  # its GUIDs would clash with the first one's
             raise DialogtoolError(f"two coded notes have the document id '{document}'", hint="remove the copy")
         exported.add(document)
@@ -175,24 +175,25 @@ def export_qdpx(documents: list[dict[str, Any]], codebook: Codebook, target: Pat
         source_id = source_guid(document)
         files.append((f"sources/{source_id}.txt", text.encode("utf-8")))
         source = _sub(sources, "TextSource", guid=source_id, name=document, plainTextPath=f"internal://{source_id}.txt")
-        if doc.get("source"):
-            _text(source, "Description", f"Coded by dialogtool from {doc['source']}")
+        if doc.source:
+            _text(source, "Description", f"Coded by dialogtool from {doc.source}")
         seen: Counter[str] = Counter()
-        for seg in doc["segments"]:
-            segment_id = str(seg.get("id"))
+        for seg in doc.segments:
+            segment_id = seg.id
             seen[segment_id] += 1
             key = segment_id if seen[segment_id] == 1 else f"{segment_id}#{seen[segment_id]}"
-            codes = list(dict.fromkeys(effective_codes(seg)))  # a hand-edited file may repeat a code
-            review = seg.get("review")
+            codes = list(dict.fromkeys(seg.reviewed_codes))  # a hand-edited file may repeat a code
+            review = seg.review
             remark = review.note if review is not None and review.note else None
             if not codes and not remark:
                 continue
-            start, end = seg["span"]
+            assert seg.span is not None  # note_text checked every span
+            start, end = seg.span
             selection = _sub(
                 source,
                 "PlainTextSelection",
                 guid=guid("selection", document, key),
-                name=_short(seg["text"]),
+                name=_short(seg.text),
                 startPosition=str(start),
                 endPosition=str(end),
             )
@@ -207,7 +208,7 @@ def export_qdpx(documents: list[dict[str, Any]], codebook: Codebook, target: Pat
                 note = _sub(notes, "Note", guid=note_id, name=f"Review: {document} {key}")
                 _text(note, "PlainTextContent", remark)
         for name, kind in variables.items():
-            value = (doc.get("meta") or {}).get(name)
+            value = doc.meta.get(name)
             if value is None or value == "":
                 continue
             entry = _sub(source, "VariableValue")
@@ -221,7 +222,7 @@ def export_qdpx(documents: list[dict[str, Any]], codebook: Codebook, target: Pat
         _add(zipped, "project.qde", _xml(project))
         for name, data in files:
             _add(zipped, name, data)
-    _write_bytes(target, archive.getvalue())
+    write_bytes(target, archive.getvalue())
     return ExportSummary(
         len(documents), selections, codings, len(known) + len(unknown), len(notes), tuple(rebuilt), tuple(unknown)
     )
@@ -231,7 +232,7 @@ def export_qdc(codebook: Codebook, target: Path) -> int:
     """Write the codebook as a REFI-QDA codebook (.qdc); returns the number of codes."""
     root = ET.Element("CodeBook", xmlns=CODEBOOK_NS, origin=_origin())
     root.append(_codes(codebook, []))
-    write_atomic(target, _xml(root).decode("utf-8"))
+    write_text(target, _xml(root).decode("utf-8"))
     return len(codebook.codes)
 
 
@@ -260,11 +261,11 @@ def _codes(codebook: Codebook, unknown: Iterable[str]) -> ET.Element:
     return codes
 
 
-def _variable_types(documents: list[dict[str, Any]]) -> dict[str, str]:
+def _variable_types(documents: list[CodedNote]) -> dict[str, str]:
     """Each metadata field with a value somewhere, and its REFI-QDA type."""
     types: dict[str, str] = {}
     for name in VARIABLES:
-        values = [v for doc in documents if (v := (doc.get("meta") or {}).get(name)) is not None and v != ""]
+        values = [v for doc in documents if (v := doc.meta.get(name)) is not None and v != ""]
         if not values:
             continue
         if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
@@ -331,19 +332,6 @@ def _add(zipped: zipfile.ZipFile, name: str, data: bytes) -> None:
     zipped.writestr(info, data)
 
 
-def _write_bytes(target: Path, data: bytes) -> None:
-    """Through a temporary file and a rename, like `store.write_atomic`, for binary data."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 # -- import: codebook ------------------------------------------------------------------------
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "AE", "Ø": "OE", "Å": "AA", "ß": "ss"})
@@ -374,7 +362,7 @@ def import_qdc(path: Path, target: Path, force: bool = False) -> int:
         "# (README: The codebook and its pattern language) before running `dialogtool code`.\n" + dump_yaml(data)
     )
     parse_codebook(text, target)  # what we write must load
-    write_atomic(target, text)
+    write_text(target, text)
     return len(taken)
 
 
@@ -473,7 +461,7 @@ class _Source:
 
 def import_qdpx(
     path: Path,
-    documents: list[dict[str, Any]],
+    documents: list[CodedNote],
     codebook: Codebook,
     out_dir: Path,
     coded_dir: Path | None = None,
@@ -498,7 +486,7 @@ def import_qdpx(
     code_ids, code_names = _code_map(root, ns, codebook)
     sources = [_source(element, ns, archive, path) for element in _text_sources(root, ns)]
     summary = ImportSummary()
-    by_id = {str(doc.get("document")): doc for doc in documents}
+    by_id = {doc.document: doc for doc in documents}
     texts: dict[str, str] = {}
 
     def text_of(document: str) -> str:
@@ -525,7 +513,7 @@ def import_qdpx(
             summary.realigned.append(document)
         mapped = _position_map(source.text, ours)
         doc = by_id[document]
-        spans = [tuple(seg["span"]) for seg in doc["segments"]]
+        spans = [seg.span or (0, 0) for seg in doc.segments]
         codes: list[set[str]] = [set() for _ in spans]
         for start, end, guids in source.selections:
             summary.selections += 1
@@ -543,11 +531,11 @@ def import_qdpx(
                 summary.outside += 1
             for i in hits:
                 codes[i].update(ids)
-        document_data = _imported(doc, codes, order, path.name, source.name)
-        outputs.append((out_dir / f"{document}.yaml", IMPORT_HEADER + dump_yaml(document_data)))
+        imported = _imported(doc, codes, order, path.name, source.name)
+        outputs.append((out_dir / f"{document}.yaml", dump_note(imported, IMPORT_HEADER)))
     summary.notes_not_in_project = sorted(set(by_id) - done)
     for target, text in outputs:  # only once everything is read: a bad project writes nothing
-        write_atomic(target, text)
+        write_text(target, text)
         summary.written.append(target)
     return summary
 
@@ -635,9 +623,7 @@ def _source(item: tuple[ET.Element, str], ns: str, archive: zipfile.ZipFile, pat
     return _Source(name, ref, text, selections, source_codings)
 
 
-def _match(
-    source: _Source, by_id: dict[str, dict[str, Any]], done: set[str], text_of: Callable[[str], str]
-) -> str | None:
+def _match(source: _Source, by_id: dict[str, CodedNote], done: set[str], text_of: Callable[[str], str]) -> str | None:
     """The coded note a source is: by GUID, then by name, then by identical text."""
     from ..coding.run import doc_id
 
@@ -648,7 +634,7 @@ def _match(
     names = {source.name, Path(source.name).stem, doc_id(Path(source.name))}
     names = {n.casefold() for n in names if n}
     for document in free:
-        file_name = Path(str(by_id[document].get("source") or "")).name
+        file_name = Path(by_id[document].source or "").name
         if document.casefold() in names or (file_name and file_name.casefold() in names):
             return document
     plain = _plain(source.text or "")
@@ -703,25 +689,25 @@ def _covers(text: str, span: tuple[int, int], start: int, end: int) -> bool:
     return lo < hi and bool(text[lo:hi].strip())
 
 
-def _imported(
-    doc: dict[str, Any], codes: list[set[str]], order: dict[str, int], project: str, source: str
-) -> dict[str, Any]:
+def _imported(doc: CodedNote, codes: list[set[str]], order: dict[str, int], project: str, source: str) -> CodedNote:
     """The note as a coded file whose codes are the imported ones: no terms, no reviews."""
-    data: dict[str, Any] = {k: doc[k] for k in ("format", "document", "source", "sha256", "encoding") if k in doc}
-    data["imported"] = {"from": project, "source": source}
-    data["meta"] = doc.get("meta") or {}
-    segments = []
-    for seg, found in zip(doc["segments"], codes, strict=True):
-        item: dict[str, Any] = {"id": seg.get("id")}
-        if seg.get("kind"):
-            item["kind"] = seg["kind"]
-        for key in ("para", "section", "span", "text"):
-            if key in seg:
-                item[key] = seg[key]
-        item["codes"] = sorted(found, key=lambda c: (order.get(c, len(order)), c))
-        segments.append(item)
-    data["segments"] = segments
-    return data
+
+    def ordered(found: set[str]) -> tuple[str, ...]:
+        return tuple(sorted(found, key=lambda c: (order.get(c, len(order)), c)))
+
+    segments = tuple(
+        replace(seg, codes=ordered(found), terms={}, context={}, review=None)
+        for seg, found in zip(doc.segments, codes, strict=True)
+    )
+    return replace(
+        doc,
+        segments=segments,
+        imported={"from": project, "source": source},
+        codebook_path=None,
+        codebook_sha256=None,
+        fingerprint=None,
+        unplaced_reviews=(),
+    )
 
 
 # -- XML and zip helpers ---------------------------------------------------------------------

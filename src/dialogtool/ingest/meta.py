@@ -10,8 +10,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-import yaml
-
+from .. import yamlio
 from ..errors import DialogtoolError
 from ..langdata import BOKMAAL_MARKERS, NYNORSK_MARKERS
 
@@ -137,13 +136,7 @@ def load_manifest(folder: Path) -> dict[str, dict[str, object]]:
     path = folder / MANIFEST
     if not path.is_file():
         return {}
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        raise DialogtoolError(f"YAML error: {exc.problem}", path=path, line=mark.line + 1 if mark else None) from None
-    except (yaml.YAMLError, OSError, UnicodeDecodeError) as exc:
-        raise DialogtoolError(f"cannot read manifest: {exc}", path=path) from None
+    data = yamlio.load(path, "manifest", encoding="utf-8-sig")
     if data is None:
         return {}
     if not isinstance(data, dict):

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..files import write_with
+
 # A4 text width (16 cm) at 200 dpi; DejaVu Sans (shipped with matplotlib) has æøå.
 WIDTH_IN = 6.3
 DPI = 200
@@ -26,8 +28,10 @@ def _pyplot():
 
 
 def _save(figure, path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(path, dpi=DPI, metadata={"Software": None}, bbox_inches=None)
+    def save(buffer):
+        figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches=None)
+
+    write_with(path, save)
 
 
 def _title(figure, title: str) -> None:
