@@ -68,7 +68,8 @@ def main() -> None:
         base, current = (statistics.median(times[name]) for name in ("baseline", "current"))
         print(f"{args.notes} notes, {words:,} words, --jobs {args.jobs}, {args.rounds} rounds alternated")
         for name in sides:
-            print(f"  {name:8} median {statistics.median(times[name]):6.2f}s  runs {[round(t, 2) for t in times[name]]}")
+            runs = [round(t, 2) for t in times[name]]
+            print(f"  {name:8} median {statistics.median(times[name]):6.2f}s  runs {runs}")
         print(f"  current / baseline ({args.baseline}) = {current / base:.2f}")
 
 
