@@ -20,7 +20,7 @@ from .patterns import PatternError, parse_rule
 
 TOP_KEYS = {"name", "description", "version", "inherit_headings", "context", "codes"}
 CODE_KEYS = {"id", "label", "description", "color", "terms", "exclude", "concepts", "children"}
-CONCEPT_KEYS = {"label", "description", "terms", "exclude"}
+CONCEPT_KEYS = {"label", "description", "terms", "exclude", "weak"}
 CONTEXT_KEYS = {"heading", "leadin", "reference", "groups"}
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -34,6 +34,7 @@ class Concept:
     description: str
     terms: tuple[str, ...]
     exclude: tuple[str, ...]
+    weak: bool = False  # its words code the unit but leave room for a heading's theme (see context.py)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,11 @@ class Codebook:
     codes: tuple[Code, ...]
     context: ContextRules
     digest: str
+
+    @property
+    def weak_patterns(self) -> frozenset[str]:
+        """Patterns of weak concepts: a unit coded by these alone still takes its heading's theme."""
+        return frozenset(t for code in self.codes for c in code.concepts if c.weak for t in c.terms)
 
     @property
     def inherit_headings(self) -> bool:
@@ -305,7 +311,9 @@ class _Validator:
             terms = self.patterns(fields, "terms", where)
             if not terms:
                 raise self.fail(fields.get("terms", item), f"concept '{where}' has no terms")
-            result.append(Concept(label, description, tuple(terms), tuple(self.patterns(fields, "exclude", where))))
+            weak = self.boolean(fields["weak"], f"weak of '{where}'") if "weak" in fields else False
+            exclude = tuple(self.patterns(fields, "exclude", where))
+            result.append(Concept(label, description, tuple(terms), exclude, weak))
         return tuple(result)
 
     def patterns(self, fields: dict[str, yaml.Node], key: str, code_id: str) -> list[str]:

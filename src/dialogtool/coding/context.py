@@ -16,7 +16,8 @@ for KE i Alta») are mere mentions. In the order they are applied to each unit:
   «Desse får …») takes the themes of the unit before it, in the same paragraph or list;
 - `group`: after a unit names a patient group (a code under `context.groups`), the units that
   follow and refer to people with a pronoun («dei», «mange av dem») get that group too;
-- `heading`: a unit still without a theme takes the themes of the nearest heading above it
+- `heading`: a unit still without a theme (or with only the words of a `weak` concept, such as
+  information or contact, which belong to any task) takes the themes of the nearest heading above it
   that has any, unless the unit is procedural (a round, the host's line or name, thanks,
   coffee, who took part, the next meeting), is itself a lead-in (its content is in the items
   after it), or sits in an off-topic section ("Annet:") or paragraph ("Ellers: …").
@@ -81,6 +82,7 @@ def apply_context(
 ) -> list[SegmentCoding]:
     """Each segment's codes from its own terms (`own`, code -> patterns) and the context rules."""
     rules = codebook.context
+    weak = codebook.weak_patterns
     order = codebook.order()
     state = _State()
     results: list[SegmentCoding] = []
@@ -93,7 +95,7 @@ def apply_context(
         if _ASIDE.match(_strip_mark(seg.text)):
             state.aside = seg.para
         busy = state.leadin is not None or state.group is not None
-        _apply_rules(seg, i, item, terms, context, state, segments, results, by_id, rules)
+        _apply_rules(seg, i, item, terms, context, state, segments, results, by_id, rules, weak)
         if (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
             context.clear()  # about the meeting: nothing from its context, and it ends a list
             state.leadin = state.group = None
@@ -115,6 +117,7 @@ def _apply_rules(
     results: list[SegmentCoding],
     by_id: dict[str, SegmentCoding],
     rules: ContextRules,
+    weak: frozenset[str],
 ) -> None:
     """The context rules for one unit, in order (see the module docstring)."""
     if rules.leadin:
@@ -124,8 +127,9 @@ def _apply_rules(
     if rules.groups:
         _carry_group(seg, terms, context, state, rules.groups)
     heading_allowed = state.aside != seg.para and not seg.text.rstrip().endswith(":")
-    if rules.heading and not terms and not context and heading_allowed:
-        _inherit_heading(seg, by_id, context)
+    only_weak = bool(terms) and all(weak.issuperset(found) for found in terms.values())
+    if rules.heading and heading_allowed and ((not terms and not context) or only_weak):
+        _inherit_heading(seg, by_id, context, terms)
     if rules.leadin:
         _open_lead_in(seg, terms, context, state)
 
@@ -256,7 +260,12 @@ def _verb_like(word: str) -> bool:
     )
 
 
-def _inherit_heading(seg: Segment, by_id: dict[str, SegmentCoding], context: dict[str, tuple[str, str]]) -> None:
+def _inherit_heading(
+    seg: Segment,
+    by_id: dict[str, SegmentCoding],
+    context: dict[str, tuple[str, str]],
+    terms: dict[str, tuple[str, ...]] | None = None,
+) -> None:
     """The nearest themed heading's themes, unless the unit is about other matters (staff,
     money, travel) or in an off-topic section. Headings take no theme from above: a bare
     "Utfordringer:" names none."""
@@ -268,7 +277,8 @@ def _inherit_heading(seg: Segment, by_id: dict[str, SegmentCoding], context: dic
         source = by_id.get(heading_id)
         if source is not None and source.codes:
             for code in source.codes:
-                context.setdefault(code, (HEADING_RULE, heading_id))
+                if not terms or code not in terms:
+                    context.setdefault(code, (HEADING_RULE, heading_id))
             return
 
 
