@@ -264,3 +264,36 @@ def test_procedural(text: str) -> None:
 @pytest.mark.parametrize("text", ["Kommunen mangler en koordinator.", "Vi trenger bedre informasjon."])
 def test_not_procedural(text: str) -> None:
     assert not is_procedural(text)
+
+
+# --- weak concepts ---------------------------------------------------------------------------------
+
+WEAK_BOOK = """\
+context: {heading: true}
+codes:
+  - id: KE
+    label: Koordinerende enhet
+    terms: [koordinerende enhet]
+  - id: INFO
+    label: Informasjonsflyt
+    concepts:
+      - label: Kontakt
+        weak: true
+        terms: [telefonnummer*]
+      - label: Meldinger
+        terms: [epikrise*]
+"""
+
+
+def test_a_weak_concept_leaves_room_for_the_headings_theme() -> None:
+    raw = "Oppgave 1: Koordinerende enhet\n\n• Telefonnummeret er vanskelig å finne.\n\n• Epikrisen kommer sent.\n"
+    codings = [c for _, c in coded(raw, parse_codebook(WEAK_BOOK, "kb.yaml"))]
+    assert codings[1].codes == ("KE", "INFO") and rules_of(codings[1]) == {"KE": "heading"}
+    assert codings[2].codes == ("INFO",)  # a concept that is not weak keeps the heading's theme away
+
+
+def test_weak_must_be_true_or_false() -> None:
+    from dialogtool.errors import DialogtoolError
+
+    with pytest.raises(DialogtoolError, match="weak of 'INFO › Kontakt' must be true or false"):
+        parse_codebook(WEAK_BOOK.replace("weak: true", "weak: ja"), "kb.yaml")
