@@ -286,7 +286,7 @@ codes:
 
 
 def test_a_weak_concept_leaves_room_for_the_headings_theme() -> None:
-    raw = "Oppgave 1: Koordinerende enhet\n\n• Telefonnummeret er vanskelig å finne.\n\n• Epikrisen kommer sent.\n"
+    raw = "Tema: koordinerende enhet\n\nTelefonnummeret er vanskelig å finne.\n\nEpikrisen kommer sent.\n"
     codings = [c for _, c in coded(raw, parse_codebook(WEAK_BOOK, "kb.yaml"))]
     assert codings[1].codes == ("KE", "INFO") and rules_of(codings[1]) == {"KE": "heading"}
     assert codings[2].codes == ("INFO",)  # a concept that is not weak keeps the heading's theme away
