@@ -208,6 +208,7 @@ class _Task:
     target: Path
     fingerprint: str
     overrides: dict[str, object]
+    debug: bool = False
 
 
 @dataclass
@@ -229,6 +230,8 @@ def code_paths(
     progress: Callable[[str, int, int], None] | None = None,
     jobs: int = 1,
     force: bool = False,
+    *,
+    debug: bool = False,
 ) -> RunSummary:
     """Code every note under `paths` into `out_dir`; see RunSummary for what is reported.
 
@@ -236,6 +239,7 @@ def code_paths(
     file was written is skipped unless `force`. With `jobs` > 1, notes are coded in that
     many processes; the files written are the same. Ctrl-C stops the run between notes:
     what was finished is in the summary (`interrupted` is set) and complete on disk.
+    With `debug`, a bug in coding a note raises instead of being reported as that note's failure.
     """
     files, skipped = discover(paths)
     summary = RunSummary(skipped=skipped)
@@ -264,7 +268,7 @@ def code_paths(
                 continue
             summary.skipped_unchanged.append(target)
             continue
-        tasks.append(_Task(path, key, target, mark, overrides))
+        tasks.append(_Task(path, key, target, mark, overrides, debug))
     total = len(tasks)
     if progress:
         progress("", 0, total)
@@ -436,7 +440,7 @@ def _code_task(task: _Task) -> _Result:
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # a bug must not cost the other notes their coding
-        if os.environ.get("DIALOGTOOL_DEBUG"):
+        if task.debug:
             raise
         message = f"internal error {type(exc).__name__}: {exc} (re-run with --debug)"
         return _Result(str(task.path), "failed", message=message)
