@@ -36,6 +36,7 @@ demo: $(RUNTIME)
 lint: $(DEV)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/lint-imports --no-cache
 
 # Everything, as CI runs it (.ci/run).
 test: lint

@@ -12,7 +12,6 @@ import typer
 from ..errors import DialogtoolError
 from . import console
 from .options import CODEBOOK, Codebook
-from .root import settings
 
 if TYPE_CHECKING:
     from ..coding.run import RunSummary
@@ -48,7 +47,7 @@ def code(
     from ..coding.codebook import load_codebook
     from ..coding.run import code_paths
 
-    debug = settings(ctx).debug
+    debug = console.settings(ctx).debug
     try:
         book = load_codebook(codebook)
         with console.progress("Coding", quiet) as progress:
@@ -128,7 +127,7 @@ def meta(
             ]
             rows.append((str(path), cells))
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     console.out.print(metadata_rich(FIELDS, rows))
     if failed:
         raise typer.Exit(console.ExitStatus.FAILED)

@@ -8,7 +8,6 @@ import typer
 
 from . import console
 from .options import CODEBOOK, CODED, Codebook, Coded
-from .root import settings
 
 Level = Annotated[
     int, typer.Option("--level", "-l", help="1: themes, children rolled up; 2: themes and their children.")
@@ -46,7 +45,7 @@ def diff(
         book = load_codebook(codebook)
         result = diff_codings(load_coding(a or "HEAD", coded), load_coding(b, coded), book, level=level)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     if result.empty:
         console.note(f"No changes in the coding between {result.a} and {result.b}.")
         return
@@ -79,7 +78,7 @@ def agree(
         book = load_codebook(codebook)
         report = agreement(load_coding(a, coded), load_coding(b, coded), book, level=level)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     for item in agreement_rich(report, book, disagreements):
         console.out.print(item)
     for name in report.notes_only_a:

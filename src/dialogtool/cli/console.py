@@ -12,8 +12,10 @@ explicitly by each command, from the context) it re-raises for the traceback.
 from __future__ import annotations
 
 import sys
-from enum import IntEnum
-from typing import NoReturn
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import NoReturn, Optional
 
 import typer
 from rich.console import Console
@@ -84,3 +86,36 @@ def progress(label: str, quiet: bool = False) -> Progress:
         transient=True,
         disable=quiet,
     )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the top-level options say, handed to every command through the Click context."""
+
+    debug: bool = False
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The run's settings; defaults when a command runs outside `app` (as in some tests)."""
+    found = ctx.find_object(Settings)
+    return found if found is not None else Settings()
+
+
+def check_output(fmt: Enum, output: Optional[Path]) -> None:
+    """Refuse a format/output combination before any work is done."""
+    if fmt.value in ("xlsx", "docx") and output is None:
+        raise DialogtoolError(f"--format {fmt.value} needs --output FILE.{fmt.value}")
+    if fmt.value == "terminal" and output is not None:
+        files = ", ".join(f.value for f in type(fmt) if f.value != "terminal")
+        raise DialogtoolError(f"--output needs --format {files}")
+
+
+def put_text(text: str, output: Optional[Path]) -> None:
+    """Text output to stdout, or atomically to a file (then say so on stderr)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ..files import write_text as write_file
+
+    write_file(output, text)
+    note(f"Wrote {output}")

@@ -9,7 +9,6 @@ import typer
 
 from . import console
 from .options import CODEBOOK, CODED, Codebook, Coded
-from .root import settings
 
 export_app = typer.Typer(
     help="Export the coding or the codebook for other QDA programs (REFI-QDA).", no_args_is_help=True
@@ -42,7 +41,7 @@ def export_qdpx(
     try:
         summary = run_export(load_folder(coded), load_codebook(codebook), output)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     for code in summary.unknown_codes:
         console.warning(f"code '{code}' is not in the codebook; exported under its id")
     if summary.rebuilt:
@@ -67,7 +66,7 @@ def export_qdc(
     try:
         count = run_export(load_codebook(codebook), output)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     console.note(f"Wrote {output}: {count} code(s).")
 
 
@@ -92,7 +91,7 @@ def import_qdpx(
     try:
         summary = run_import(project, load_folder(coded), load_codebook(codebook), output, coded, force=force)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     for name in summary.unmatched_sources:
         console.say("Skipped source:", f"{name}: no coded note with that name or text")
     for name, count in sorted(summary.unmapped_codes.items()):
@@ -129,5 +128,5 @@ def import_qdc(
     try:
         count = run_import(file, target, force=force)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     console.note(f"Wrote {target}: {count} code(s). Each code's only term is its name: refine the terms.")

@@ -9,8 +9,6 @@ import typer
 
 from . import console
 from .options import CODEBOOK, CODED, Codebook, Coded, QuotesFormat
-from .root import settings
-from .tables import check_output, write_text
 
 
 def register(app: typer.Typer) -> None:
@@ -39,7 +37,7 @@ def evaluate(
         book = load_codebook(codebook)
         result = run_evaluation(gold, load_folder(coded), book)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     console.out.print(evaluation_rich(result, {c.id: c.label for c in book.codes}))
     if errors and result.errors:
         for line in misses_rich(result.errors):
@@ -78,7 +76,7 @@ def quotes(
     from ..output import delimited, docx, markdown, terminal
 
     try:
-        check_output(fmt, output)
+        console.check_output(fmt, output)
         book = load_codebook(codebook)
         q.theme_codes(book, theme)  # an unknown theme fails before the notes are read
         selection = q.select_quotes(load_folder(coded), book, theme, by=by, limit=limit, include_all=show_all)
@@ -91,9 +89,9 @@ def quotes(
             console.note(f"Wrote {output}")
         else:
             md = fmt is QuotesFormat.md
-            write_text(markdown.quotes_markdown(selection) if md else delimited.quotes_csv(selection), output)
+            console.put_text(markdown.quotes_markdown(selection) if md else delimited.quotes_csv(selection), output)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     console.note(q.summary(selection))
 
 
@@ -118,7 +116,7 @@ def kwic(
     try:
         lines = find(load_folder(coded), term, width=width)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     for line in kwic_rich(lines[:limit], width):
         console.out.print(line, soft_wrap=True)
     notes = len({line.document for line in lines})
@@ -145,7 +143,7 @@ def uncoded(
         documents = load_folder(coded)
         segments = uncoded_segments(documents, include_headings=show_all)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     for line in segment_rows_rich(
         segments[:limit], width=max((len(f"{s.document} {s.id}") for s in segments), default=0)
     ):
@@ -177,7 +175,7 @@ def suggest(
     try:
         rows = rank(load_folder(coded), load_codebook(codebook), min_count=min_count)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     console.out.print(suggest_rich(rows[:limit]))
     shown = f", {limit} shown" if limit < len(rows) else ""
     console.note(f"{len(rows)} word(s) seen at least {min_count} time(s){shown}; in context: `dialogtool kwic WORD`")

@@ -7,7 +7,6 @@ missing argument) are shown like every other user error: one line, `Error: …`,
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any
 
 import typer
@@ -19,21 +18,8 @@ try:  # Typer vendors its own copy of Click (typer._click); its usage errors are
 except ImportError:  # pragma: no cover - a Typer on plain Click
     from click import Context, UsageError
 
-from .. import __version__
+from .._version import __version__
 from . import console
-
-
-@dataclass(frozen=True)
-class Settings:
-    """What the top-level options say, handed to every command through the Click context."""
-
-    debug: bool = False
-
-
-def settings(ctx: typer.Context) -> Settings:
-    """The run's settings; defaults when a command runs outside `app` (as in some tests)."""
-    found = ctx.find_object(Settings)
-    return found if found is not None else Settings()
 
 
 class _OneLineErrors(TyperGroup):
@@ -78,7 +64,7 @@ def main(
     Typical run: `dialogtool code` (reads data/raw, writes data/coded), then
     `dialogtool table --by meeting`.
     """
-    ctx.obj = Settings(debug=debug)
+    ctx.obj = console.Settings(debug=debug)
 
 
 def _register() -> None:

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import sys
-from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
-from ..errors import DialogtoolError
 from . import console
 from .options import (
     CODEBOOK,
@@ -23,7 +20,6 @@ from .options import (
     TableCount,
     TableFormat,
 )
-from .root import settings
 
 Output = Annotated[
     Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout (required for xlsx).")
@@ -35,26 +31,6 @@ def register(app: typer.Typer) -> None:
     app.command()(table)
     app.command()(cooccur)
     app.command()(report)
-
-
-def check_output(fmt: Enum, output: Optional[Path]) -> None:
-    """Refuse a format/output combination before any work is done."""
-    if fmt.value in ("xlsx", "docx") and output is None:
-        raise DialogtoolError(f"--format {fmt.value} needs --output FILE.{fmt.value}")
-    if fmt.value == "terminal" and output is not None:
-        files = ", ".join(f.value for f in type(fmt) if f.value != "terminal")
-        raise DialogtoolError(f"--output needs --format {files}")
-
-
-def write_text(text: str, output: Optional[Path]) -> None:
-    """Text output to stdout, or atomically to a file (then say so on stderr)."""
-    if output is None:
-        sys.stdout.write(text)
-        return
-    from ..files import write_text as write_file
-
-    write_file(output, text)
-    console.note(f"Wrote {output}")
 
 
 def table(
@@ -104,7 +80,7 @@ def table(
     from ..output import delimited, markdown, terminal, xlsx
 
     try:
-        check_output(fmt, output)
+        console.check_output(fmt, output)
         result = theme_table(
             load_codes(coded),
             load_codebook(codebook),
@@ -123,11 +99,11 @@ def table(
             xlsx.theme_xlsx(result, output)
             console.note(f"Wrote {output}")
         else:
-            write_text(
+            console.put_text(
                 markdown.theme_markdown(result) if fmt is TableFormat.md else delimited.theme_csv(result), output
             )
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
 
 
 def cooccur(
@@ -155,7 +131,7 @@ def cooccur(
     from ..output import delimited, terminal, xlsx
 
     try:
-        check_output(fmt, output)
+        console.check_output(fmt, output)
         matrix = cooccurrence(
             load_codes(coded), load_codebook(codebook), count=count.value, jaccard=jaccard, level=level, ids=ids
         )
@@ -166,9 +142,9 @@ def cooccur(
             xlsx.cooccur_xlsx(matrix, output)
             console.note(f"Wrote {output}")
         else:
-            write_text(delimited.cooccur_csv(matrix), output)
+            console.put_text(delimited.cooccur_csv(matrix), output)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
 
 
 def report(
@@ -190,7 +166,7 @@ def report(
     try:
         result = build_report(coded, load_codebook(codebook), output, quotes_per_theme=quotes)
     except Exception as exc:
-        raise console.fail(exc, settings(ctx).debug) from None
+        raise console.fail(exc, console.settings(ctx).debug) from None
     console.note(
         f"Report on {result.documents} note(s) from {result.meetings} meeting(s), {result.segments} segments "
         f"({result.coded_segments} coded) → {output}"

@@ -42,7 +42,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..coded.note import CodedNote
 from ..coded.store import dump_note, dump_yaml
 from ..coding.codebook import Codebook, parse_codebook
