@@ -16,7 +16,7 @@ try:  # Typer vendors its own copy of Click (typer._click); its usage errors are
     from typer._click.core import Context
     from typer._click.exceptions import UsageError
 except ImportError:  # pragma: no cover - a Typer on plain Click
-    from click import Context, UsageError
+    from click import Context, UsageError  # type: ignore[assignment]
 
 from .._version import __version__
 from . import console

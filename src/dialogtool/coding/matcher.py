@@ -54,7 +54,7 @@ class SegmentCoding:
 _NLP = None
 
 
-def tokenizer():
+def tokenizer() -> Any:
     """spaCy's blank Bokmål tokenizer, built once per process (it is slow to create)."""
     global _NLP
     if _NLP is None:
@@ -272,9 +272,8 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
     order = codebook.order()
     orths, starts, strings = _token_table(text)
     cache = matcher.by_orth
-    entries = [cache.get(h) for h in orths]
-    for i in [i for i, e in enumerate(entries) if e is None]:
-        entries[i] = matcher.token_entry(orths[i], strings[orths[i]])
+    found = [cache.get(h) for h in orths]
+    entries = [e if e is not None else matcher.token_entry(h, strings[h]) for h, e in zip(orths, found, strict=True)]
     numbers = list(accumulate([e[0] for e in entries], initial=0))  # word number of each token's first word
     words = [
         (numbers[i] + k, starts[i] + a, starts[i] + b, ids)

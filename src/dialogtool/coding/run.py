@@ -287,8 +287,8 @@ def code_paths(
             unrecorded = str(task.target) not in recorded and str(task.path) not in recorded
             if unrecorded and stored_fingerprint(task.target) == task.fingerprint:
                 summary.written.append(task.target)
-    done = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
-    summary.pending = sum(1 for t in tasks if str(t.target) not in done and str(t.path) not in done)
+    finished = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
+    summary.pending = sum(1 for t in tasks if str(t.target) not in finished and str(t.path) not in finished)
     _write_stamps(out_dir, stamps, summary.written + summary.unchanged + summary.skipped_unchanged)
     record_codes(out_dir, entries)
     return summary

@@ -95,7 +95,7 @@ def evaluation_rich(evaluation: Evaluation, labels: dict[str, str]) -> Table:
         ("FP", "right"),
         ("FN", "right"),
     ):
-        out.add_column(name, justify=justify)
+        out.add_column(name, justify="left" if justify == "left" else "right")
     for theme, score in evaluation.themes.items():
         out.add_row(
             theme,
