@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test test-fast lint lock install goldens clean
+.PHONY: demo test test-fast lint typecheck lock install goldens clean
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "dialogtool needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
@@ -36,9 +36,14 @@ demo: $(RUNTIME)
 lint: $(DEV)
 	$(BIN)/ruff check src tests scripts bench
 	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/lint-imports --no-cache
+
+# Types: all of src/, strict on coded/ and cli/ (pyproject [tool.mypy]).
+typecheck: $(DEV)
+	$(BIN)/mypy
 
 # Everything, as CI runs it (.ci/run).
-test: lint
+test: lint typecheck
 	$(BIN)/python -m pytest -n 2
 
 # The quick loop while working: everything but the tests marked slow.

@@ -9,7 +9,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-import typer
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +16,7 @@ from typer.testing import CliRunner
 
 from dialogtool.analysis.agree import Table, agreement, cohen_kappa, coincidences, krippendorff_alpha
 from dialogtool.analysis.codings import Coding, load_coding
-from dialogtool.cli import review as cli_review
+from dialogtool.cli import app
 from dialogtool.coded.note import SegmentRow
 from dialogtool.errors import DialogtoolError
 
@@ -158,9 +157,6 @@ def two_coders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 def test_agree_cli_on_folders(two_coders: tuple[Path, Path], codebook) -> None:
     first, second = two_coders
-    app = typer.Typer()
-    app.command("agree")(cli_review.agree)
-    app.command("diff")(cli_review.diff)
     runner = CliRunner()
     result = runner.invoke(app, ["agree", str(first), str(second), "-c", str(ROOT / "codebook.yaml"), "-d"])
     assert result.exit_code == 0, result.output

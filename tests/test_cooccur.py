@@ -188,9 +188,12 @@ def test_cli_xlsx(corpus: Path, book, tmp_path: Path, jaccard: bool) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--count", "meetings"], "--count must be one of segments, paragraphs, documents"),
+        (
+            ["--count", "meetings"],
+            "Invalid value for '--count': Value error, 'meetings' is not one of 'segments', 'paragraphs', 'documents'",
+        ),
         (["--level", "3"], "--level must be one of 1, 2"),
-        (["-f", "md"], "unknown --format 'md' (terminal, csv, xlsx)"),
+        (["-f", "md"], "'md' is not one of 'terminal', 'csv', 'xlsx'. (see dialogtool cooccur --help)"),
         (["-f", "xlsx"], "--format xlsx needs --output"),
         (["-o", "pairs.csv"], "--output needs --format csv, xlsx"),
     ],

@@ -8,13 +8,12 @@ from collections import defaultdict
 from pathlib import Path
 
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
 from dialogtool.analysis.codings import load_coding
 from dialogtool.analysis.diff import diff_codings
-from dialogtool.cli import review as cli_review
+from dialogtool.cli import app
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
@@ -100,9 +99,6 @@ def test_diff_head_against_working_tree(repo: Path) -> None:
 
 
 def test_diff_cli(repo: Path) -> None:
-    app = typer.Typer()
-    app.command("diff")(cli_review.diff)
-    app.command("agree")(cli_review.agree)
     coded = repo / "data" / "coded"
     result = CliRunner().invoke(app, ["diff", "--coded", str(coded), "-c", str(repo / "codebook.yaml")])
     assert result.exit_code == 0, result.output

@@ -307,6 +307,6 @@ def test_cli_user_errors(handmade: Path) -> None:
     docx = run("quotes", "KE", "--coded", handmade, "-c", CODEBOOK, "-f", "docx")
     assert docx.exit_code == 2 and "needs --output" in docx.stderr
     fmt = run("quotes", "KE", "--coded", handmade, "-c", CODEBOOK, "-f", "pdf")
-    assert fmt.exit_code == 2 and "unknown --format 'pdf'" in fmt.stderr
+    assert fmt.exit_code == 2 and "'pdf' is not one of 'terminal', 'md', 'docx', 'csv'" in fmt.stderr
     field = run("quotes", "KE", "--coded", handmade, "-c", CODEBOOK, "--by", "sted")
     assert field.exit_code == 2 and "no metadata field 'sted'" in field.stderr

@@ -15,11 +15,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-import typer
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool.cli import review as cli_review
+from dialogtool.cli import app
 from dialogtool.coded.folder import load_folder
 from dialogtool.coded.note import CodedNote
 from dialogtool.coded.store import effective_codes
@@ -149,9 +148,6 @@ def test_codes_variables_and_review_notes(exported: Path) -> None:
 
 
 def test_round_trip_through_the_cli_loses_no_code(coded: Path, tmp_path: Path) -> None:
-    app = typer.Typer()
-    app.add_typer(cli_review.export_app, name="export")
-    app.add_typer(cli_review.import_app, name="import")
     runner = CliRunner()
     target = tmp_path / "ut.qdpx"
     book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
@@ -338,8 +334,6 @@ def test_import_qdc_derives_ids_and_terms(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     target = tmp_path / "cb.yaml"
-    app = typer.Typer()
-    app.add_typer(cli_review.import_app, name="import")
     result = CliRunner().invoke(app, ["import", "qdc", str(qdc), "--codebook", str(target)])
     assert result.exit_code == 0, result.output
     book = load_codebook(target)

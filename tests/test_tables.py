@@ -469,13 +469,13 @@ def test_cli_table_options(corpus: Path, book, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--count", "words"], "--count must be one of segments, paragraphs, documents, meetings"),
+        (["--count", "words"], "'words' is not one of 'segments', 'paragraphs', 'documents', 'meetings'"),
         (["--level", "3"], "--level must be one of 1, 2"),
-        (["--percent", "all"], "--percent must be one of col, row, none"),
-        (["--sort", "alpha"], "--sort must be one of codebook, freq"),
+        (["--percent", "all"], "Invalid value for '--percent': Value error, 'all' is not one of 'col', 'row', 'none'"),
+        (["--sort", "alpha"], "Invalid value for '--sort': Value error, 'alpha' is not one of 'codebook', 'freq'"),
         (["--split", "meeting"], "--split must be another field"),
         (["--split", "colour"], "no metadata field 'colour'"),
-        (["-f", "html"], "unknown --format 'html'"),
+        (["-f", "html"], "'html' is not one of 'terminal', 'md', 'csv', 'xlsx'. (see dialogtool table --help)"),
         (["-o", "x.md"], "--output needs --format md, csv, xlsx"),
     ],
 )

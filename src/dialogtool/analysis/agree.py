@@ -12,7 +12,7 @@ there is no variation to agree on (e.g. neither coder ever used the theme): then
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
@@ -77,7 +77,7 @@ def coincidences(units: Iterable[Sequence[Hashable | None]]) -> dict[tuple[Hasha
     """Krippendorff's coincidence matrix for nominal data: each ordered pair of values from
     different coders of one unit, weighted 1/(m_u - 1); None is a missing value, and units
     with fewer than two values are not pairable and left out."""
-    matrix: Counter[tuple[Hashable, Hashable]] = Counter()
+    matrix: defaultdict[tuple[Hashable, Hashable], float] = defaultdict(float)
     for unit in units:
         values = [v for v in unit if v is not None]
         m = len(values)
@@ -96,7 +96,7 @@ def alpha_from_coincidences(matrix: dict[tuple[Hashable, Hashable], float]) -> f
     None when there is nothing to pair or only one value was ever used (no expected
     disagreement).
     """
-    marginals: Counter[Hashable] = Counter()
+    marginals: defaultdict[Hashable, float] = defaultdict(float)
     for (c, _), count in matrix.items():
         marginals[c] += count
     n = sum(marginals.values())

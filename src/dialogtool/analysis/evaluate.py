@@ -94,11 +94,11 @@ def evaluate(gold_dir: Path, documents: list[CodedNote], codebook: Codebook) -> 
         if not isinstance(gold, dict) or not isinstance(gold.get("units"), list):
             raise DialogtoolError("not a reference coding (no 'units' list)", path=path)
         name = str(gold.get("document") or path.stem)
-        doc = by_source.get(name) or by_source.get(Path(name).stem)
-        if doc is None:
+        found = by_source.get(name) or by_source.get(Path(name).stem)
+        if found is None:
             result.missing_documents.append(name)
             continue
-        _score_document(name, gold["units"], doc, codebook, result)
+        _score_document(name, gold["units"], found, codebook, result)
     return result
 
 

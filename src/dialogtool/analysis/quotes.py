@@ -240,7 +240,7 @@ def _group_value(quote: Quote, by: str | None) -> str | None:
     return MISSING if value is None or value == "" else str(value)
 
 
-def _group_key(value: str | None) -> tuple:
+def _group_key(value: str | None) -> tuple[object, ...]:
     """Natural order ("bord 2" before "bord 10"), the missing value last."""
     if value is None:
         return (0,)

@@ -160,8 +160,8 @@ def row_order(codebook: Codebook, level: int, totals: dict[str, int], sort: str)
     rows = [c.id for c in codebook.codes if c.id.count(".") < level]
     rows += sorted(set(totals) - set(rows))
 
-    def key(code_id: str) -> list[tuple]:
-        path = []
+    def key(code_id: str) -> list[tuple[object, ...]]:
+        path: list[tuple[object, ...]] = []
         for prefix in code_rows(code_id, code_id.count(".") + 1):
             place = (0, position[prefix], "") if prefix in position else (1, 0, prefix)
             path.append(((-totals.get(prefix, 0),) if sort == "freq" else ()) + place)
@@ -238,6 +238,6 @@ def _column_value(value: object) -> str:
     return str(value)
 
 
-def _natural(value: str) -> tuple:
+def _natural(value: str) -> tuple[object, ...]:
     """Sort "2" before "10" and put the unknown column last."""
     return (value == MISSING, [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", value)])

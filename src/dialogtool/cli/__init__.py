@@ -7,7 +7,7 @@ from typing import Any
 
 def __getattr__(name: str) -> Any:
     if name == "app":
-        from .main import app
+        from .root import app
 
         return app
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -125,7 +125,7 @@ def _flow(items: list[Any]) -> str:
 
 def _segment(seg: dict[str, Any]) -> list[str]:
     """The common case of `_mapping` for one segment, unrolled: this is the hot loop."""
-    lines = []
+    lines: list[str] = []
     append = lines.append
     for key, value in seg.items():
         kind = type(value)

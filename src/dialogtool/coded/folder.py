@@ -133,7 +133,8 @@ def _read_index(path: Path) -> dict[str, Any]:
         return {}
     if not isinstance(data, dict) or data.get("version") != _INDEX_VERSION or not isinstance(data.get("files"), dict):
         return {}
-    return data["files"]
+    files: dict[str, Any] = data["files"]
+    return files
 
 
 def _write_index(path: Path, files: dict[str, Any]) -> None:

@@ -171,7 +171,7 @@ class _Validator:
                 else ("put it in quotes, e.g. 'yes' or '12', so it stays text")
             )
             raise self.fail(node, f"{what} must be text", hint=hint)
-        value = node.value.strip()
+        value = str(node.value).strip()
         if required and not value:
             raise self.fail(node, f"{what} is empty")
         return value

@@ -75,7 +75,7 @@ class _Rule:
 _NLP = None
 
 
-def tokenizer():
+def tokenizer() -> Any:
     """spaCy's blank Bokmål tokenizer, built once per process (it is slow to create)."""
     global _NLP
     if _NLP is None:
@@ -189,8 +189,8 @@ class Matcher:
         rule = parse_rule(text)
         left = tuple(self._phrase(p) for p in rule.left)
         right = tuple(self._phrase(p) for p in rule.right)
-        lone = rule.left[0] if len(rule.left) == 1 and len(rule.left[0]) == 1 else ()
-        shouted = bool(lone) and lone[0].kind == ACRONYM and lone[0].text.lower() in ACRONYM_HOMOGRAPHS
+        lone = rule.left[0][0] if len(rule.left) == 1 and len(rule.left[0]) == 1 else None
+        shouted = lone is not None and lone.kind == ACRONYM and lone.text.lower() in ACRONYM_HOMOGRAPHS
         self.rules.append(_Rule(code, text, exclude, left, rule.op, rule.distance, rule.negated, right, shouted))
 
     def _phrase(self, words: tuple[Word, ...]) -> int:
@@ -386,9 +386,8 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
 
     orths, starts, strings = _token_table(text)
     cache = matcher.by_orth
-    entries = [cache.get(h) for h in orths]
-    for i in [i for i, e in enumerate(entries) if e is None]:
-        entries[i] = matcher.token_entry(orths[i], strings[orths[i]])
+    found = [cache.get(h) for h in orths]
+    entries = [e if e is not None else matcher.token_entry(h, strings[h]) for h, e in zip(orths, found, strict=True)]
     numbers = list(accumulate([e[0] for e in entries], initial=0))  # word number of each token's first word
     words = [
         (numbers[i] + k, starts[i] + a, starts[i] + b, ids)

@@ -208,6 +208,7 @@ class _Task:
     target: Path
     fingerprint: str
     overrides: dict[str, object]
+    debug: bool = False
 
 
 @dataclass
@@ -229,6 +230,8 @@ def code_paths(
     progress: Callable[[str, int, int], None] | None = None,
     jobs: int = 1,
     force: bool = False,
+    *,
+    debug: bool = False,
 ) -> RunSummary:
     """Code every note under `paths` into `out_dir`; see RunSummary for what is reported.
 
@@ -236,6 +239,7 @@ def code_paths(
     file was written is skipped unless `force`. With `jobs` > 1, notes are coded in that
     many processes; the files written are the same. Ctrl-C stops the run between notes:
     what was finished is in the summary (`interrupted` is set) and complete on disk.
+    With `debug`, a bug in coding a note raises instead of being reported as that note's failure.
     """
     files, skipped = discover(paths)
     summary = RunSummary(skipped=skipped)
@@ -264,7 +268,7 @@ def code_paths(
                 continue
             summary.skipped_unchanged.append(target)
             continue
-        tasks.append(_Task(path, key, target, mark, overrides))
+        tasks.append(_Task(path, key, target, mark, overrides, debug))
     total = len(tasks)
     if progress:
         progress("", 0, total)
@@ -283,8 +287,8 @@ def code_paths(
             unrecorded = str(task.target) not in recorded and str(task.path) not in recorded
             if unrecorded and stored_fingerprint(task.target) == task.fingerprint:
                 summary.written.append(task.target)
-    done = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
-    summary.pending = sum(1 for t in tasks if str(t.target) not in done and str(t.path) not in done)
+    finished = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
+    summary.pending = sum(1 for t in tasks if str(t.target) not in finished and str(t.path) not in finished)
     _write_stamps(out_dir, stamps, summary.written + summary.unchanged + summary.skipped_unchanged)
     record_codes(out_dir, entries)
     return summary
@@ -436,7 +440,7 @@ def _code_task(task: _Task) -> _Result:
     except (KeyboardInterrupt, SystemExit):
         raise
     except Exception as exc:  # a bug must not cost the other notes their coding
-        if os.environ.get("DIALOGTOOL_DEBUG"):
+        if task.debug:
             raise
         message = f"internal error {type(exc).__name__}: {exc} (re-run with --debug)"
         return _Result(str(task.path), "failed", message=message)

@@ -42,7 +42,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .._version import __version__
 from ..coded.note import CodedNote
 from ..coded.store import dump_note, dump_yaml
 from ..coding.codebook import Codebook, parse_codebook
@@ -371,8 +371,9 @@ def _code_entry(element: ET.Element, ns: str, parent: str | None, taken: set[str
     code_id = _unique(_id_part(name), parent, taken)
     entry: dict[str, Any] = {"id": code_id, "label": name or code_id}
     description = element.find(_q(ns, "Description"))
-    if description is not None and (description.text or "").strip():
-        entry["description"] = description.text.strip()
+    text = description.text if description is not None else None
+    if text and text.strip():
+        entry["description"] = text.strip()
     color = _color(element.get("color"))
     if color:
         entry["color"] = color

@@ -109,9 +109,9 @@ def find_date(text: str) -> str | None:
         year += 2000 if year < 100 else 0
         if iso := _iso(year, month, day):
             return iso
-    match = _WORD_DATE.search(text)
-    if match:
-        return _iso(int(match.group(3)), _MONTHS[match.group(2).lower()], int(match.group(1)))
+    word = _WORD_DATE.search(text)
+    if word:
+        return _iso(int(word.group(3)), _MONTHS[word.group(2).lower()], int(word.group(1)))
     return None
 
 

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import codecs
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from ..errors import DialogtoolError
 
@@ -175,7 +177,7 @@ def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
     return "\n\n".join(lines), frozenset(headings)
 
 
-def _docx_blocks(document):
+def _docx_blocks(document: Any) -> Iterator[tuple[str, str]]:
     """Yield (kind, text) for body paragraphs and table cells in reading order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
@@ -196,7 +198,7 @@ def _docx_blocks(document):
                         yield _paragraph_kind(paragraph), paragraph.text
 
 
-def _paragraph_kind(paragraph) -> str:
+def _paragraph_kind(paragraph: Any) -> str:
     style = (paragraph.style.name if paragraph.style is not None else "") or ""
     lowered = style.lower()
     if lowered.startswith(("heading", "overskrift", "title", "tittel")):

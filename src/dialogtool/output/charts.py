@@ -7,6 +7,7 @@ other commands start fast and nothing needs a display.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, BinaryIO
 
 import pandas as pd
 
@@ -17,7 +18,7 @@ WIDTH_IN = 6.3
 DPI = 200
 
 
-def _pyplot():
+def _pyplot() -> Any:
     import matplotlib
 
     matplotlib.use("Agg")
@@ -27,14 +28,14 @@ def _pyplot():
     return plt
 
 
-def _save(figure, path: Path) -> None:
-    def save(buffer):
+def _save(figure: Any, path: Path) -> None:
+    def save(buffer: BinaryIO) -> None:
         figure.savefig(buffer, format="png", dpi=DPI, metadata={"Software": None}, bbox_inches=None)
 
     write_with(path, save)
 
 
-def _title(figure, title: str) -> None:
+def _title(figure: Any, title: str) -> None:
     """Over the whole figure, not the axes: long labels push the axes right, and a title
     anchored there runs off the page."""
     import textwrap

@@ -23,7 +23,7 @@ if TYPE_CHECKING:  # annotations only: `kwic` and `quotes` must not import panda
     from ..analysis.agree import AgreementReport
     from ..analysis.agree import Table as Counts
     from ..analysis.diff import CodingDiff
-    from ..analysis.evaluate import Evaluation
+    from ..analysis.evaluate import Evaluation, Miss
     from ..analysis.kwic import KwicLine
     from ..analysis.quotes import QuoteSelection
     from ..analysis.suggest import Suggestion
@@ -123,7 +123,7 @@ def evaluation_rich(evaluation: Evaluation, labels: dict[str, str]) -> Table:
         ("FP", "right"),
         ("FN", "right"),
     ):
-        out.add_column(name, justify=justify)
+        out.add_column(name, justify="left" if justify == "left" else "right")
     for theme, score in evaluation.themes.items():
         out.add_row(
             theme,
@@ -303,3 +303,34 @@ def _cells(counts: Counts) -> list[str]:
         number(counts.kappa),
         number(counts.alpha),
     ]
+
+
+def metadata_rich(fields: Sequence[str], rows: Sequence[tuple[str, list[str]]]) -> Table:
+    """`meta`: one row per note file, one column per metadata field (file names stay literal)."""
+    table = Table(title="Detected metadata (* = from meta.yaml)", title_justify="left")
+    table.add_column("file")
+    for name in fields:
+        table.add_column(name)
+    for path, cells in rows:
+        table.add_row(Text(path), *(Text(c) for c in cells))
+    return table
+
+
+def misses_rich(misses: Sequence[Miss]) -> list[Text]:
+    """`evaluate`'s misses and false hits, one line each, under a heading."""
+    lines = [Text("\nMisses and false hits", style="bold")]
+    for miss in misses:
+        line = Text(f"{miss.kind:9}", style="yellow" if miss.kind == "miss" else "red")
+        line.append(f" {miss.theme:8} {miss.document}: {miss.text}")
+        lines.append(line)
+    return lines
+
+
+def segment_rows_rich(segments: Sequence[SegmentRow], width: int) -> list[Text]:
+    """Segments as lines: note and segment id (dimmed, padded to `width`), then the text."""
+    lines = []
+    for segment in segments:
+        line = Text(f"{segment.document} {segment.id}".ljust(width), style="dim")
+        line.append("  " + segment.text)
+        lines.append(line)
+    return lines

@@ -83,7 +83,7 @@ def theme_sheet(sheet: Any, table: ThemeTable) -> None:
     sheet.freeze_panes = sheet.cell(head + 1, 2).coordinate
 
 
-def _fit_widths(sheet, extra: dict[int, int] | None = None) -> None:
+def _fit_widths(sheet: Any, extra: dict[int, int] | None = None) -> None:
     """Width of each column from its longest value; a group header merged over several
     columns is left out, since it is spread over all of them."""
     from openpyxl.utils import get_column_letter

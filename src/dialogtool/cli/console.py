@@ -1,0 +1,121 @@
+"""How the command line talks: data to stdout, messages to stderr, one way to print each.
+
+`say` is the only way a command prints a message: a coloured label (`Error:`, `Warning:`,
+`Skipped:` …) and then the message exactly as it is — file names and codebook patterns may
+hold `[red]` or `[x]`, which Rich would otherwise read as markup and swallow. Data (tables,
+quotes, kwic lines) goes to `out`, already built as Rich renderables by `dialogtool.output`.
+
+`fail` turns an exception into one line and an exit status; with `--debug` (passed to it
+explicitly by each command, from the context) it re-raises for the traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from enum import Enum, IntEnum
+from pathlib import Path
+from typing import NoReturn, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from ..errors import DialogtoolError
+
+# Piped output is not cut to 80 columns: tables stay whole in files and logs.
+out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+# Messages stay one line and print literally (markup off): file names and patterns may hold "[x]".
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+
+
+class ExitStatus(IntEnum):
+    """What `dialogtool` exits with (documented in the README)."""
+
+    OK = 0
+    FAILED = 1  # some files could not be used; the rest were
+    USAGE = 2  # a user error: bad codebook, option, file
+    INTERRUPTED = 130  # Ctrl-C
+
+
+def say(label: str, message: str, style: str = "yellow") -> None:
+    """One line on stderr: a coloured label, then the message as it is (line breaks shown as \\n)."""
+    line = Text(label, style=style)
+    line.append(" " + message.replace("\r", "\\r").replace("\n", "\\n"))
+    err.print(line)
+
+
+def note(message: str) -> None:
+    """A plain status line on stderr (no label, printed literally)."""
+    err.print(message)
+
+
+def error(message: str) -> None:
+    say("Error:", message, "red")
+
+
+def warning(message: str) -> None:
+    say("Warning:", message, "yellow")
+
+
+def fail(exc: BaseException, debug: bool) -> typer.Exit:
+    """Print an error as one line (or re-raise it with --debug) and give the exit to raise."""
+    if debug:
+        raise exc
+    if isinstance(exc, DialogtoolError):
+        error(str(exc))
+        return typer.Exit(ExitStatus.USAGE)
+    say("Internal error:", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)", "red")
+    return typer.Exit(ExitStatus.FAILED)
+
+
+def exit_with(status: ExitStatus) -> NoReturn:
+    raise typer.Exit(status)
+
+
+def progress(label: str, quiet: bool = False) -> Progress:
+    """A progress bar on stderr for work over many files; it disappears when done."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        TextColumn("{task.fields[name]}"),
+        console=err,
+        transient=True,
+        disable=quiet,
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the top-level options say, handed to every command through the Click context."""
+
+    debug: bool = False
+
+
+def settings(ctx: typer.Context) -> Settings:
+    """The run's settings; defaults when a command runs outside `app` (as in some tests)."""
+    found = ctx.find_object(Settings)
+    return found if found is not None else Settings()
+
+
+def check_output(fmt: Enum, output: Optional[Path]) -> None:
+    """Refuse a format/output combination before any work is done."""
+    if fmt.value in ("xlsx", "docx") and output is None:
+        raise DialogtoolError(f"--format {fmt.value} needs --output FILE.{fmt.value}")
+    if fmt.value == "terminal" and output is not None:
+        files = ", ".join(f.value for f in type(fmt) if f.value != "terminal")
+        raise DialogtoolError(f"--output needs --format {files}")
+
+
+def put_text(text: str, output: Optional[Path]) -> None:
+    """Text output to stdout, or atomically to a file (then say so on stderr)."""
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from ..files import write_text as write_file
+
+    write_file(output, text)
+    note(f"Wrote {output}")

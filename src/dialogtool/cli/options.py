@@ -1,0 +1,65 @@
+"""Options shared by several commands, and the choices Typer validates and `--help` lists."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+Codebook = Annotated[Path, typer.Option("--codebook", "-c", help="Codebook YAML file.")]
+Coded = Annotated[Path, typer.Option("--coded", help="Folder of coded notes (written by `code`).")]
+CODEBOOK = Path("codebook.yaml")
+CODED = Path("data/coded")
+
+
+class TableFormat(StrEnum):
+    terminal = "terminal"
+    md = "md"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class MatrixFormat(StrEnum):
+    terminal = "terminal"
+    csv = "csv"
+    xlsx = "xlsx"
+
+
+class QuotesFormat(StrEnum):
+    terminal = "terminal"
+    md = "md"
+    docx = "docx"
+    csv = "csv"
+
+
+class TableCount(StrEnum):
+    segments = "segments"
+    paragraphs = "paragraphs"
+    documents = "documents"
+    meetings = "meetings"
+
+
+class MatrixCount(StrEnum):
+    segments = "segments"
+    paragraphs = "paragraphs"
+    documents = "documents"
+
+
+class Percent(StrEnum):
+    col = "col"
+    row = "row"
+    none = "none"
+
+
+class Sort(StrEnum):
+    codebook = "codebook"
+    freq = "freq"
+
+
+class Breakdown(StrEnum):
+    """What `evaluate --by` breaks the scores down by."""
+
+    rule = "rule"
+    language = "language"

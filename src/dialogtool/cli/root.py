@@ -1,0 +1,78 @@
+"""The `dialogtool` application: the top-level options and the command groups.
+
+Commands live in one module per group (coding, tables, reading, compare, exchange); each
+registers itself on `app` here. Usage mistakes that Typer catches (an unknown choice, a
+missing argument) are shown like every other user error: one line, `Error: …`, exit 2.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+try:  # Typer vendors its own copy of Click (typer._click); its usage errors are that copy's
+    from typer._click.core import Context
+    from typer._click.exceptions import UsageError
+except ImportError:  # pragma: no cover - a Typer on plain Click
+    from click import Context, UsageError  # type: ignore[assignment]
+
+from .._version import __version__
+from . import console
+
+
+class _OneLineErrors(TyperGroup):
+    """Typer's usage errors as one `Error:` line, the way the commands report theirs."""
+
+    def invoke(self, ctx: Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except UsageError as exc:
+            command = f" {exc.ctx.command_path}" if exc.ctx is not None else ""
+            console.error(f"{exc.format_message()} (see{command} --help)")
+            raise typer.Exit(console.ExitStatus.USAGE) from None
+
+
+app = typer.Typer(
+    cls=_OneLineErrors,
+    name="dialogtool",
+    help="Code notes from dialogue meetings against a codebook of themes, and report on them.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.out.print(f"dialogtool {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    debug: Annotated[bool, typer.Option("--debug", help="Show full tracebacks on errors.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Code notes from dialogue meetings (dialogmøter) against a codebook of themes.
+
+    Typical run: `dialogtool code` (reads data/raw, writes data/coded), then
+    `dialogtool table --by meeting`.
+    """
+    ctx.obj = console.Settings(debug=debug)
+
+
+def _register() -> None:
+    """Each group adds its commands; imported here, after `app` exists."""
+    from . import coding, compare, exchange, reading, tables
+
+    for group in (coding, tables, reading, compare, exchange):
+        group.register(app)
+
+
+_register()
