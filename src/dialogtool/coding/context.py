@@ -52,7 +52,6 @@ from ..langdata import (
     REFERRING_WORDS,
 )
 from .codebook import Codebook, ContextRules
-from .matcher import SegmentCoding
 
 HEADING_RULE, LEADIN, REFERENCE, GROUP = "heading", "leadin", "reference", "group"
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -65,6 +64,19 @@ _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
 _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
+
+
+@dataclass(frozen=True)
+class SegmentCoding:
+    """The automatic coding of one segment.
+
+    `terms` holds the patterns found in the segment itself; `context` the codes it has from
+    its context instead, each as (rule, id of the segment it came from).
+    """
+
+    codes: tuple[str, ...]
+    terms: dict[str, tuple[str, ...]]  # code -> the patterns that matched
+    context: dict[str, tuple[str, str]]  # code -> (rule, source segment id)
 
 
 @dataclass

@@ -19,6 +19,7 @@ from typing import Any
 from ..ingest.segment import Segment
 from ..langdata import ACRONYM_HOMOGRAPHS
 from .codebook import Codebook
+from .context import SegmentCoding, apply_context
 from .lemmas import base_keys, word_keys
 from .patterns import ACRONYM, EXACT, INFIX, NEAR, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_rule
 
@@ -42,19 +43,6 @@ class Hit:
     end: int
     exclude: bool
     proximity: bool = False
-
-
-@dataclass(frozen=True)
-class SegmentCoding:
-    """The automatic coding of one segment.
-
-    `terms` holds the patterns found in the segment itself; `context` the codes it has from
-    its context instead, each as (rule, id of the segment it came from): see `context.py`.
-    """
-
-    codes: tuple[str, ...]
-    terms: dict[str, tuple[str, ...]]  # code -> the patterns that matched
-    context: dict[str, tuple[str, str]]  # code -> (rule, source segment id)
 
 
 @dataclass(frozen=True)
@@ -382,8 +370,6 @@ def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
 
 def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[SegmentCoding]:
     """Code every segment of one note: its own terms first, then the context rules (`context`)."""
-    from .context import apply_context
-
     orths, starts, strings = _token_table(text)
     cache = matcher.by_orth
     found = [cache.get(h) for h in orths]

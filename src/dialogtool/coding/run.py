@@ -27,7 +27,8 @@ from ..ingest.normalize import normalize
 from ..ingest.readers import MAX_FILE_BYTES, SUFFIXES, Source, read_source
 from ..ingest.segment import HEADING, Segment, segment
 from .codebook import Codebook
-from .matcher import Matcher, SegmentCoding, code_note
+from .context import SegmentCoding
+from .matcher import Matcher, code_note
 
 _IGNORED = re.compile(r"^(?:\.|~\$|readme(?:\.|$))", re.IGNORECASE)
 
