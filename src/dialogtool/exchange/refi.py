@@ -89,7 +89,7 @@ def note_text(doc: CodedNote) -> tuple[str, str]:
     of a block by a space, which is how normalised text is laid out ("segments"). If
     neither reproduces every span, the export would put codes on the wrong words: error.
     """
-    from ..coding.run import read_note  # imports the coding machinery: only when exporting
+    from ..ingest.note import read_note  # the readers and segmenter: only when exporting
 
     source = doc.source
     if source and Path(source).is_file():
@@ -626,7 +626,7 @@ def _source(item: tuple[ET.Element, str], ns: str, archive: zipfile.ZipFile, pat
 
 def _match(source: _Source, by_id: dict[str, CodedNote], done: set[str], text_of: Callable[[str], str]) -> str | None:
     """The coded note a source is: by GUID, then by name, then by identical text."""
-    from ..coding.run import doc_id
+    from ..ingest.note import doc_id
 
     free = [d for d in by_id if d not in done]
     for document in free:
