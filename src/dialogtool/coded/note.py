@@ -20,10 +20,10 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
+from ..ingest.segment import HEADING as HEADING  # re-exported: a segment kind is part of the schema
+from ..ingest.segment import TEXT as TEXT
 
 FORMAT = 1  # bump (and record in CHANGELOG.md) when the layout of a coded file changes
-HEADING = "heading"
-TEXT = "text"
 REVIEW_KEYS = ("add", "remove", "note")
 
 
