@@ -283,10 +283,11 @@ runner = CliRunner()
 
 
 def test_interrupt_during_coding_keeps_finished_files(raw_copy: Path, tmp_path: Path, monkeypatch) -> None:
-    from dialogtool.coding import run as pipeline
+    from dialogtool.coding import workers
+    from dialogtool.ingest.note import doc_id
 
     calls = []
-    original = pipeline._code_one
+    original = workers._code_one
 
     def code_one(task, codebook, matcher):
         calls.append(task.path)
@@ -294,13 +295,13 @@ def test_interrupt_during_coding_keeps_finished_files(raw_copy: Path, tmp_path: 
             raise KeyboardInterrupt
         return original(task, codebook, matcher)
 
-    monkeypatch.setattr(pipeline, "_code_one", code_one)
+    monkeypatch.setattr(workers, "_code_one", code_one)
     out = tmp_path / "out"
     result = runner.invoke(app, ["code", str(raw_copy), "-c", str(CODEBOOK), "-o", str(out), "--jobs", "1"])
     assert result.exit_code == 130
     assert "Traceback" not in result.output
     assert "Interrupted: 2 file(s) written and complete, 6 note(s) not coded" in result.stderr
-    assert sorted(p.name for p in out.glob("*.yaml")) == sorted(f"{pipeline.doc_id(p)}.yaml" for p in calls[:2])
+    assert sorted(p.name for p in out.glob("*.yaml")) == sorted(f"{doc_id(p)}.yaml" for p in calls[:2])
     monkeypatch.undo()
     again = runner.invoke(app, ["code", str(raw_copy), "-c", str(CODEBOOK), "-o", str(out), "--jobs", "1"])
     assert again.exit_code == 0

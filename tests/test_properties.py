@@ -87,17 +87,17 @@ def test_the_same_note_named_in_two_forms_is_coded_once(notes: Path, codebook, t
 
 
 def test_worker_processes_write_the_same_bytes(many_notes: Path, codebook, tmp_path: Path, monkeypatch) -> None:
-    from dialogtool.coding import run as pipeline
+    from dialogtool.coding import workers
 
     coded_by = tmp_path / "pids"
-    original = pipeline._code_one
+    original = workers._code_one
 
     def code_one(*args):
         with coded_by.open("a", encoding="utf-8") as handle:  # appends stay whole across processes
             handle.write(f"{os.getpid()}\n")
         return original(*args)
 
-    monkeypatch.setattr(pipeline, "_code_one", code_one)  # forked workers inherit the patch
+    monkeypatch.setattr(workers, "_code_one", code_one)  # forked workers inherit the patch
     files = sorted((p for p in many_notes.iterdir() if p.suffix != ".yaml"), key=lambda p: p.name, reverse=True)
     one = code_paths([many_notes], codebook, tmp_path / "one", jobs=1)
     coded_by.unlink()

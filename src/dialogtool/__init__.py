@@ -26,7 +26,7 @@ _API = {
     "Codebook": "coding.codebook",
     "load_codebook": "coding.codebook",
     "code_paths": "coding.run",
-    "read_note": "coding.run",
+    "read_note": "ingest.note",
     "RunSummary": "coding.run",
     "CodedNote": "coded.note",
     "CodedSegment": "coded.note",
@@ -94,9 +94,10 @@ if TYPE_CHECKING:
     from .coded.note import CodedNote, CodedSegment, Review
     from .coded.store import load_coded
     from .coding.codebook import Codebook, load_codebook
-    from .coding.run import RunSummary, code_paths, read_note
+    from .coding.run import RunSummary, code_paths
     from .errors import DialogtoolError
     from .exchange.refi import export_qdc, export_qdpx, import_qdc, import_qdpx
+    from .ingest.note import read_note
     from .output.report import build_report
 
 

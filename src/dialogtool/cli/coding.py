@@ -106,8 +106,9 @@ def meta(
 
     Values from the folder's meta.yaml manifest override detection and are marked *.
     """
-    from ..coding.run import discover, read_note
+    from ..ingest.discover import discover
     from ..ingest.meta import FIELDS, load_manifest
+    from ..ingest.note import read_note
     from ..output.terminal import metadata_rich
 
     rows: list[tuple[str, list[str]]] = []

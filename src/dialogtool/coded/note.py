@@ -21,11 +21,11 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
+from ..ingest.segment import HEADING as HEADING  # re-exported: a segment kind is part of the schema
+from ..ingest.segment import TEXT as TEXT
 
 FORMAT = 2  # bump (and record in CHANGELOG.md) when the layout of a coded file changes
 READABLE_FORMATS = (1, 2)  # 1: `inherited: {CODE: heading id}` where 2 has `context: {CODE: [rule, id]}`
-HEADING = "heading"
-TEXT = "text"
 REVIEW_KEYS = ("add", "remove", "note")
 
 

@@ -1,0 +1,96 @@
+"""What changed since the last run: fingerprints of coded files, and stamps of files as written.
+
+A coded file records a fingerprint of what it was made from (source bytes, codebook,
+manifest entry, CODER_VERSION); `code` skips a note whose fingerprint is unchanged. The
+stamps file (.dialogtool-written.json) keeps each coded file's (mtime, size) as `code`
+left it, so a file a reviewer edited since is noticed and read before it is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from ..errors import DialogtoolError
+from ..files import write_text
+from ..ingest.readers import MAX_FILE_BYTES
+from .codebook import Codebook
+
+CODER_VERSION = "2"  # 2: proximity rules, concepts and context rules (coded format 2)
+
+
+_FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
+
+
+def fingerprint(source_sha256: str, codebook: Codebook, overrides: dict[str, object]) -> str:
+    """What a coded file was made from: source bytes, codebook, manifest entry, tool version."""
+    digest = hashlib.sha256()
+    for part in (CODER_VERSION, source_sha256, codebook.digest, json.dumps(overrides, sort_keys=True, default=str)):
+        digest.update(part.encode("utf-8") + b"\0")
+    return digest.hexdigest()
+
+
+def stored_fingerprint(target: Path) -> str | None:
+    """The fingerprint near the top of an existing coded file, read without parsing it."""
+    try:
+        with target.open("rb") as handle:
+            head = handle.read(4096).decode("utf-8", "replace")
+    except OSError:
+        return None
+    match = _FINGERPRINT.search(head)
+    return match.group(1) if match else None
+
+
+def source_digest(path: Path) -> str:
+    """sha256 of a note's bytes, read in blocks; files over the size limit are refused unread."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DialogtoolError(
+                f"file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for a note", path=path
+            )
+        digest = hashlib.sha256()
+        with path.open("rb") as handle:
+            while block := handle.read(1 << 20):
+                digest.update(block)
+        return digest.hexdigest()
+    except PermissionError:
+        raise DialogtoolError("permission denied", path=path) from None
+    except DialogtoolError:
+        raise
+    except OSError as exc:
+        raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+
+
+STAMPS = ".dialogtool-written.json"
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return [stat.st_mtime_ns, stat.st_size]
+
+
+def read_stamps(out_dir: Path) -> dict[str, list[int]]:
+    """(mtime, size) of each coded file as `code` last left it: a change means a reviewer's edit."""
+    try:
+        data = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path]) -> None:
+    fresh = {name: stamp for name, stamp in stamps.items() if (out_dir / name).exists()}
+    for path in files:
+        stamp = file_stamp(path)
+        if stamp is not None:
+            fresh[path.name] = stamp
+    if fresh != stamps and out_dir.is_dir():
+        with contextlib.suppress(OSError):
+            write_text(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))

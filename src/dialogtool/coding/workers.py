@@ -1,0 +1,193 @@
+"""Coding one note, in this process or in a pool of worker processes.
+
+`run_tasks` yields one result per task, in task order: in this process for small runs, else
+from a fork-started process pool whose workers ignore Ctrl-C (the parent decides) and die
+with their parent. Each task reads its note, codes it, carries the old file's reviews over
+and writes the coded file only when its bytes change. Imported by `code_paths` only.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..coded.folder import pack_codes
+from ..coded.note import TEXT, CodedNote, CodedSegment
+from ..coded.store import carry_reviews, dump_note, load_coded
+from ..errors import DialogtoolError
+from ..files import write_text
+from ..ingest.meta import FIELDS
+from ..ingest.note import Note, read_note
+from ..ingest.segment import HEADING, segment
+from .codebook import Codebook
+from .context import SegmentCoding
+from .fingerprint import file_stamp
+from .matcher import Matcher, code_note
+
+
+@dataclass(frozen=True)
+class Task:
+    path: Path
+    key: str
+    target: Path
+    fingerprint: str
+    overrides: dict[str, object]
+    debug: bool = False
+
+
+@dataclass
+class Result:
+    path: str
+    status: str  # "written", "unchanged" or "failed"
+    encoding: str = ""
+    segments: int = 0
+    coded: int = 0
+    unplaced: list[str] = field(default_factory=list)
+    message: str = ""
+    index: tuple[list[int], dict[str, Any]] | None = None  # the codes index entry of the file written
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Result]:
+    """Results in task order, from this process or from a pool of `jobs` processes."""
+    _WORKER["codebook"] = codebook
+    _WORKER["matcher"] = Matcher(codebook)
+    if jobs <= 1 or len(tasks) < 4 * jobs:
+        for task in tasks:
+            yield _code_task(task)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(codebook,))
+    try:
+        yield from executor.map(_code_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8))))
+    finally:
+        executor.shutdown(wait=True, cancel_futures=True)
+
+
+def warm_up(matcher: Matcher) -> None:
+    """Load the tokenizer and the lemma tables now rather than on the first note."""
+    from .matcher import code_note
+
+    code_note("Pasientane og pasienter.", segment("Pasientane og pasienter."), matcher)
+
+
+def _init_worker(codebook: Codebook) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C stops
+    _die_with_parent()
+    if _WORKER.get("codebook") is not codebook:
+        _WORKER["codebook"] = codebook
+        _WORKER["matcher"] = Matcher(codebook)
+
+
+def reason(exc: DialogtoolError, note: Path) -> str:
+    """The message for a note's line: without the note's own path (the line starts with it),
+    with the path when the problem is in another file (its coded YAML), and with the hint."""
+    text = exc.message if exc.path == str(note) else str(exc)
+    return f"{text} ({exc.hint})" if exc.hint and exc.path == str(note) else text
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill this worker when the parent dies (kill -9 leaves no orphans coding on)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: orphans finish their current batch and stop
+        pass
+
+
+def _code_task(task: Task) -> Result:
+    """Code one note and write its file; errors come back as a failed result."""
+    try:
+        return _code_one(task, _WORKER["codebook"], _WORKER["matcher"])
+    except DialogtoolError as exc:
+        return Result(str(task.path), "failed", message=reason(exc, task.path))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except Exception as exc:  # a bug must not cost the other notes their coding
+        if task.debug:
+            raise
+        message = f"internal error {type(exc).__name__}: {exc} (re-run with --debug)"
+        return Result(str(task.path), "failed", message=message)
+
+
+def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
+    note = read_note(task.path, {task.path.parent: {task.path.name: task.overrides}})
+    codings = code_note(note.text, note.segments, matcher)
+    old = load_coded(task.target) if task.target.exists() else None
+    document = coded_document(note, codings, codebook, old, task.fingerprint)
+    text = dump_note(document)
+    result = Result(
+        str(task.path),
+        "written",
+        encoding=note.source.encoding,
+        segments=len(codings),
+        coded=sum(1 for c in codings if c.codes),
+        unplaced=[u.text for u in document.unplaced_reviews],
+        message=str(task.target),
+    )
+    if task.target.exists() and task.target.read_text(encoding="utf-8") == text:
+        result.status = "unchanged"
+    else:
+        write_text(task.target, text)
+    stamp = file_stamp(task.target)
+    if stamp is not None:
+        result.index = (stamp, pack_codes(document))
+    return result
+
+
+def coded_document(
+    note: Note, codings: Sequence[SegmentCoding], codebook: Codebook, old: CodedNote | None, mark: str
+) -> CodedNote:
+    """The coded note `code` writes for `note`, with the old file's reviews carried over."""
+    reviews, unplaced = carry_reviews(old, [s.text for s in note.segments])
+    segments = []
+    for seg, coding, review in zip(note.segments, codings, reviews, strict=True):
+        segments.append(
+            CodedSegment(
+                id=seg.id,
+                text=seg.text,
+                kind=HEADING if seg.kind == HEADING else TEXT,
+                para=seg.para,
+                section=tuple(seg.section),
+                span=(seg.start, seg.end),
+                codes=tuple(coding.codes),
+                terms={code: tuple(coding.terms[code]) for code in coding.codes if code in coding.terms},
+                context={code: coding.context[code] for code in coding.codes if code in coding.context},
+                review=review,
+            )
+        )
+    return CodedNote(
+        document=note.doc_id,
+        segments=tuple(segments),
+        meta={key: note.meta.get(key) for key in FIELDS},
+        source=_display_path(note.source.path),
+        sha256=note.source.sha256,
+        encoding=note.source.encoding,
+        codebook_path=_display_path(Path(codebook.path)),
+        codebook_sha256=codebook.digest,
+        fingerprint=mark,
+        unplaced_reviews=tuple(unplaced),
+    )
+
+
+def _display_path(path: Path) -> str:
+    """The path relative to the working folder when possible, always with '/'."""
+    try:
+        return Path(os.path.relpath(path)).as_posix()
+    except ValueError:  # another drive on Windows
+        return path.as_posix()

@@ -1,0 +1,62 @@
+"""Find the note files under the paths a user gives, and say which files are not notes.
+
+Folders are walked without following symlinks to folders; the same file named twice is
+found once; hidden files, Office lock files (~$x.docx), README files and the meta.yaml
+manifest are not notes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .meta import MANIFEST
+from .readers import SUFFIXES
+
+_IGNORED = re.compile(r"^(?:\.|~\$|readme(?:\.|$))", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A file that could not be used, and why."""
+
+    path: str
+    message: str
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Note files under the given files/folders, sorted; unsupported files are reported.
+
+    Folders are walked without following symlinks to folders, so a link loop cannot hang.
+    """
+    found: dict[Path, Path] = {}  # resolved -> as given, so "raw/a.txt" and "/abs/raw/a.txt" are one note
+    skipped: list[Problem] = []
+
+    def add(path: Path) -> None:
+        try:
+            key = path.resolve()
+        except (OSError, RuntimeError):  # a symlink loop, for one
+            key = path.absolute()
+        found.setdefault(key, path)
+
+    for root in paths:
+        if root.is_file():
+            add(root)
+            continue
+        if not root.exists():
+            skipped.append(Problem(str(root), "no such file or folder"))
+            continue
+        for folder, dirs, files in os.walk(root, followlinks=False):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                path = Path(folder) / name
+                if _IGNORED.match(name) or name == MANIFEST:
+                    continue
+                if path.suffix.lower() in SUFFIXES:
+                    add(path)
+                else:
+                    skipped.append(Problem(str(path), f"skipped: not a note ({path.suffix or 'no extension'})"))
+    return sorted(found.values(), key=lambda p: p.as_posix()), skipped
