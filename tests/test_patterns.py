@@ -211,6 +211,15 @@ def test_choice_with_phrases() -> None:
         ("Planen må følge pasienten mellom nivåene.", {"IP"}),
         # a coordinator of the meeting, not the patient's
         ("Koordinator for dialogmøtet ønsket velkommen.", set()),
+        # the same in Nynorsk
+        ("Kva slag tilbod får dei?", set()),
+        ("Slagsjukepleiaren på sengeposten var med.", set()),
+        ("Avdelinga for nevrologi flyttar til nytt bygg.", set()),
+        ("Me har fått nye IP-telefonar.", set()),
+        ("Planen for dagen vart endra.", set()),
+        ("Dei fekk ikkje rusta opp lokala.", set()),
+        ("Slagpasientane får lite oppfølging heime.", {"GRUPPER"}),
+        ("Planen må følgje pasienten mellom nivåa.", {"IP"}),
     ],
 )
 def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> None:
