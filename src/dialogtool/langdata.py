@@ -226,7 +226,10 @@ DANGLING_WORDS = frozenset(
 # count only when a number or a colon follows, since "en stor / del av" is a wrapped line.
 HEADER_LINE = (
     r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
-    r"|(?:dialog)?kaf[eé]-?bord\b|bordvert\b|kaf[eé]vert\b|referent\b)"
+    r"|(?:dialog)?kaf[eé]-?bord\b|bordvert\b|kaf[eé]vert\b|referent\b"
+    # a section word alone on its line («Anna», «Tiltak:») starts a section, even after «… med dei»
+    r"|(?:anna|annet|tiltak|utfordringar|utfordringer|moglegheiter|muligheter|forslag|praktisk|"
+    r"oppsummering|samandrag|sammendrag|bakgrunn|konklusjon|avslutning|diverse|eventuelt)\s*:?\s*$)"
 )
 
 # Page furniture that PDF extraction leaves between lines.

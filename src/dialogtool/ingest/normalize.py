@@ -140,6 +140,8 @@ def clean_line(raw: str, private: bool = True) -> str:
         return BULLET.strip() if bullet else ""
     if line[0] in "SsPp" and _FOOTER.match(line):
         return ""
+    if not any(c.isalnum() for c in line):
+        return BULLET.strip() if bullet else ""  # a rule of dashes or stars: no text to keep
     return BULLET + line if bullet else line
 
 
