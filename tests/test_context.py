@@ -254,6 +254,7 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Vi var sju rundt bordet.",
         "Vi brukte om lag tjue minutter på dette spørsmålet.",
         "Me rakk ikkje å diskutere punktet ferdig.",
+        "Vi vart ikkje ferdige med alt.",
         "Kari Beate Nilsen",
     ],
 )

@@ -379,6 +379,7 @@ ATTENDANCE_LINE = (
 PROCEDURAL_START = (
     r"^(?:(?:runde|økt|omgang)\s*\d|til stede\b|til slutt\b|praktisk info\b"
     r"|vi\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
+    r"|(?:vi|me)\s+(?:vart|ble|blei|kom|var)\s+(?:ikkje|ikke)\s+(?:ferdig|ferdige|gjennom)\b"
     r"|(?:vi|me)\s+(?:rakk|brukte|starta|startet|byrja|begynte|avslutta|avsluttet|tok|la)\b.*"
     r"\b(?:tid|tida|tiden|punkt|punktet|spørsmål|spørsmålet|runde|runden|runda|diskusjon|plan)\b)"
 )
