@@ -122,3 +122,37 @@ def test_evaluate_prints_scores(shared: Path, tmp_path: Path) -> None:
 def test_debug_shows_traceback(tmp_path: Path) -> None:
     result = run("--debug", "table", "--coded", tmp_path / "none", "-c", ROOT / "codebook.yaml")
     assert result.exit_code != 0 and result.exception is not None
+
+
+def test_code_on_a_missing_path_fails_with_a_message(tmp_path: Path) -> None:
+    """A mistyped folder used to exit 0 with a 'Skipped:' line (issue 12)."""
+    missing = tmp_path / "rå"
+    result = run("code", missing, "-c", ROOT / "codebook.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"Error: {missing}: no such file or folder" in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("files", [[], ["tabell.xlsx"]])
+def test_code_on_a_folder_without_notes_fails(tmp_path: Path, files: list[str]) -> None:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in files:
+        (raw / name).write_bytes(b"PK")
+    result = run("code", raw, "-c", ROOT / "codebook.yaml", "-o", tmp_path / "out")
+    assert result.exit_code == 2
+    assert f"Error: {raw}: no notes found" in result.stderr
+    assert ("among 1 file(s) of other types" in result.stderr) == bool(files)
+
+
+def test_meta_on_a_missing_path_fails(tmp_path: Path) -> None:
+    result = run("meta", tmp_path / "nowhere")
+    assert result.exit_code == 2 and "no such file or folder" in result.stderr
+
+
+def test_evaluate_without_coded_notes_for_the_gold_fails(coded: Path) -> None:
+    """The sample's coded notes are not the blind set's: scoring them is an error, not n/a."""
+    gold = ROOT / "tests" / "data" / "blind2" / "gold"
+    result = run("evaluate", "--gold", gold, "--coded", coded, "-c", ROOT / "codebook.yaml")
+    assert result.exit_code == 2
+    assert "none of the 8 reference coding(s) here has a coded note to score" in result.stderr

@@ -10,6 +10,7 @@ import yaml
 from dialogtool.analysis.evaluate import evaluate
 from dialogtool.coded.note import CodedNote, CodedSegment, Review
 from dialogtool.coding.codebook import parse_codebook
+from dialogtool.errors import DialogtoolError
 
 BOOK = parse_codebook(
     """
@@ -101,8 +102,16 @@ def test_unfound_unit_and_missing_document_are_reported(tmp_path: Path) -> None:
     gold = _gold(tmp_path, [{"text": "Finnes ikke.", "codes": ["KE"], "maybe": []}])
     result = evaluate(gold, [_doc([("Noe annet.", [])])], BOOK)
     assert result.unlocated == [("note.txt", "Finnes ikke.")]
-    other = evaluate(gold, [CodedNote(document="x", source="x.txt", segments=())], BOOK)
-    assert other.missing_documents == ["note.txt"]
+    (gold / "other.yaml").write_text(yaml.safe_dump({"document": "other.txt", "units": []}), encoding="utf-8")
+    other = evaluate(gold, [_doc([("Noe annet.", [])])], BOOK)
+    assert other.missing_documents == ["other.txt"]
+
+
+def test_no_coded_note_for_any_reference_is_an_error(tmp_path: Path) -> None:
+    """Scoring nothing is not a result: n/a over 0 units used to exit 0 (issue 12)."""
+    gold = _gold(tmp_path, [{"text": "Et punkt.", "codes": ["KE"], "maybe": []}])
+    with pytest.raises(DialogtoolError, match="none of the 1 reference coding"):
+        evaluate(gold, [CodedNote(document="x", source="x.txt", segments=())], BOOK)
 
 
 def test_shared_gold_reaches_the_target(shared: Path, tmp_path: Path, codebook) -> None:

@@ -99,6 +99,12 @@ def evaluate(gold_dir: Path, documents: list[CodedNote], codebook: Codebook) -> 
             result.missing_documents.append(name)
             continue
         _score_document(name, gold["units"], found, codebook, result)
+    if len(result.missing_documents) == len(gold_files):
+        raise DialogtoolError(
+            f"none of the {len(gold_files)} reference coding(s) here has a coded note to score",
+            path=gold_dir,
+            hint="code these notes with `dialogtool code RAW -o DIR`, then pass --coded DIR",
+        )
     return result
 
 

@@ -106,7 +106,7 @@ def meta(
 
     Values from the folder's meta.yaml manifest override detection and are marked *.
     """
-    from ..ingest.discover import discover
+    from ..ingest.discover import find_notes
     from ..ingest.meta import FIELDS, load_manifest
     from ..ingest.note import read_note
     from ..output.terminal import metadata_rich
@@ -114,7 +114,7 @@ def meta(
     rows: list[tuple[str, list[str]]] = []
     failed = 0
     try:
-        files, _ = discover(paths or [Path("data/raw")])
+        files, _ = find_notes(paths or [Path("data/raw")])
         for path in files:
             try:
                 note = read_note(path)

@@ -14,7 +14,7 @@ from typing import Any
 from ..coded.folder import record_codes
 from ..coded.store import load_coded
 from ..errors import DialogtoolError
-from ..ingest.discover import Problem, discover
+from ..ingest.discover import Problem, discover, find_notes
 from ..ingest.note import Note, doc_id, manifest_for, read_note
 from .codebook import Codebook
 from .fingerprint import file_stamp, fingerprint, read_stamps, source_digest, stored_fingerprint, write_stamps
@@ -62,7 +62,7 @@ def code_paths(
     what was finished is in the summary (`interrupted` is set) and complete on disk.
     With `debug`, a bug in coding a note raises instead of being reported as that note's failure.
     """
-    files, skipped = discover(paths)
+    files, skipped = find_notes(paths)
     summary = RunSummary(skipped=skipped)
     owners: dict[str, Path] = {}
     for path in files:

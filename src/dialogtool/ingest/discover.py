@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import DialogtoolError
 from .meta import MANIFEST
 from .readers import SUFFIXES
 
@@ -60,3 +61,21 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 else:
                     skipped.append(Problem(str(path), f"skipped: not a note ({path.suffix or 'no extension'})"))
     return sorted(found.values(), key=lambda p: p.as_posix()), skipped
+
+
+def find_notes(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
+    """Like `discover`, but a path that does not exist, or paths with no note in them, are
+    errors: a mistyped folder must not look like a run that had nothing to do."""
+    paths = list(paths)
+    for root in paths:
+        if not root.exists() and not root.is_symlink():
+            raise DialogtoolError("no such file or folder", path=root)
+    files, skipped = discover(paths)
+    if not files:
+        where = ", ".join(map(str, paths))
+        raise DialogtoolError(
+            "no notes found" + (f" among {len(skipped)} file(s) of other types" if skipped else ""),
+            path=where,
+            hint="dialogtool reads .txt, .md, .docx, .odt and .pdf",
+        )
+    return files, skipped
