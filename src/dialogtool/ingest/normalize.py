@@ -42,6 +42,8 @@ _DASH_BULLET = re.compile(
 # Norwegian has no word «o», so a line opening with it (then a tab, or a capital) is a bullet.
 _LETTER_BULLET = re.compile(r"^o(?:\t\s*|\s+(?=[A-ZÆØÅÄÖÜÉ«\"]))")
 NUMBERED = re.compile(r"^(?:\d{1,2}[a-zA-Z]?|[a-zA-Z]|[ivx]{1,4})\)\s*(?=\S)|^\d{1,2}\.\s+(?=[A-ZÆØÅÄÖÜÉ«\"])")
+# A list number alone on its line: «1.», «2)», «b.», «iv)».
+_LONE_LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zA-Z][.)]|[ivx]{1,4}[.)])$")
 _TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _FOOTER = re.compile(PAGE_FOOTER, re.IGNORECASE)
@@ -63,6 +65,7 @@ def normalize(text: str, paragraphs: bool = False) -> str:
     lost = set() if paragraphs else lost_bullets(raws)
     lines: list[str] = []
     bullet_next = False
+    label: str | None = None  # a list number waiting for its text
     for number, raw in enumerate(raws):
         line = clean_line(raw, private)
         if not line:
@@ -75,12 +78,19 @@ def normalize(text: str, paragraphs: bool = False) -> str:
         if bullet_next and not is_item(line):
             line = BULLET + line
         bullet_next = False
+        if _LONE_LABEL.match(line):  # «1.» on its own line (a Word list exported to PDF): it numbers the next
+            label = line if label is None else f"{label} {line}"
+            continue
+        if label is not None:
+            line, label = f"{label} {line}", None
         if paragraphs:
             lines.append(line)
         elif lines and _breaks_word(lines[-1], line):
             lines[-1] = _join_hyphenated(lines[-1], line)
         else:
             lines.append(line)
+    if label is not None:
+        lines.append(label)
     if paragraphs:
         return "\n\n".join(lines)
     blocks: list[str] = []

@@ -43,7 +43,8 @@ def read_note(path: Path, manifests: dict[Path, dict[str, dict[str, object]]] | 
     if not text:
         raise DialogtoolError("file contains no text", path=path)
     headings = {normalize(h) for h in source.headings}
-    segments = segment(text, headings, styled=source.encoding == "docx")
+    items = {normalize(i) for i in source.items}
+    segments = segment(text, headings, styled=source.encoding == "docx", items=items)
     meta = detect_meta(text)
     manifest = manifest_for(path, manifests)
     meta.update(manifest.get(path.name, {}))

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
+from .numbering import BULLET_LABEL, Counters, Level
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
@@ -35,6 +36,7 @@ class Source:
     encoding: str  # "utf-8", "cp1252", ..., or "docx"/"pdf"
     sha256: str
     headings: frozenset[str] = field(default_factory=frozenset)  # from Word heading styles
+    items: frozenset[str] = field(default_factory=frozenset)  # numbered by the word processor: list items
 
 
 def read_source(path: Path) -> Source:
@@ -64,17 +66,18 @@ def read_source(path: Path) -> Source:
         raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
     digest = hashlib.sha256(data).hexdigest()
     headings: frozenset[str] = frozenset()
+    items: frozenset[str] = frozenset()
     if suffix in TEXT_SUFFIXES:
         text, encoding = decode_text(data, path)
     elif suffix == ".docx":
-        text, headings = read_docx(data, path)
+        text, headings, items = read_docx(data, path)
         encoding = "docx"
     else:
         text = read_pdf(data, path)
         encoding = "pdf"
     if not text.strip():
         raise DialogtoolError("file is empty" if not data else "file contains no text", path=path)
-    return Source(path=path, text=text, encoding=encoding, sha256=digest, headings=headings)
+    return Source(path=path, text=text, encoding=encoding, sha256=digest, headings=headings, items=items)
 
 
 _BOMS = (
@@ -144,11 +147,13 @@ def _looks_binary(data: bytes) -> bool:
     return controls > max(2, len(sample) // 100)
 
 
-def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
+def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str], frozenset[str]]:
     """Paragraphs, list items and table cells in document order, one per line.
 
-    List items get a bullet so that segmentation starts a new unit there; Word
-    heading styles are returned so segmentation can treat them as headings.
+    List items get the label Word shows («1)», «a.») or a bullet, so that segmentation
+    starts a new unit there. Returned with the text: the paragraphs in Word heading styles,
+    which segmentation treats as headings, and the numbered list items, which it never
+    takes for headings (a numbered question in a Word list is a point, not a title).
     """
     import io
 
@@ -166,26 +171,35 @@ def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
         raise DialogtoolError(f"not a valid Word document ({type(exc).__name__})", path=path) from None
     lines: list[str] = []
     headings: set[str] = set()
+    items: set[str] = set()
+    lists = WordLists(document)
     for block in _docx_blocks(document):
-        kind, text = block
-        text = text.strip()
+        kind, paragraph = block
+        text = paragraph.text.strip()
         if not text:
             continue
+        label = lists.label(paragraph)
+        if label and label != BULLET_LABEL:
+            text = f"{label} {text}"  # the number Word shows: «pkt. 3» in a note can be found
+            items.add(" ".join(text.split()))
+        elif kind == "item":
+            text = f"{BULLET_LABEL} {text}"
         if kind == "heading":
             headings.add(" ".join(text.split()))
-        lines.append(f"• {text}" if kind == "item" else text)
-    return "\n\n".join(lines), frozenset(headings)
+        lines.append(text)
+    return "\n\n".join(lines), frozenset(headings), frozenset(items)
 
 
-def _docx_blocks(document: Any) -> Iterator[tuple[str, str]]:
-    """Yield (kind, text) for body paragraphs and table cells in reading order."""
+def _docx_blocks(document: Any) -> Iterator[tuple[str, Any]]:
+    """Yield (kind, paragraph) for body paragraphs and table cells in reading order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
     for child in document.element.body.iterchildren():
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
-            yield _paragraph_kind(Paragraph(child, document)), Paragraph(child, document).text
+            paragraph = Paragraph(child, document)
+            yield _paragraph_kind(paragraph), paragraph
         elif tag == "tbl":
             table = Table(child, document)
             for row in table.rows:
@@ -195,7 +209,7 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, str]]:
                         continue
                     seen.add(id(cell._tc))
                     for paragraph in cell.paragraphs:
-                        yield _paragraph_kind(paragraph), paragraph.text
+                        yield _paragraph_kind(paragraph), paragraph
 
 
 def _paragraph_kind(paragraph: Any) -> str:
@@ -210,6 +224,98 @@ def _paragraph_kind(paragraph: Any) -> str:
     if lowered.startswith(("list", "liste")) or (ppr is not None and ppr.numPr is not None):
         return "item"
     return "text"
+
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+class WordLists:
+    """Word's automatic numbering (word/numbering.xml) replayed over a document's paragraphs.
+
+    A paragraph is a list item through its own `w:numPr` or its style's (List Number); the
+    item's number is not in the file, only the level's format, template and start, so the
+    counters are run here in reading order. Lists are counted by their abstract definition,
+    as Word does: two list instances of one definition continue each other unless one
+    restarts a level (`w:startOverride`).
+    """
+
+    def __init__(self, document: Any) -> None:
+        self._abstract: dict[str, dict[int, Level]] = {}
+        self._num: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, restarts)
+        self._started: set[str] = set()
+        self._counters = Counters()
+        try:
+            root = document.part.numbering_part.element
+        except (NotImplementedError, KeyError, AttributeError):  # no numbering part: no lists
+            return
+        links: dict[str, str] = {}
+        for abstract in root.iterfind(f"{_W}abstractNum"):
+            key = abstract.get(f"{_W}abstractNumId", "")
+            self._abstract[key] = {
+                int(level.get(f"{_W}ilvl", "0")): _word_level(level) for level in abstract.iterfind(f"{_W}lvl")
+            }
+            link = abstract.find(f"{_W}numStyleLink")
+            if link is not None:
+                links[key] = link.get(f"{_W}val", "")
+        for num in root.iterfind(f"{_W}num"):
+            abstract_id = num.find(f"{_W}abstractNumId")
+            restarts = {}
+            for override in num.iterfind(f"{_W}lvlOverride"):
+                start = override.find(f"{_W}startOverride")
+                if start is not None:
+                    restarts[int(override.get(f"{_W}ilvl", "0"))] = int(start.get(f"{_W}val", "1"))
+            key = abstract_id.get(f"{_W}val", "") if abstract_id is not None else ""
+            self._num[num.get(f"{_W}numId", "")] = (key, restarts)
+        self._follow_style_links(document, links)
+
+    def _follow_style_links(self, document: Any, links: dict[str, str]) -> None:
+        """A definition that only names a numbering style takes that style's levels."""
+        for key, style_id in links.items():
+            style = document.styles.element.get_by_id(style_id)
+            num_id, _ = _num_pr(style.pPr if style is not None else None)
+            target = self._num.get(num_id or "", ("", {}))[0]
+            if self._abstract.get(target):
+                self._abstract[key] = self._abstract[target]
+
+    def label(self, paragraph: Any) -> str | None:
+        """The label Word shows before this paragraph («1)», «a.», «•»), None if it is no list item."""
+        num_id, level = _num_pr(paragraph._p.pPr)
+        style = paragraph.style
+        while (num_id is None or level is None) and style is not None:  # the style chain fills the gaps
+            style_num, style_level = _num_pr(style.element.pPr)
+            num_id = num_id if num_id is not None else style_num
+            level = level if level is not None else style_level
+            style = style.base_style
+        if not num_id or num_id == "0" or num_id not in self._num:
+            return None
+        abstract, restarts = self._num[num_id]
+        if num_id not in self._started:
+            self._started.add(num_id)
+            for restart_level, start in restarts.items():
+                self._counters.restart(abstract, restart_level, start)
+        return self._counters.label(abstract, level or 0, self._abstract.get(abstract, {}))
+
+
+def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
+    """(numId, ilvl) of a paragraph's or style's properties; None where not given."""
+    numpr = ppr.find(f"{_W}numPr") if ppr is not None else None
+    if numpr is None:
+        return None, None
+    num_id = numpr.find(f"{_W}numId")
+    ilvl = numpr.find(f"{_W}ilvl")
+    return (
+        num_id.get(f"{_W}val") if num_id is not None else None,
+        int(ilvl.get(f"{_W}val", "0")) if ilvl is not None else None,
+    )
+
+
+def _word_level(level: Any) -> Level:
+    def value(tag: str, default: str) -> str:
+        element = level.find(f"{_W}{tag}")
+        return element.get(f"{_W}val", default) if element is not None else default
+
+    start = value("start", "1")
+    return Level(value("numFmt", "decimal"), value("lvlText", ""), int(start) if start.lstrip("-").isdigit() else 1)
 
 
 def _check_zip(data: bytes, path: Path) -> None:

@@ -35,6 +35,8 @@ _MAX_TITLE_WORDS = 16
 _MAX_BARE_HEADING_WORDS = 2
 _MAX_NUMBERED_TITLE_WORDS = 6
 _TERMINAL = re.compile(r"[.!?;,…]$")
+# The label of a numbered line as Word writes it: «1.», «2.1.», «iv.» (lower case: «Vi.» is a word).
+_LIST_LABEL = re.compile(r"(?:\d{1,3}\.)+|[ivx]{2,4}\.")
 # A numbered line that is only a title: digits, then a few words with no sentence end.
 _NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+[A-ZÆØÅ][^.!?;:,]*$")
 # A numbered question ("1. Hvordan …?", "2b) Kven …?", "a) Kva …?") is a task the units below
@@ -62,16 +64,20 @@ class Segment:
     text: str
 
 
-def segment(text: str, headings: Iterable[str] = (), *, styled: bool = False) -> list[Segment]:
-    """Units of a normalised note, in order; `headings` are known heading texts (Word styles).
+def segment(
+    text: str, headings: Iterable[str] = (), *, styled: bool = False, items: Iterable[str] = ()
+) -> list[Segment]:
+    """Units of a normalised note, in order; `headings` are known heading texts (Word styles),
+    `items` known list items (numbered by the word processor), which are never headings.
 
     `styled`: the document marks its headings itself (a Word file), so a short line without
     a heading style is a table cell or a list item, not a heading.
     """
     known = frozenset(headings)
+    points = frozenset(items) - known
     spans: list[tuple[int, int, int, int]] = []  # start, end, para, TEXT_SPAN / HEADING_SPAN / TASK_SPAN
     blocks = text.split("\n\n")
-    listed = _question_lists(blocks)
+    listed = _question_lists(blocks, points)
     offset = 0
     in_title = True
     for para, block in enumerate(blocks, start=1):
@@ -80,7 +86,8 @@ def segment(text: str, headings: Iterable[str] = (), *, styled: bool = False) ->
         if not block:
             continue
         sentences = list(split_sentences(block))
-        heading = para - 1 not in listed and _is_heading(block, sentences, in_title, known, styled)
+        listed_or_item = para - 1 in listed or block in points
+        heading = not listed_or_item and _is_heading(block, sentences, in_title, known, styled)
         if not spans and in_title and len(sentences) == 1 and len(block.split()) <= _MAX_TITLE_WORDS:
             heading = not block.endswith(("?", "!", "."))  # a note's first line is its title, however long
         if heading:
@@ -92,11 +99,15 @@ def segment(text: str, headings: Iterable[str] = (), *, styled: bool = False) ->
     return _assign_sections(text, spans)
 
 
-def _question_lists(blocks: list[str]) -> set[int]:
+def _question_lists(blocks: list[str], points: frozenset[str] = frozenset()) -> set[int]:
     """Indexes of numbered questions or titles that stand in a run of two or more ("a) Kva …?
     b) Korleis …?"): a list of the questions a table was given, or of short points, not a
-    heading over what follows."""
-    question = [_NUMBERED_QUESTION.match(b) is not None or _NUMBERED_TITLE.match(b) is not None for b in blocks]
+    heading over what follows. Items of a word processor's list (`points`) are no headings
+    anyway and do not make a typed numbered line after them part of their run."""
+    question = [
+        b not in points and (_NUMBERED_QUESTION.match(b) is not None or _NUMBERED_TITLE.match(b) is not None)
+        for b in blocks
+    ]
     listed = set()
     for i, is_question in enumerate(question):
         if is_question and ((i and question[i - 1]) or (i + 1 < len(blocks) and question[i + 1])):
@@ -128,8 +139,8 @@ def _ends_sentence(block: str, dot: int, next_char: str) -> bool:
         return False
     if word in FINAL_ABBREVIATIONS:
         return not next_char.isdigit()
-    if word[:-1].isdigit() and not block[:word_start].strip("• "):
-        return False  # the number of a numbered line, "1. Hvordan …": it belongs to its text
+    if not block[:word_start].strip("• ") and _LIST_LABEL.fullmatch(block[word_start : dot + 1]):
+        return False  # the number of a numbered line, "1. Hvordan …", "2.1.", "iv.": it belongs to its text
     return not (len(word) == 2 and word[0].isalpha())  # an initial: "K. Hansen"
 
 
