@@ -277,11 +277,21 @@ def test_binary_without_nul_bytes(tmp_path: Path) -> None:
     assert "binary" in exc.message
 
 
-@pytest.mark.parametrize("name", ["table.xlsx", "note", "note.doc", "note.rtf"])
+@pytest.mark.parametrize("name", ["table.xlsx", "note"])
 def test_unsupported_suffix(tmp_path: Path, name: str) -> None:
     exc = read_error(write(tmp_path, name, b"Kafebord 1"))
     assert "unsupported" in exc.message
     assert ".docx" in exc.hint
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("note.doc", "Word 97-2003"), ("note.RTF", "Rich Text"), ("note.pages", "Apple Pages")],
+)
+def test_formats_we_cannot_read_say_to_save_as_docx(tmp_path: Path, name: str, kind: str) -> None:
+    exc = read_error(write(tmp_path, name, b"Kafebord 1"))
+    assert kind in exc.message and "cannot be read" in exc.message
+    assert "save it as .docx" in exc.hint
 
 
 def test_directory(tmp_path: Path) -> None:

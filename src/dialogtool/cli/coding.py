@@ -37,7 +37,7 @@ def code(
     ] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print only problems.")] = False,
 ) -> None:
-    """Code notes (.txt, .md, .docx, .pdf) and write one coded YAML file per note.
+    """Code notes (.txt, .md, .docx, .odt, .pdf) and write one coded YAML file per note.
 
     Notes whose source, codebook and manifest entry are unchanged since they were last
     coded are skipped (--force re-codes them). Files are rewritten only when their
@@ -82,7 +82,7 @@ def _summary_lines(summary: RunSummary, out_dir: Path) -> str:
     """The closing lines of a `code` run: what was written, skipped and failed, and how notes were read."""
     coded = len(summary.written) + len(summary.unchanged)
     encodings = Counter(summary.encodings.values())
-    plain = ("utf-8", "docx", "pdf")
+    plain = ("utf-8", "docx", "odt", "pdf")
     unusual = [f"{Path(p).name} ({e})" for p, e in sorted(summary.encodings.items()) if e not in plain]
     lines = [
         f"Coded {coded} note(s) → {out_dir}: {len(summary.written)} written, {len(summary.unchanged)} unchanged; "

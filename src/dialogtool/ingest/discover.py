@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..errors import DialogtoolError
 from .meta import MANIFEST
-from .readers import SUFFIXES
+from .readers import REFUSED, SUFFIXES
 
 _IGNORED = re.compile(r"^(?:\.|~\$|readme(?:\.|$))", re.IGNORECASE)
 
@@ -56,8 +56,8 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 path = Path(folder) / name
                 if _IGNORED.match(name) or name == MANIFEST:
                     continue
-                if path.suffix.lower() in SUFFIXES:
-                    add(path)
+                if path.suffix.lower() in SUFFIXES or path.suffix.lower() in REFUSED:
+                    add(path)  # a .doc is a note we refuse with a hint, not a file to skip
                 else:
                     skipped.append(Problem(str(path), f"skipped: not a note ({path.suffix or 'no extension'})"))
     return sorted(found.values(), key=lambda p: p.as_posix()), skipped

@@ -14,7 +14,7 @@ from pathlib import Path
 from ..errors import DialogtoolError
 from .meta import detect_meta, load_manifest
 from .normalize import normalize
-from .readers import Source, read_source
+from .readers import STYLED, Source, read_source
 from .segment import Segment, segment
 
 
@@ -39,12 +39,12 @@ def doc_id(path: Path) -> str:
 def read_note(path: Path, manifests: dict[Path, dict[str, dict[str, object]]] | None = None) -> Note:
     """Read and segment one note, with metadata from its header and the folder's manifest."""
     source = read_source(path)
-    text = normalize(source.text, paragraphs=source.encoding == "docx")
+    text = normalize(source.text, paragraphs=source.encoding in STYLED)
     if not text:
         raise DialogtoolError("file contains no text", path=path)
     headings = {normalize(h) for h in source.headings}
     items = {normalize(i) for i in source.items}
-    segments = segment(text, headings, styled=source.encoding == "docx", items=items)
+    segments = segment(text, headings, styled=source.encoding in STYLED, items=items)
     meta = detect_meta(text)
     manifest = manifest_for(path, manifests)
     meta.update(manifest.get(path.name, {}))

@@ -17,7 +17,16 @@ from ..errors import DialogtoolError
 from .numbering import BULLET_LABEL, Counters, Level
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
-SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+SUFFIXES = TEXT_SUFFIXES | {".docx", ".odt", ".pdf"}
+# Files that are notes but that we cannot read: each is refused with what to do instead.
+REFUSED = {
+    ".doc": "a Word 97-2003 document",
+    ".rtf": "a Rich Text document",
+    ".pages": "an Apple Pages document",
+    ".wpd": "a WordPerfect document",
+}
+# Formats whose paragraphs and headings the file marks itself (see segment's `styled`).
+STYLED = frozenset({"docx", "odt"})
 
 # Refuse inputs larger than this (bytes on disk, and bytes unpacked for .docx), so a
 # stray archive or a zip bomb cannot exhaust memory.
@@ -44,11 +53,13 @@ def read_source(path: Path) -> Source:
     import hashlib
 
     suffix = path.suffix.lower()
+    if suffix in REFUSED:
+        raise refused(path)
     if suffix not in SUFFIXES:
         raise DialogtoolError(
             f"unsupported file type '{suffix or '(none)'}'",
             path=path,
-            hint="dialogtool reads .txt, .md, .docx and .pdf",
+            hint="dialogtool reads .txt, .md, .docx, .odt and .pdf",
         )
     try:
         size = path.stat().st_size
@@ -72,12 +83,27 @@ def read_source(path: Path) -> Source:
     elif suffix == ".docx":
         text, headings, items = read_docx(data, path)
         encoding = "docx"
+    elif suffix == ".odt":
+        from .odt import read_odt
+
+        text, headings, items = read_odt(data, path, MAX_DOCX_UNPACKED_BYTES)
+        encoding = "odt"
     else:
         text = read_pdf(data, path)
         encoding = "pdf"
     if not text.strip():
         raise DialogtoolError("file is empty" if not data else "file contains no text", path=path)
     return Source(path=path, text=text, encoding=encoding, sha256=digest, headings=headings, items=items)
+
+
+def refused(path: Path) -> DialogtoolError:
+    """The error for a note in a format we do not read, with the way out: save it as .docx."""
+    kind = REFUSED[path.suffix.lower()]
+    return DialogtoolError(
+        f"{kind} ({path.suffix}) cannot be read",
+        path=path,
+        hint="open it in Word or LibreOffice and save it as .docx (or .odt), then code that file",
+    )
 
 
 _BOMS = (
