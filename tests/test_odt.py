@@ -53,9 +53,8 @@ def _note(tmp_path: Path) -> Path:
     document.text.addElement(H(outlinelevel=1, text="Kafébord 2 – individuell plan"))
     document.text.addElement(P(text="Bordvert: Kari Nordmann"))
     document.text.addElement(P(text="Vi snakket om planen og hvem som har ansvaret."))
-    document.text.addElement(
-        _items(["Hvordan fungerer individuell plan i dag?", ["Hvem lager den?", ["Fastlegen"], "Hvem følger opp?"], "Koordinator"])
-    )
+    nested = ["Hvem lager den?", ["Fastlegen"], "Hvem følger opp?"]
+    document.text.addElement(_items(["Hvordan fungerer individuell plan i dag?", nested, "Koordinator"]))
     document.text.addElement(H(outlinelevel=2, text="Tiltak"))
     document.text.addElement(_items(["Felles mal for planen"], **{"continuenumbering": "true"}))
     document.text.addElement(_items(["Ny liste"]))
