@@ -25,3 +25,37 @@ def make_text_pdf(lines: list[str]) -> bytes:
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
+
+
+def make_layout_pdf(
+    pages: list[list[tuple[float, float, str]]], rules: list[list[tuple[float, float, float, float]]] | None = None
+) -> bytes:
+    """A PDF of A4 pages with each text shown at (x, y) in Helvetica 11 pt (WinAnsi), and
+    optional ruling lines (x0, y0, x1, y1) per page, as a table's cell borders are drawn."""
+    rules = rules or [[] for _ in pages]
+    count = len(pages)
+    font = 3 + 2 * count
+    objects = ["<< /Type /Catalog /Pages 2 0 R >>"]
+    kids = " ".join(f"{3 + 2 * i} 0 R" for i in range(count))
+    objects.append(f"<< /Type /Pages /Kids [{kids}] /Count {count} >>")
+    for i, (texts, lines) in enumerate(zip(pages, rules, strict=True)):
+        escaped = [(x, y, t.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")) for x, y, t in texts]
+        shown = " ".join(f"BT /F1 11 Tf {x} {y} Td ({t}) Tj ET" for x, y, t in escaped)
+        drawn = " ".join(f"{x0} {y0} m {x1} {y1} l S" for x0, y0, x1, y1 in lines)
+        content = f"0.5 w {drawn} {shown}"
+        objects.append(
+            f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents {4 + 2 * i} 0 R "
+            f"/Resources << /Font << /F1 {font} 0 R >> >> >>"
+        )
+        objects.append(f"<< /Length {len(content.encode('cp1252'))} >>\nstream\n{content}\nendstream")
+    objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n{body}\nendobj\n".encode("cp1252")
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return out

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
-from builders import make_text_pdf
+from builders import make_layout_pdf, make_text_pdf
 from dialogtool.cli import app
 from dialogtool.coding.run import read_note
 
@@ -37,3 +38,89 @@ def test_pdf_is_coded_by_the_cli(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     text = (tmp_path / "out" / "bodo.yaml").read_text(encoding="utf-8")
     assert "codes: [INFO]" in text and "informasjonsflyt" in text
+
+
+# --- issue 12: numbered lines, tables cell by cell, running headers and footers ----------
+
+_XS = [72, 250, 460]  # column borders of the test table
+_YS = [700, 680, 660, 640]  # row borders, top to bottom
+_CELLS = [
+    ["Utfordring", "Tiltak"],
+    ["planen blir ikke oppdatert", "fast møte hvert halvår"],
+    ["lite informasjon", "felles journal"],
+]
+
+
+def _table_page() -> tuple[list[tuple[float, float, str]], list[tuple[float, float, float, float]]]:
+    """A page with a heading, a sentence, a ruled 2 × 3 table, a sentence after it and a footer."""
+    texts: list[tuple[float, float, str]] = [
+        (72, 800, "Referat dialogmøte Bodø"),
+        (72, 780, "Kafébord 2"),
+        (72, 760, "Vi snakket om planen."),
+        (72, 745, "Utfordringer og tiltak:"),
+    ]
+    for r, row in enumerate(_CELLS):
+        texts += [(_XS[c] + 3, _YS[r] - 14, text) for c, text in enumerate(row)]
+    texts += [(72, 600, "etter tabellen kom flere forslag."), (72, 40, "Helse Nord - side 1")]
+    rules = [(_XS[0], y, _XS[-1], y) for y in _YS] + [(x, _YS[0], x, _YS[-1]) for x in _XS]
+    return texts, rules
+
+
+def test_pdf_table_is_read_row_by_row_into_cells(tmp_path: Path) -> None:
+    """pypdf runs a row's cells together on one line, and lower-case rows merge into one segment."""
+    texts, rules = _table_page()
+    path = tmp_path / "tabell.pdf"
+    path.write_bytes(make_layout_pdf([texts], [rules]))
+    segments = [s.text for s in read_note(path).segments]
+    start = segments.index("Utfordring")
+    assert segments[start : start + 7] == [
+        "Utfordring",
+        "Tiltak",
+        "planen blir ikke oppdatert",
+        "fast møte hvert halvår",
+        "lite informasjon",
+        "felles journal",
+        "etter tabellen kom flere forslag.",
+    ]
+    kinds = {s.text: s.kind for s in read_note(path).segments}
+    assert kinds["Utfordring"] == "text"  # a cell is never a heading over the cells after it
+
+
+def test_running_headers_and_footers_are_dropped(tmp_path: Path) -> None:
+    texts, rules = _table_page()
+    second = [
+        (72, 800, "Referat dialogmøte Bodø"),
+        (72, 760, "Koordinator mangler ofte."),
+        (72, 40, "Helse Nord - side 2"),
+    ]
+    path = tmp_path / "to-sider.pdf"
+    path.write_bytes(make_layout_pdf([texts, second], [rules, []]))
+    note = read_note(path)
+    assert "Helse Nord" not in note.text  # footers on every page, page numbers aside
+    assert note.text.count("Referat dialogmøte Bodø") == 1  # the header stays once, as the title
+    assert note.text.endswith("etter tabellen kom flere forslag.\n\nKoordinator mangler ofte.")
+
+
+def test_a_line_that_repeats_inside_a_page_is_not_a_header(tmp_path: Path) -> None:
+    first = [(72, 800, "Kafébord 3"), (72, 780, "Tiltak:"), (72, 760, "Felles mal for planen.")]
+    second = [(72, 800, "Mer om planen."), (72, 780, "Tiltak:"), (72, 760, "Fast møte hvert halvår.")]
+    path = tmp_path / "ikke-topptekst.pdf"
+    path.write_bytes(make_layout_pdf([first, second]))
+    assert read_note(path).text.count("Tiltak:") == 2  # a heading atop two pages is no running header
+
+
+@pytest.mark.parametrize(
+    "pages",
+    [
+        [[(72, 780, "Individuell plan"), (72, 760, "1."), (90, 760, "Hvordan fungerer individuell plan i dag?")]],
+        [[(72, 780, "Individuell plan"), (72, 760, "1."), (72, 745, "Hvordan fungerer individuell plan i dag?")]],
+    ],
+    ids=["number-beside-text", "number-on-its-own-line"],
+)
+def test_a_numbered_line_in_a_pdf_is_one_segment(tmp_path: Path, pages: list) -> None:
+    """A Word list exported to PDF: the bare «1.» used to be a segment of its own (issue 12)."""
+    path = tmp_path / "nummer.pdf"
+    path.write_bytes(make_layout_pdf(pages))
+    texts = [s.text for s in read_note(path).segments]
+    assert texts[-1] == "1. Hvordan fungerer individuell plan i dag?"
+    assert "1." not in texts

@@ -51,12 +51,15 @@ _HEADING_LINE = re.compile(HEADER_LINE, re.IGNORECASE)
 _LONG_LINE_WORDS = 6
 
 
-def normalize(text: str, paragraphs: bool = False) -> str:
+def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = frozenset()) -> str:
     """Return the repaired text of a note (see the module docstring).
 
     `paragraphs` says each line is a real paragraph (a Word document's), never a wrapped
-    line: then lines are cleaned but not joined.
+    line: then lines are cleaned but not joined. `apart` are lines that stand alone (a PDF
+    table's cells): never joined to the line before or after.
     """
+    if apart:
+        apart = frozenset(clean_line(line) for line in apart)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _DROPPED.sub("", _ODD_SPACE.sub(" ", text))  # regex scans beat str.translate with a mapping
     text = unicodedata.normalize("NFC", _HYPHENS.sub("-", text))  # after dropping what splits characters
@@ -71,12 +74,12 @@ def normalize(text: str, paragraphs: bool = False) -> str:
         if not line:
             continue
         if number in lost and not is_item(line):
-            line = BULLET + line
+            line = clean_line(BULLET + line, private)  # cleaned again: "• -- og" must settle at once
         if line == BULLET.strip():  # a bullet mark alone on its line belongs to the next line
             bullet_next = True
             continue
         if bullet_next and not is_item(line):
-            line = BULLET + line
+            line = clean_line(BULLET + line, private)  # cleaned again: "• -- og" must settle at once
         bullet_next = False
         if _LONE_LABEL.match(line):  # «1.» on its own line (a Word list exported to PDF): it numbers the next
             label = line if label is None else f"{label} {line}"
@@ -85,7 +88,7 @@ def normalize(text: str, paragraphs: bool = False) -> str:
             line, label = f"{label} {line}", None
         if paragraphs:
             lines.append(line)
-        elif lines and _breaks_word(lines[-1], line):
+        elif lines and _breaks_word(lines[-1], line) and line not in apart and lines[-1] not in apart:
             lines[-1] = _join_hyphenated(lines[-1], line)
         else:
             lines.append(line)
@@ -95,7 +98,7 @@ def normalize(text: str, paragraphs: bool = False) -> str:
         return "\n\n".join(lines)
     blocks: list[str] = []
     for line in lines:  # words are whole again, so each decision sees final text
-        if blocks and _continues(blocks[-1], line):
+        if blocks and line not in apart and blocks[-1] not in apart and _continues(blocks[-1], line):
             blocks[-1] += " " + line
         else:
             blocks.append(line)

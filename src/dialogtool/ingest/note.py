@@ -39,7 +39,7 @@ def doc_id(path: Path) -> str:
 def read_note(path: Path, manifests: dict[Path, dict[str, dict[str, object]]] | None = None) -> Note:
     """Read and segment one note, with metadata from its header and the folder's manifest."""
     source = read_source(path)
-    text = normalize(source.text, paragraphs=source.encoding in STYLED)
+    text = normalize(source.text, paragraphs=source.encoding in STYLED, apart=source.items)
     if not text:
         raise DialogtoolError("file contains no text", path=path)
     headings = {normalize(h) for h in source.headings}

@@ -45,7 +45,7 @@ class Source:
     encoding: str  # "utf-8", "cp1252", ..., or "docx"/"pdf"
     sha256: str
     headings: frozenset[str] = field(default_factory=frozenset)  # from Word heading styles
-    items: frozenset[str] = field(default_factory=frozenset)  # numbered by the word processor: list items
+    items: frozenset[str] = field(default_factory=frozenset)  # never headings: numbered list items, PDF table cells
 
 
 def read_source(path: Path) -> Source:
@@ -89,7 +89,7 @@ def read_source(path: Path) -> Source:
         text, headings, items = read_odt(data, path, MAX_DOCX_UNPACKED_BYTES)
         encoding = "odt"
     else:
-        text = read_pdf(data, path)
+        text, items = read_pdf(data, path)
         encoding = "pdf"
     if not text.strip():
         raise DialogtoolError("file is empty" if not data else "file contains no text", path=path)
@@ -368,10 +368,14 @@ def _check_zip(data: bytes, path: Path) -> None:
         raise DialogtoolError("not a Word document (no word/document.xml inside)", path=path)
 
 
-def read_pdf(data: bytes, path: Path) -> str:
-    """The PDF's text layer, page by page; no text means a scan that needs OCR."""
+def read_pdf(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
+    """The PDF's text layer, page by page, and the texts of its table cells; no text means a
+    scan that needs OCR. Pages with a ruled table are read cell by cell, and header and
+    footer lines repeated on every page are dropped (`pdfpages`)."""
     import io
     import logging
+
+    from .pdfpages import drop_running_lines, read_tables
 
     try:
         from pypdf import PdfReader
@@ -396,11 +400,12 @@ def read_pdf(data: bytes, path: Path) -> str:
         raise DialogtoolError(f"not a readable PDF ({exc})", path=path) from None
     except Exception as exc:
         raise DialogtoolError(f"not a readable PDF ({type(exc).__name__})", path=path) from None
-    text = "\n\n".join(pages)
-    if not text.strip():
+    if not "".join(pages).strip():
         raise DialogtoolError(
             "PDF has no text layer (a scan?)",
             path=path,
             hint="run it through OCR, or save the original document as .docx or .txt",
         )
-    return text
+    pages, cells = read_tables(data, pages)
+    pages = drop_running_lines(pages)
+    return "\n\n".join(pages), cells

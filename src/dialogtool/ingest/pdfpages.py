@@ -1,0 +1,109 @@
+"""What a PDF's text layer loses beyond the words: table cells and running page lines.
+
+pypdf reads a ruled table as lines of text, each row one line with its cells run together
+(«Planen blir ikke oppdatert Fast møte Kommunen»), which then merge into one segment.
+pdfplumber sees the ruling lines and the cell boxes, so pages with a table are read again
+with it: the text between tables as before, each cell on its own line, row by row. Pages
+without a ruled table keep pypdf's reading, so notes without tables read as they always did.
+
+Headers and footers that Word repeats on every page («Referat dialogmøte Bodø», «Helse
+Nord – side 2») come between the last sentence of one page and the first of the next;
+`drop_running_lines` removes them.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections import Counter
+from typing import Any
+
+_DIGITS = re.compile(r"\d+")
+_EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a header or footer
+
+
+def read_tables(data: bytes, pages: list[str]) -> tuple[list[str], frozenset[str]]:
+    """`pages` with every page that holds a ruled table read again cell by cell; the cells.
+
+    Best effort: a PDF pdfplumber cannot parse keeps pypdf's text (pypdf read it already).
+    """
+    try:
+        import pdfplumber
+    except ImportError:  # pragma: no cover - a broken install
+        return pages, frozenset()
+    cells: set[str] = set()
+    result = list(pages)
+    try:
+        with pdfplumber.open(io.BytesIO(data)) as pdf:
+            for number, page in enumerate(pdf.pages):
+                tables = page.find_tables()
+                if tables and number < len(result):
+                    result[number] = _page_with_tables(page, tables, cells)
+    except Exception:  # pdfminer raises many types on odd files; pypdf's reading stands
+        return pages, frozenset()
+    return result, frozenset(cells)
+
+
+def _page_with_tables(page: Any, tables: list[Any], cells: set[str]) -> str:
+    """The page's text from top to bottom: text bands between tables, and each table's
+    cells one per line, row by row, left to right (merged cells once)."""
+    parts: list[str] = []
+    top = 0.0
+    for table in sorted(tables, key=lambda t: t.bbox[1]):
+        _, table_top, _, bottom = table.bbox
+        parts.append(_band(page, top, table_top))
+        for row in table.extract():
+            for cell in row:
+                text = " ".join((cell or "").split())
+                if text:
+                    cells.add(text)
+                    parts.append(text)
+        top = max(top, bottom)
+    parts.append(_band(page, top, page.height))
+    return "\n\n".join(part for part in parts if part.strip())
+
+
+def _band(page: Any, top: float, bottom: float) -> str:
+    if bottom - top < 1:
+        return ""
+    return str(page.crop((0, top, page.width, bottom)).extract_text() or "")
+
+
+def drop_running_lines(pages: list[str]) -> list[str]:
+    """Pages without the header and footer lines repeated on most of them.
+
+    A line is running when the same text (numbers aside: page numbers change) stands among
+    the first or last two lines of at least two pages and of half of them, and does not end
+    in a colon («Tiltak:» atop two pages is a heading each time). A running
+    header is kept on the first page, where it is the note's title; footers go everywhere.
+    """
+    if len(pages) < 2:
+        return pages
+    split = [[line for line in page.split("\n") if line.strip()] for page in pages]
+    heads: Counter[str] = Counter()
+    feet: Counter[str] = Counter()
+    for lines in split:
+        heads.update({_key(line) for line in lines[:_EDGE_LINES]})
+        feet.update({_key(line) for line in lines[-_EDGE_LINES:]})
+    needed = max(2, (len(pages) + 1) // 2)
+    running_heads = {key for key, count in heads.items() if count >= needed and not key.endswith(":")}
+    running_feet = {key for key, count in feet.items() if count >= needed and not key.endswith(":")}
+    if not running_heads and not running_feet:
+        return pages
+    result = []
+    for number, page in enumerate(pages):
+        raw = page.split("\n")
+        content = [i for i, line in enumerate(raw) if line.strip()]
+        drop = set()
+        for rank, index in enumerate(content):
+            key = _key(raw[index])
+            if rank < _EDGE_LINES and key in running_heads and number > 0:
+                drop.add(index)
+            if rank >= len(content) - _EDGE_LINES and key in running_feet:
+                drop.add(index)
+        result.append("\n".join(line for i, line in enumerate(raw) if i not in drop))
+    return result
+
+
+def _key(line: str) -> str:
+    return _DIGITS.sub("#", " ".join(line.split()).lower())
