@@ -8,6 +8,7 @@ import docx
 import pytest
 from docx.oxml import parse_xml
 
+from builders import make_layout_pdf
 from dialogtool.ingest.note import read_note
 from dialogtool.ingest.numbering import Counters, Level, format_number
 from dialogtool.ingest.readers import read_source
@@ -174,3 +175,38 @@ def test_counters_restart_deeper_levels_and_honour_start() -> None:
     assert shown == ["3.", "3.A)", "3.B)", "4.", "4.A)"]
     counters.restart("L", 0, 1)
     assert counters.label("L", 0, levels) == "1."
+
+
+_QUESTION = "1. Hvordan fungerer individuell plan i dag?"
+_LINES = ["Kafébord 2", "Individuell plan", _QUESTION, "2. Koordinator mangler ofte."]
+
+
+def _write_every_format(tmp_path: Path) -> list[Path]:
+    """One note with typed numbers, as .txt, .docx, .odt and .pdf."""
+    from odf.opendocument import OpenDocumentText
+    from odf.text import P
+
+    txt = tmp_path / "note.txt"
+    txt.write_text("\n".join(_LINES) + "\n", encoding="utf-8")
+    word = docx.Document()
+    for line in _LINES:
+        word.add_paragraph(line)
+    word.save(tmp_path / "note.docx")
+    odt = OpenDocumentText()
+    for line in _LINES:
+        odt.text.addElement(P(text=line))
+    odt.save(str(tmp_path / "note.odt"))
+    pdf = tmp_path / "note.pdf"
+    placed = [(72, 800, _LINES[0]), (72, 780, _LINES[1]), (72, 760, "1."), (90, 760, _QUESTION[3:])]
+    placed += [(72, 745, "2."), (72, 730, "Koordinator mangler ofte.")]  # the number alone on its line
+    pdf.write_bytes(make_layout_pdf([placed]))
+    return [txt, tmp_path / "note.docx", tmp_path / "note.odt", pdf]
+
+
+def test_a_typed_number_stays_with_its_text_in_every_format(tmp_path: Path) -> None:
+    """«1. Hvordan …» is one segment whatever the reader; a bare «1.» never is one (issue 12)."""
+    for path in _write_every_format(tmp_path):
+        texts = [s.text for s in read_note(path).segments]
+        assert _QUESTION in texts, (path.suffix, texts)
+        assert "2. Koordinator mangler ofte." in texts, (path.suffix, texts)
+        assert not any(t.rstrip(".)").isdigit() for t in texts), (path.suffix, texts)
