@@ -8,7 +8,7 @@ import pytest
 
 from dialogtool.coding.run import read_note
 from dialogtool.errors import DialogtoolError
-from dialogtool.ingest.meta import FIELDS, detect_language, detect_meta, find_date, load_manifest
+from dialogtool.ingest.meta import FIELDS, detect_language, detect_meta, find_date, load_manifest, read_manifest
 from dialogtool.ingest.normalize import normalize
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
@@ -179,14 +179,17 @@ def test_manifest_values_and_unquoted_dates(tmp_path: Path) -> None:
     }
 
 
-def test_manifest_unknown_field(tmp_path: Path) -> None:
-    path = write_manifest(tmp_path, "a.txt:\n  dato: 2018-10-05\n")
-    with pytest.raises(DialogtoolError) as info:
-        load_manifest(tmp_path)
-    exc = info.value
-    assert exc.path == str(path) and exc.path.endswith("meta.yaml")
-    assert "unknown field" in exc.message and "dato" in exc.message and "a.txt" in exc.message
-    assert "date" in exc.hint
+def test_manifest_fields_of_your_own_are_kept_and_near_misses_warned(tmp_path: Path) -> None:
+    """NVivo and MAXQDA users define their own document variables (issue 12)."""
+    (tmp_path / "a.txt").write_text("Tekst.", encoding="utf-8")
+    path = write_manifest(tmp_path, "a.txt:\n  kommune: Bodø\n  helseforetak: NLSH\n  dato: 2018-10-05\n")
+    manifest = read_manifest(tmp_path)
+    assert manifest.errors == ()
+    assert manifest.entries == {"a.txt": {"kommune": "Bodø", "helseforetak": "NLSH", "dato": "2018-10-05"}}
+    assert manifest.fields == ["kommune", "helseforetak", "dato"]
+    assert [str(w) for w in manifest.warnings] == [
+        f"{path}:4: entry 'a.txt': 'dato' is a field of your own; did you mean 'date'?"
+    ]
 
 
 def test_manifest_yaml_error_has_line(tmp_path: Path) -> None:
@@ -252,3 +255,117 @@ def test_manifest_overrides_detection(tmp_path: Path) -> None:
     meta = read_note(note).meta
     assert meta["meeting"] == "Hammerfest" and meta["date"] == "2018-09-19"
     assert meta["table"] == 1  # fields the manifest does not name stay detected
+
+
+# --- manifest mistakes: all at once, each with its line, only the affected notes fail (issue 12)
+
+_BAD_MANIFEST = """\
+a.txt:
+  language: nynorsk
+  table: tre
+b.txt:
+  date: 20.09.2018
+c.txt:
+  meeting: Bodø
+  kommune: Bodø
+borte.txt:
+  meeting: Alta
+d.txt: [ikke, et, kart]
+e.txt:
+  kommune: [Bodø, Fauske]
+"""
+
+
+def _notes(folder: Path, names: str = "abce") -> None:
+    for letter in names:
+        (folder / f"{letter}.txt").write_text(
+            "Dialogmøte i Harstad 05.10.2018\n\nKafébord 3\n\nVi trenger bedre informasjonsflyt.\n", encoding="utf-8"
+        )
+
+
+def test_every_manifest_mistake_has_its_line_and_all_are_found(tmp_path: Path) -> None:
+    _notes(tmp_path)
+    path = write_manifest(tmp_path, _BAD_MANIFEST)
+    manifest = read_manifest(tmp_path)
+    assert [str(e) for e in manifest.errors] == [
+        f"{path}:2: entry 'a.txt': language must be nb or nn, not 'nynorsk'",
+        f"{path}:3: entry 'a.txt': table must be a number, not 'tre'",
+        f"{path}:5: entry 'b.txt': date must be YYYY-MM-DD, not '20.09.2018'",
+        f"{path}:11: entry 'd.txt' must be a mapping of fields",
+        f"{path}:13: entry 'e.txt': field 'kommune' must be one value, not a list or map",
+    ]
+    assert manifest.broken == {"a.txt", "b.txt", "d.txt", "e.txt"}
+    assert manifest.entries == {"c.txt": {"meeting": "Bodø", "kommune": "Bodø"}, "borte.txt": {"meeting": "Alta"}}
+    assert [str(w) for w in manifest.warnings] == [
+        f"{path}:9: entry 'borte.txt' names no file in this folder",
+        f"{path}:11: entry 'd.txt' names no file in this folder",
+    ]
+
+
+def test_a_bad_entry_fails_only_its_note(tmp_path: Path) -> None:
+    _notes(tmp_path)
+    write_manifest(tmp_path, _BAD_MANIFEST)
+    assert read_note(tmp_path / "c.txt").meta["kommune"] == "Bodø"
+    with pytest.raises(DialogtoolError, match=r"its entry in .*meta.yaml has errors \(line 2, 3, listed above\)"):
+        read_note(tmp_path / "a.txt")
+
+
+def test_code_reports_each_manifest_mistake_once_and_codes_the_rest(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dialogtool.cli import app
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _notes(raw)
+    write_manifest(raw, _BAD_MANIFEST)
+    book = Path(__file__).resolve().parents[1] / "codebook.yaml"
+    result = CliRunner().invoke(app, ["code", str(raw), "-c", str(book), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    err = result.stderr
+    assert err.count("language must be nb or nn, not 'nynorsk'") == 1  # once, not once per note
+    assert f"{raw / 'meta.yaml'}:5: entry 'b.txt': date must be YYYY-MM-DD" in err
+    assert f"Warning: {raw / 'meta.yaml'}:9: entry 'borte.txt' names no file in this folder" in err
+    assert f"{raw / 'a.txt'}: not coded: its entry in" in err
+    assert sorted(p.name for p in (tmp_path / "out").glob("*.yaml")) == ["c.yaml"]
+    assert "1 written" in err and "3 failed" in err
+
+
+def test_an_unreadable_manifest_is_reported_once(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dialogtool.cli import app
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _notes(raw, "abc")
+    write_manifest(raw, "a.txt:\n  topic: kompetanse: og kurs\n")
+    book = Path(__file__).resolve().parents[1] / "codebook.yaml"
+    result = CliRunner().invoke(app, ["code", str(raw), "-c", str(book), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    assert result.stderr.count(f"{raw / 'meta.yaml'}:2: YAML error") == 1
+    assert result.stderr.count("not coded:") == 3  # no note may go on with metadata it would not have
+
+
+def test_fields_of_your_own_reach_meta_table_and_the_coded_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from dialogtool.cli import app
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _notes(raw, "ab")
+    write_manifest(raw, "a.txt:\n  kommune: Harstad\nb.txt:\n  kommune: Kvæfjord\n  helseforetak: UNN\n")
+    runner = CliRunner()
+    shown = runner.invoke(app, ["meta", str(raw)])
+    assert shown.exit_code == 0, shown.output
+    assert "kommune" in shown.stdout and "Kvæfjord*" in shown.stdout and "helseforetak" in shown.stdout
+    book = Path(__file__).resolve().parents[1] / "codebook.yaml"
+    out = tmp_path / "out"
+    assert runner.invoke(app, ["code", str(raw), "-c", str(book), "-o", str(out)]).exit_code == 0
+    coded = (out / "b.yaml").read_text(encoding="utf-8")
+    assert "  language: nb\n  kommune: Kvæfjord\n  helseforetak: UNN\n" in coded  # after the built-in fields
+    table = runner.invoke(app, ["table", "--coded", str(out), "-c", str(book), "--by", "kommune", "-f", "csv"])
+    assert table.exit_code == 0, table.output
+    header = table.stdout.splitlines()[0]
+    assert "Harstad" in header and "Kvæfjord" in header

@@ -342,3 +342,39 @@ def test_import_qdc_derives_ids_and_terms(tmp_path: Path) -> None:
     assert book.get("C1_HELSE_H").terms == ("1 helse",)
     assert book.get("C1_HELSE_H.BARN_UNGE").terms == ("barn unge",)
     assert book.get("C1_HELSE_H").description == "Alt om helse"
+
+
+def test_fields_of_your_own_are_exported_as_variables(tmp_path: Path) -> None:
+    """meta.yaml fields beyond the built-in ones become REFI-QDA document variables, typed (issue 12)."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (raw / name).write_text("Kafébord 1\n\nVi trenger bedre informasjonsflyt.\n", encoding="utf-8")
+    (raw / "meta.yaml").write_text(
+        "a.txt:\n  kommune: Bodø\n  deltakere: 7\n  brukerrepresentant: true\n"
+        "b.txt:\n  kommune: Fauske\n  deltakere: 5\n  brukerrepresentant: false\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "coded"
+    book = load_codebook(ROOT / "codebook.yaml")
+    assert not code_paths([raw], book, out).problems
+    target = tmp_path / "p.qdpx"
+    export_qdpx(load_folder(out), book, target)
+    root, archive = project(target)
+    declared = {v.get("name"): v.get("typeOfVariable") for v in root.iter(f"{{{NS['q']}}}Variable")}
+    assert declared["kommune"] == "Text" and declared["deltakere"] == "Integer"
+    assert declared["brukerrepresentant"] == "Boolean" and declared["table"] == "Integer"
+    sources = {s.get("name"): s for s in root.findall("q:Sources/q:TextSource", NS)}
+    values = {
+        (ref.get("targetGUID"), value.tag.rsplit("}", 1)[1], value.text)
+        for entry in sources["b"].findall("q:VariableValue", NS)
+        for ref in entry.findall("q:VariableRef", NS)
+        for value in entry
+        if value.tag != ref.tag
+    }
+    guids = {v.get("guid"): v.get("name") for v in root.iter(f"{{{NS['q']}}}Variable")}
+    named = {(guids[g], tag, text) for g, tag, text in values}
+    assert {("kommune", "TextValue", "Fauske"), ("deltakere", "IntegerValue", "5")} <= named
+    assert ("brukerrepresentant", "BooleanValue", "false") in named
+    if (REFI / "Project-mrt2019.xsd").is_file():
+        schema().validate(archive.read("project.qde").decode("utf-8"))

@@ -60,6 +60,10 @@ def code(
             summary = code_paths(paths or [Path("data/raw")], book, out_dir, report, cores, force, debug=debug)
     except Exception as exc:
         raise console.fail(exc, debug) from None
+    for message in summary.manifest_errors:
+        console.error(message)
+    for message in summary.manifest_warnings:
+        console.warning(message)
     for problem in summary.skipped:
         console.say("Skipped:", f"{problem.path}: {problem.message.removeprefix('skipped: ')}")
     for problem in summary.problems:
@@ -104,31 +108,42 @@ def meta(
 ) -> None:
     """List the metadata detected in each note, so it can be checked and fixed.
 
-    Values from the folder's meta.yaml manifest override detection and are marked *.
+    Values from the folder's meta.yaml manifest override detection and are marked *; fields
+    of your own there (kommune, helseforetak, …) get a column each. Every mistake in a
+    manifest is listed once, with its line; only the notes whose entries are wrong fail.
     """
     from ..ingest.discover import find_notes
-    from ..ingest.meta import FIELDS, load_manifest
-    from ..ingest.note import read_note
+    from ..ingest.meta import FIELDS, Manifest
+    from ..ingest.note import manifest_for, read_note
     from ..output.terminal import metadata_rich
 
     rows: list[tuple[str, list[str]]] = []
     failed = 0
+    manifests: dict[Path, Manifest] = {}
     try:
         files, _ = find_notes(paths or [Path("data/raw")])
         for path in files:
+            manifest_for(path, manifests)
+        for manifest in manifests.values():
+            for exc in manifest.errors:
+                console.error(str(exc))
+            for warning in manifest.warnings:
+                console.warning(str(warning))
+        fields = [*FIELDS, *dict.fromkeys(f for m in manifests.values() for f in m.fields)]
+        for path in files:
             try:
-                note = read_note(path)
-                manifest = load_manifest(path.parent).get(path.name, {})
+                note = read_note(path, manifests)
             except DialogtoolError as exc:
                 console.error(str(exc))
                 failed += 1
                 continue
+            entry = manifests[path.parent].entries.get(path.name, {})
             cells = [
-                ("" if note.meta[f] is None else str(note.meta[f])) + ("*" if f in manifest else "") for f in FIELDS
+                ("" if note.meta.get(f) is None else str(note.meta[f])) + ("*" if f in entry else "") for f in fields
             ]
             rows.append((str(path), cells))
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
-    console.out.print(metadata_rich(FIELDS, rows))
+    console.out.print(metadata_rich(fields, rows))
     if failed:
         raise typer.Exit(console.ExitStatus.FAILED)

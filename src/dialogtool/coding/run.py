@@ -15,6 +15,7 @@ from ..coded.folder import record_codes
 from ..coded.store import load_coded
 from ..errors import DialogtoolError
 from ..ingest.discover import Problem, discover, find_notes
+from ..ingest.meta import Manifest
 from ..ingest.note import Note, doc_id, manifest_for, read_note
 from .codebook import Codebook
 from .fingerprint import file_stamp, fingerprint, read_stamps, source_digest, stored_fingerprint, write_stamps
@@ -38,6 +39,8 @@ class RunSummary:
     segments: int = 0
     coded_segments: int = 0
     encodings: dict[str, str] = field(default_factory=dict)  # source path -> encoding
+    manifest_errors: list[str] = field(default_factory=list)  # meta.yaml mistakes, each once, with its line
+    manifest_warnings: list[str] = field(default_factory=list)  # entries for no file, near-miss field names
 
 
 # Bumped whenever a change to the tool changes what `code` writes for the same input, so
@@ -72,12 +75,17 @@ def code_paths(
             summary.problems.append(Problem(str(path), clash))
         else:
             owners[key] = path
-    manifests: dict[Path, dict[str, dict[str, object]]] = {}
+    manifests: dict[Path, Manifest] = {}
     stamps = read_stamps(out_dir)
     tasks: list[Task] = []
+    for path in owners.values():  # each folder's manifest read once, so its mistakes are reported once
+        manifest_for(path, manifests)
+    for manifest in manifests.values():
+        summary.manifest_errors += [str(e) for e in manifest.errors]
+        summary.manifest_warnings += [str(w) for w in manifest.warnings]
     for key, path in sorted(owners.items(), key=lambda kv: kv[1].as_posix()):
         try:
-            overrides = manifest_for(path, manifests).get(path.name, {})
+            overrides = manifest_for(path, manifests).entry(path)
             source_sha = source_digest(path)
         except DialogtoolError as exc:
             summary.problems.append(Problem(str(path), reason(exc, path)))

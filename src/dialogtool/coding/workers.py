@@ -126,7 +126,7 @@ def _code_task(task: Task) -> Result:
 
 
 def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
-    note = read_note(task.path, {task.path.parent: {task.path.name: task.overrides}})
+    note = read_note(task.path, overrides=task.overrides)
     codings = code_note(note.text, note.segments, matcher)
     old = load_coded(task.target) if task.target.exists() else None
     document = coded_document(note, codings, codebook, old, task.fingerprint)
@@ -174,7 +174,7 @@ def coded_document(
     return CodedNote(
         document=note.doc_id,
         segments=tuple(segments),
-        meta={key: note.meta.get(key) for key in FIELDS},
+        meta={key: note.meta.get(key) for key in FIELDS} | note.meta,  # built-in fields first, then the user's
         source=_display_path(note.source.path),
         sha256=note.source.sha256,
         encoding=note.source.encoding,

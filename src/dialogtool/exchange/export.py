@@ -128,7 +128,7 @@ def export_qdpx(documents: list[CodedNote], codebook: Codebook, target: Path) ->
                 continue
             entry = sub(source, "VariableValue")
             sub(entry, "VariableRef", targetGUID=guid("variable", name))
-            text_element(entry, f"{kind}Value", _date(value) if kind == "Date" else str(value))
+            text_element(entry, f"{kind}Value", _variable_value(value, kind))
     if len(notes):
         project.append(notes)
     text_element(project, "Description", f"Coded notes exported by dialogtool {__version__}.")
@@ -179,17 +179,33 @@ def _codes(codebook: Codebook, unknown: Iterable[str]) -> ET.Element:
 def _variable_types(documents: list[CodedNote]) -> dict[str, str]:
     """Each metadata field with a value somewhere, and its REFI-QDA type."""
     types: dict[str, str] = {}
-    for name in VARIABLES:
+    own = dict.fromkeys(
+        k for doc in documents for k in doc.meta if k not in VARIABLES
+    )  # meta.yaml fields of the user's
+    for name in [*VARIABLES, *own]:
         values = [v for doc in documents if (v := doc.meta.get(name)) is not None and v != ""]
         if not values:
             continue
-        if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        if all(isinstance(v, bool) for v in values):
+            types[name] = "Boolean"
+        elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
             types[name] = "Integer"
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in values):
+            types[name] = "Float"
         elif all(_date(v) is not None for v in values):
             types[name] = "Date"
         else:
             types[name] = "Text"
     return types
+
+
+def _variable_value(value: object, kind: str) -> str | None:
+    """A value as its REFI-QDA type writes it (xsd:date, xsd:boolean's true/false)."""
+    if kind == "Date":
+        return _date(value)
+    if kind == "Boolean":
+        return "true" if value else "false"
+    return str(value)
 
 
 def _date(value: object) -> str | None:

@@ -6,9 +6,13 @@ manifest `meta.yaml` in the input folder, so staff can correct what detection mi
 
 from __future__ import annotations
 
+import difflib
 import re
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 from .. import yamlio
 from ..errors import DialogtoolError
@@ -131,44 +135,144 @@ def detect_language(text: str) -> str:
     return "nn" if nn > nb else "nb"
 
 
-def load_manifest(folder: Path) -> dict[str, dict[str, object]]:
-    """Per-file overrides from `folder/meta.yaml`; an absent manifest is empty."""
+@dataclass(frozen=True)
+class Manifest:
+    """A folder's meta.yaml, checked entry by entry.
+
+    Every mistake is collected with its line (`errors`), so a user fixes them all in one go;
+    a mistake in one entry fails only that note (`broken`), and a file that cannot be read
+    as a whole fails every note of the folder (`unreadable`). Entries naming no file in the
+    folder, and fields of the user's own spelt like a built-in one (dato, sprak), are
+    `warnings`: a renamed note would silently lose its metadata, a typo would make a column.
+    """
+
+    path: Path
+    entries: dict[str, dict[str, object]] = field(default_factory=dict)
+    errors: tuple[DialogtoolError, ...] = ()
+    broken: frozenset[str] = frozenset()
+    unreadable: bool = False
+    warnings: tuple[DialogtoolError, ...] = ()
+
+    def entry(self, note: Path) -> dict[str, object]:
+        """The overrides for one note; a DialogtoolError naming the note when its entry (or the
+        whole manifest) is wrong: the mistakes themselves are in `errors`, reported once."""
+        if self.unreadable:
+            raise DialogtoolError(f"not coded: {self.path} cannot be read (see the error above)", path=note)
+        if note.name in self.broken:
+            prefix = f"entry '{note.name}'"
+            lines = ", ".join(str(e.line) for e in self.errors if e.message.startswith(prefix))
+            raise DialogtoolError(
+                f"not coded: its entry in {self.path} has errors (line {lines}, listed above)", path=note
+            )
+        return self.entries.get(note.name, {})
+
+    @property
+    def fields(self) -> list[str]:
+        """The user's own fields (beyond FIELDS), in the order they first appear."""
+        seen: dict[str, None] = {}
+        for entry in self.entries.values():
+            seen.update(dict.fromkeys(k for k in entry if k not in FIELDS))
+        return list(seen)
+
+
+def read_manifest(folder: Path) -> Manifest:
+    """The folder's meta.yaml with every mistake found (see Manifest); absent, it is empty."""
     path = folder / MANIFEST
     if not path.is_file():
-        return {}
-    data = yamlio.load(path, "manifest", encoding="utf-8-sig")
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise DialogtoolError("manifest must map file names to metadata fields", path=path)
-    manifest: dict[str, dict[str, object]] = {}
-    for name, fields in data.items():
-        if not isinstance(fields, dict):
-            raise DialogtoolError(f"entry '{name}' must be a mapping of fields", path=path)
-        unknown = sorted(set(map(str, fields)) - set(FIELDS))
-        if unknown:
-            raise DialogtoolError(
-                f"entry '{name}' has unknown field(s) {', '.join(unknown)}",
-                path=path,
-                hint=f"fields: {', '.join(FIELDS)}",
+        return Manifest(path)
+    try:
+        root = yamlio.compose(yamlio.read_text(path, "manifest", encoding="utf-8-sig"), path)
+    except DialogtoolError as exc:
+        return Manifest(path, errors=(exc,), unreadable=True)
+    if root is None:
+        return Manifest(path)
+    if not isinstance(root, yaml.MappingNode):
+        error = DialogtoolError(
+            "manifest must map file names to metadata fields", path=path, line=root.start_mark.line + 1
+        )
+        return Manifest(path, errors=(error,), unreadable=True)
+    entries: dict[str, dict[str, object]] = {}
+    errors: list[DialogtoolError] = []
+    broken: set[str] = set()
+    warnings: list[DialogtoolError] = []
+    for key_node, value_node in root.value:
+        name = str(_construct(key_node))
+        found = _check_entry(name, value_node, path, warnings)
+        if isinstance(found, list):
+            errors += found
+            broken.add(name)
+        else:
+            entries[name] = found
+        if not (folder / name).exists():
+            line = key_node.start_mark.line + 1
+            warnings.append(DialogtoolError(f"entry '{name}' names no file in this folder", path=path, line=line))
+    return Manifest(path, entries, tuple(errors), frozenset(broken), False, tuple(warnings))
+
+
+def load_manifest(folder: Path) -> dict[str, dict[str, object]]:
+    """Per-file overrides from `folder/meta.yaml`; the first mistake, if any, is raised."""
+    manifest = read_manifest(folder)
+    if manifest.errors:
+        raise manifest.errors[0]
+    return manifest.entries
+
+
+_FIELD_NAME = re.compile(r"^[^\W\d]\w*$")
+
+
+def _check_entry(
+    name: str, node: yaml.Node, path: Path, warnings: list[DialogtoolError]
+) -> dict[str, object] | list[DialogtoolError]:
+    """One entry's fields, or every mistake in it with its line.
+
+    Catches the values that would silently split a table column ('nynorsk', '05.10.2018');
+    fields of the user's own (kommune, helseforetak) are welcome if they hold one value.
+    """
+    line = node.start_mark.line + 1
+    if not isinstance(node, yaml.MappingNode):
+        return [DialogtoolError(f"entry '{name}' must be a mapping of fields", path=path, line=line)]
+    entry: dict[str, object] = {}
+    errors = []
+    for key_node, value_node in node.value:
+        key = str(_construct(key_node))
+        where = {"path": path, "line": key_node.start_mark.line + 1}
+        if not _FIELD_NAME.match(key):
+            errors.append(DialogtoolError(f"entry '{name}': field name {key!r} is not a word", **where))
+            continue
+        if not isinstance(value_node, yaml.ScalarNode):
+            errors.append(
+                DialogtoolError(f"entry '{name}': field '{key}' must be one value, not a list or map", **where)
             )
-        entry = {k: _clean_value(v) for k, v in fields.items()}
-        _check_entry(str(name), entry, path)
-        manifest[str(name)] = entry
-    return manifest
+            continue
+        if key not in FIELDS and (near := difflib.get_close_matches(key, FIELDS, n=1, cutoff=0.7)):
+            warnings.append(
+                DialogtoolError(f"entry '{name}': '{key}' is a field of your own; did you mean '{near[0]}'?", **where)
+            )
+        value = _clean_value(_construct(value_node))
+        problem = _check_value(key, value)
+        if problem:
+            errors.append(DialogtoolError(f"entry '{name}': {problem}", **where))
+            continue
+        entry[key] = value
+    return errors or entry
 
 
-def _check_entry(name: str, entry: dict[str, object], path: Path) -> None:
-    """Catch the values that would silently split a table column: 'nynorsk', '05.10.2018'."""
-    language = entry.get("language")
-    if language is not None and language not in ("nb", "nn"):
-        raise DialogtoolError(f"entry '{name}': language must be nb or nn, not {language!r}", path=path)
-    when = entry.get("date")
-    if when is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(when)):
-        raise DialogtoolError(f"entry '{name}': date must be YYYY-MM-DD, not {when!r}", path=path)
-    table = entry.get("table")
-    if table is not None and not isinstance(table, int):
-        raise DialogtoolError(f"entry '{name}': table must be a number, not {table!r}", path=path)
+def _check_value(key: str, value: object) -> str | None:
+    """What is wrong with a built-in field's value, or None."""
+    if value is None:
+        return None
+    if key == "language" and value not in ("nb", "nn"):
+        return f"language must be nb or nn, not {value!r}"
+    if key == "date" and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(value)):
+        return f"date must be YYYY-MM-DD, not {value!r}"
+    if key == "table" and (not isinstance(value, int) or isinstance(value, bool)):
+        return f"table must be a number, not {value!r}"
+    return None
+
+
+def _construct(node: yaml.Node) -> object:
+    """A scalar node's value as the YAML loader would give it (3 → int, 2018-10-05 → date)."""
+    return yamlio.Loader("").construct_object(node, deep=True)
 
 
 def _clean_value(value: object) -> object:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import DialogtoolError
-from .meta import detect_meta, load_manifest
+from .meta import Manifest, detect_meta, read_manifest
 from .normalize import normalize
 from .readers import STYLED, Source, read_source
 from .segment import Segment, segment
@@ -36,8 +36,11 @@ def doc_id(path: Path) -> str:
     return cleaned or "note"
 
 
-def read_note(path: Path, manifests: dict[Path, dict[str, dict[str, object]]] | None = None) -> Note:
-    """Read and segment one note, with metadata from its header and the folder's manifest."""
+def read_note(
+    path: Path, manifests: dict[Path, Manifest] | None = None, *, overrides: dict[str, object] | None = None
+) -> Note:
+    """Read and segment one note, with metadata from its header and the folder's manifest
+    (`manifests` caches them by folder), or from `overrides` already looked up."""
     source = read_source(path)
     text = normalize(source.text, paragraphs=source.encoding in STYLED, apart=source.items)
     if not text:
@@ -46,15 +49,15 @@ def read_note(path: Path, manifests: dict[Path, dict[str, dict[str, object]]] | 
     items = {normalize(i) for i in source.items}
     segments = segment(text, headings, styled=source.encoding in STYLED, items=items)
     meta = detect_meta(text)
-    manifest = manifest_for(path, manifests)
-    meta.update(manifest.get(path.name, {}))
+    meta.update(overrides if overrides is not None else manifest_for(path, manifests).entry(path))
     return Note(doc_id(path), source, text, segments, meta)
 
 
-def manifest_for(path: Path, cache: dict[Path, dict[str, dict[str, object]]] | None) -> dict[str, dict[str, object]]:
+def manifest_for(path: Path, cache: dict[Path, Manifest] | None) -> Manifest:
+    """The manifest of the note's folder, read once per folder when a cache is given."""
     folder = path.parent
     if cache is None:
-        return load_manifest(folder)
+        return read_manifest(folder)
     if folder not in cache:
-        cache[folder] = load_manifest(folder)
+        cache[folder] = read_manifest(folder)
     return cache[folder]
