@@ -42,7 +42,8 @@ def table(
         typer.Option(
             "--by",
             "-b",
-            help="Metadata field for the columns: meeting, date, table, topic, group, host, language, document.",
+            help="Metadata field for the columns: meeting, date, table, topic, group, host, language, document, "
+            "or a field of your own from meta.yaml (kommune, helseforetak, …).",
         ),
     ] = "meeting",
     split: Annotated[

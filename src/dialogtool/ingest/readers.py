@@ -1,4 +1,4 @@
-"""Read a note from .txt/.md, .docx or .pdf into text, reporting how it was read.
+"""Read a note from .txt/.md, .docx, .odt or .pdf into text, reporting how it was read.
 
 Everything that can go wrong with a user's file is raised as DialogtoolError naming the
 file, so one bad note never stops a run over a folder.
