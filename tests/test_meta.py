@@ -326,7 +326,7 @@ def test_code_reports_each_manifest_mistake_once_and_codes_the_rest(tmp_path: Pa
     assert err.count("language must be nb or nn, not 'nynorsk'") == 1  # once, not once per note
     assert f"{raw / 'meta.yaml'}:5: entry 'b.txt': date must be YYYY-MM-DD" in err
     assert f"Warning: {raw / 'meta.yaml'}:9: entry 'borte.txt' names no file in this folder" in err
-    assert f"{raw / 'a.txt'}: not coded: its entry in" in err
+    assert f"{raw / 'a.txt'}: its entry in {raw / 'meta.yaml'} has errors (line 2, 3, listed above)" in err
     assert sorted(p.name for p in (tmp_path / "out").glob("*.yaml")) == ["c.yaml"]
     assert "1 written" in err and "3 failed" in err
 
@@ -344,7 +344,7 @@ def test_an_unreadable_manifest_is_reported_once(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["code", str(raw), "-c", str(book), "-o", str(tmp_path / "out")])
     assert result.exit_code == 1
     assert result.stderr.count(f"{raw / 'meta.yaml'}:2: YAML error") == 1
-    assert result.stderr.count("not coded:") == 3  # no note may go on with metadata it would not have
+    assert result.stderr.count("meta.yaml cannot be read (see the error above)") == 3  # no note goes on without it
 
 
 def test_fields_of_your_own_reach_meta_table_and_the_coded_file(tmp_path: Path) -> None:

@@ -157,12 +157,12 @@ class Manifest:
         """The overrides for one note; a DialogtoolError naming the note when its entry (or the
         whole manifest) is wrong: the mistakes themselves are in `errors`, reported once."""
         if self.unreadable:
-            raise DialogtoolError(f"not coded: {self.path} cannot be read (see the error above)", path=note)
+            raise DialogtoolError(f"{self.path} cannot be read (see the error above)", path=note)
         if note.name in self.broken:
             prefix = f"entry '{note.name}'"
             lines = ", ".join(str(e.line) for e in self.errors if e.message.startswith(prefix))
             raise DialogtoolError(
-                f"not coded: its entry in {self.path} has errors (line {lines}, listed above)", path=note
+                f"its entry in {self.path} has errors (line {lines}, listed above)", path=note
             )
         return self.entries.get(note.name, {})
 
