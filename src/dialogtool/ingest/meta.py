@@ -161,9 +161,7 @@ class Manifest:
         if note.name in self.broken:
             prefix = f"entry '{note.name}'"
             lines = ", ".join(str(e.line) for e in self.errors if e.message.startswith(prefix))
-            raise DialogtoolError(
-                f"its entry in {self.path} has errors (line {lines}, listed above)", path=note
-            )
+            raise DialogtoolError(f"its entry in {self.path} has errors (line {lines}, listed above)", path=note)
         return self.entries.get(note.name, {})
 
     @property
