@@ -210,3 +210,25 @@ def test_a_typed_number_stays_with_its_text_in_every_format(tmp_path: Path) -> N
         assert _QUESTION in texts, (path.suffix, texts)
         assert "2. Koordinator mangler ofte." in texts, (path.suffix, texts)
         assert not any(t.rstrip(".)").isdigit() for t in texts), (path.suffix, texts)
+
+
+def test_a_nested_list_stays_nested_under_its_item(tmp_path: Path) -> None:
+    """«1) Individuell plan» over «a. …», «b. …» is the section of its sub-items, as the same
+    outline typed in a text note; a lone numbered item is never a heading."""
+    document = _numbered_document()
+    document.add_paragraph("Vi snakket om to ting.")
+    _item(document, "Individuell plan", 90)
+    _item(document, "Planen blir laget for sent.", 90, 1)
+    _item(document, "Hvem følger den opp?", 90, 1)
+    _item(document, "Koordinator", 90)
+    _item(document, "Mange sier nei til rollen.", 90, 1)
+    _item(document, "Tiltak", 92)  # a numbered title with nothing nested: a point
+    path = tmp_path / "nestet.docx"
+    document.save(path)
+    segments = {s.text: s for s in read_note(path).segments}
+    assert segments["1) Individuell plan"].kind == "heading"
+    assert segments["a. Planen blir laget for sent."].section[-1] == "1) Individuell plan"
+    assert segments["b. Hvem følger den opp?"].section[-1] == "1) Individuell plan"
+    assert segments["b. Hvem følger den opp?"].kind == "text"  # a numbered question inside a list: a point
+    assert segments["a. Mange sier nei til rollen."].section[-1] == "2) Koordinator"
+    assert segments["1. Tiltak"].kind == "text"

@@ -138,6 +138,7 @@ class _Walker:
             if start and start.isdigit():
                 self.counters.restart(key, level, int(start))
             labelled = False
+            parent = any(getattr(part, "qname", None) == (_TEXT, "list") for part in item.childNodes)
             for part in item.childNodes:
                 part_name = getattr(part, "qname", None)
                 if part_name == (_TEXT, "list"):
@@ -151,8 +152,8 @@ class _Walker:
                         continue
                     labelled = True
                     label = self.counters.label(key, level, levels)
-                    if label and label != BULLET_LABEL:
-                        self._add(f"{label} {text}", item=True)
+                    if label and label != BULLET_LABEL:  # an item over nested items may head them
+                        self._add(f"{label} {text}", item=not parent)
                     else:
                         self._add(f"{BULLET_LABEL} {text}")
 

@@ -197,7 +197,8 @@ def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str], frozenset[s
         raise DialogtoolError(f"not a valid Word document ({type(exc).__name__})", path=path) from None
     lines: list[str] = []
     headings: set[str] = set()
-    items: set[str] = set()
+    levels: list[int | None] = []  # list level of each line, None for a paragraph outside lists
+    numbered: list[bool] = []
     lists = WordLists(document)
     for block in _docx_blocks(document):
         kind, paragraph = block
@@ -207,13 +208,27 @@ def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str], frozenset[s
         label = lists.label(paragraph)
         if label and label != BULLET_LABEL:
             text = f"{label} {text}"  # the number Word shows: «pkt. 3» in a note can be found
-            items.add(" ".join(text.split()))
         elif kind == "item":
             text = f"{BULLET_LABEL} {text}"
         if kind == "heading":
             headings.add(" ".join(text.split()))
         lines.append(text)
-    return "\n\n".join(lines), frozenset(headings), frozenset(items)
+        levels.append(lists.level if label is not None else None)
+        numbered.append(bool(label) and label != BULLET_LABEL)
+    return "\n\n".join(lines), frozenset(headings), _points(lines, levels, numbered)
+
+
+def _points(lines: list[str], levels: list[int | None], numbered: list[bool]) -> frozenset[str]:
+    """The numbered list items that are points, never headings. An item with items one level
+    down under it is left out: like a numbered title in a text note («2) Individuell plan»
+    over «a. …», «b. …»), segmentation may make it the section of the items nested in it."""
+    points = set()
+    for i, line in enumerate(lines):
+        level = levels[i]
+        below = levels[i + 1] if i + 1 < len(lines) else None
+        if numbered[i] and not (level is not None and below is not None and below > level):
+            points.add(" ".join(line.split()))
+    return frozenset(points)
 
 
 def _docx_blocks(document: Any) -> Iterator[tuple[str, Any]]:
@@ -270,6 +285,7 @@ class WordLists:
         self._num: dict[str, tuple[str, dict[int, int]]] = {}  # numId -> (abstractNumId, restarts)
         self._started: set[str] = set()
         self._counters = Counters()
+        self.level = 0  # the list level of the paragraph `label` last numbered
         try:
             root = document.part.numbering_part.element
         except (NotImplementedError, KeyError, AttributeError):  # no numbering part: no lists
@@ -319,7 +335,8 @@ class WordLists:
             self._started.add(num_id)
             for restart_level, start in restarts.items():
                 self._counters.restart(abstract, restart_level, start)
-        return self._counters.label(abstract, level or 0, self._abstract.get(abstract, {}))
+        self.level = level or 0
+        return self._counters.label(abstract, self.level, self._abstract.get(abstract, {}))
 
 
 def _num_pr(ppr: Any) -> tuple[str | None, int | None]:
