@@ -59,8 +59,9 @@ def _table_page() -> tuple[list[tuple[float, float, str]], list[tuple[float, flo
         (72, 760, "Vi snakket om planen."),
         (72, 745, "Utfordringer og tiltak:"),
     ]
-    for r, row in enumerate(_CELLS):
-        texts += [(_XS[c] + 3, _YS[r] - 14, text) for c, text in enumerate(row)]
+    for r, row in enumerate(_CELLS):  # the first row's glyph boxes reach above the table's top rule
+        texts += [(_XS[c] + 3, _YS[r] - (8 if r == 0 else 14), text) for c, text in enumerate(row)]
+    texts += [(72, _YS[-1] - 6, "Rett under tabellen står en setning.")]  # its glyph boxes reach into the table
     texts += [(72, 600, "etter tabellen kom flere forslag."), (72, 40, "Helse Nord - side 1")]
     rules = [(_XS[0], y, _XS[-1], y) for y in _YS] + [(x, _YS[0], x, _YS[-1]) for x in _XS]
     return texts, rules
@@ -72,15 +73,17 @@ def test_pdf_table_is_read_row_by_row_into_cells(tmp_path: Path) -> None:
     path = tmp_path / "tabell.pdf"
     path.write_bytes(make_layout_pdf([texts], [rules]))
     segments = [s.text for s in read_note(path).segments]
-    start = segments.index("Utfordring")
-    assert segments[start : start + 7] == [
+    start = segments.index("Utfordringer og tiltak:") + 1
+    assert segments[start:] == [
         "Utfordring",
         "Tiltak",
         "planen blir ikke oppdatert",
         "fast møte hvert halvår",
         "lite informasjon",
         "felles journal",
+        "Rett under tabellen står en setning.",  # once, neither lost nor taken twice
         "etter tabellen kom flere forslag.",
+        "Helse Nord - side 1",
     ]
     kinds = {s.text: s.kind for s in read_note(path).segments}
     assert kinds["Utfordring"] == "text"  # a cell is never a heading over the cells after it
@@ -99,6 +102,7 @@ def test_running_headers_and_footers_are_dropped(tmp_path: Path) -> None:
     assert "Helse Nord" not in note.text  # footers on every page, page numbers aside
     assert note.text.count("Referat dialogmøte Bodø") == 1  # the header stays once, as the title
     assert note.text.endswith("etter tabellen kom flere forslag.\n\nKoordinator mangler ofte.")
+    assert note.text.count("Rett under tabellen står en setning.") == 1
 
 
 def test_a_line_that_repeats_inside_a_page_is_not_a_header(tmp_path: Path) -> None:

@@ -64,9 +64,16 @@ def _page_with_tables(page: Any, tables: list[Any], cells: set[str]) -> str:
 
 
 def _band(page: Any, top: float, bottom: float) -> str:
+    """The text of the characters whose middle lies between `top` and `bottom`: a glyph's box
+    reaches past the rule of the cell it is in, so cropping would take it twice or lose a
+    line just under a table."""
     if bottom - top < 1:
         return ""
-    return str(page.crop((0, top, page.width, bottom)).extract_text() or "")
+
+    def inside(obj: dict[str, Any]) -> bool:
+        return obj.get("object_type") == "char" and top <= (obj["top"] + obj["bottom"]) / 2 < bottom
+
+    return str(page.filter(inside).extract_text() or "")
 
 
 def drop_running_lines(pages: list[str]) -> list[str]:
