@@ -312,7 +312,7 @@ def test_interrupt_during_coding_keeps_finished_files(raw_copy: Path, tmp_path: 
     "where",
     [
         pytest.param("dialogtool.coding.codebook.load_codebook", id="loading-codebook"),
-        pytest.param("dialogtool.coding.run.discover", id="finding-notes"),
+        pytest.param("dialogtool.coding.run.find_notes", id="finding-notes"),
     ],
 )
 def test_interrupt_before_coding_starts_is_exit_130_and_writes_nothing(
