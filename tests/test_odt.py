@@ -136,3 +136,31 @@ def test_doc_in_a_folder_fails_with_the_hint_and_the_rest_is_coded(tmp_path: Pat
     assert "gammel.doc: a Word 97-2003 document (.doc) cannot be read" in result.stderr
     assert "save it as .docx" in result.stderr
     assert (tmp_path / "out" / "ny.yaml").exists()
+
+
+def test_a_short_bold_line_is_a_heading_as_in_word(tmp_path: Path) -> None:
+    """LibreOffice marks bold with styles (a bold span, or a bold paragraph style inherited)."""
+    from odf.style import Style, TextProperties
+    from odf.text import Span
+
+    document = OpenDocumentText()
+    bold_text = Style(name="T1", family="text")
+    bold_text.addElement(TextProperties(fontweight="bold"))
+    strong = Style(name="Sterk", family="paragraph")
+    strong.addElement(TextProperties(fontweight="bold"))
+    inherits = Style(name="P9", family="paragraph", parentstylename="Sterk")
+    document.styles.addElement(strong)  # a named style; odfpy writes only automatic styles in use
+    for style in (bold_text, inherits):
+        document.automaticstyles.addElement(style)
+    document.text.addElement(P(text="Vi snakket lenge om samarbeid mellom sykehus og kommune."))
+    spanned = P()
+    spanned.addElement(Span(stylename="T1", text="Tiltak og muligheter"))
+    document.text.addElement(spanned)
+    document.text.addElement(P(text="Her er en oversikt over forslagene."))
+    document.text.addElement(P(stylename="P9", text="Utfordringer"))
+    mixed = P(text="Delvis ")
+    mixed.addElement(Span(stylename="T1", text="fet"))
+    document.text.addElement(mixed)
+    path = tmp_path / "fet.odt"
+    document.save(str(path))
+    assert read_source(path).headings == frozenset({"Tiltak og muligheter", "Utfordringer"})

@@ -17,7 +17,9 @@ from .numbering import BULLET_LABEL, Counters, Level
 _TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _STYLE = "urn:oasis:names:tc:opendocument:xmlns:style:1.0"
-_XML = "http://www.w3.org/XML/1998/namespace"
+_FO = "urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"
+_BOLD = frozenset({"bold", "600", "700", "800", "900"})
+_MAX_BOLD_HEADING_WORDS = 8  # as readers._paragraph_kind: a short all-bold line is a heading
 # ODF's style:num-format values, named as Word names them for `numbering.format_number`.
 _FORMATS = {"1": "decimal", "a": "lowerLetter", "A": "upperLetter", "i": "lowerRoman", "I": "upperRoman", "": "none"}
 
@@ -36,7 +38,7 @@ def read_odt(data: bytes, path: Any, limit: int) -> tuple[str, frozenset[str], f
         raise DialogtoolError(f"not a valid OpenDocument text ({exc})", path=path) from None
     except Exception as exc:  # expat errors and the like from a damaged package
         raise DialogtoolError(f"not a valid OpenDocument text ({type(exc).__name__})", path=path) from None
-    walker = _Walker(_list_styles(document))
+    walker = _Walker(_list_styles(document), _bold_styles(document))
     walker.walk(document.text)
     return "\n\n".join(walker.lines), frozenset(walker.headings), frozenset(walker.items)
 
@@ -79,6 +81,29 @@ def _list_styles(document: Any) -> dict[str, dict[int, Level]]:
     return styles
 
 
+def _bold_styles(document: Any) -> frozenset[str]:
+    """Names of the paragraph and text styles that set bold type, directly or by inheritance."""
+    own: dict[str, tuple[bool | None, str]] = {}
+    for container in (document.automaticstyles, document.styles):
+        for style in container.childNodes:
+            if style.qname != (_STYLE, "style"):
+                continue
+            weight = None
+            for child in style.childNodes:
+                if child.qname == (_STYLE, "text-properties") and (_FO, "font-weight") in child.attributes:
+                    weight = child.attributes[(_FO, "font-weight")] in _BOLD
+            name = str(style.attributes.get((_STYLE, "name"), ""))
+            own[name] = (weight, str(style.attributes.get((_STYLE, "parent-style-name"), "") or ""))
+
+    def bold(name: str, depth: int = 0) -> bool:
+        weight, parent = own.get(name, (None, ""))
+        if weight is not None or not parent or depth > 20:
+            return bool(weight)
+        return bold(parent, depth + 1)
+
+    return frozenset(name for name in own if bold(name))
+
+
 def _number_level(attributes: dict[tuple[str, str], str], level: int) -> Level:
     """A numbered level: "%n" with its prefix and suffix, the levels above it shown if asked."""
     shown = max(1, int(attributes.get((_TEXT, "display-levels"), "1") or 1))
@@ -93,8 +118,9 @@ class _Walker:
     """Walks the body in reading order, keeping list counters as LibreOffice does: a new
     top-level list starts again unless it says it continues another."""
 
-    def __init__(self, styles: dict[str, dict[int, Level]]) -> None:
+    def __init__(self, styles: dict[str, dict[int, Level]], bold: frozenset[str] = frozenset()) -> None:
         self.styles = styles
+        self.bold = bold
         self.lines: list[str] = []
         self.headings: set[str] = set()
         self.items: set[str] = set()
@@ -108,7 +134,9 @@ class _Walker:
             if name == (_TEXT, "h"):
                 self._add(_text(child), heading=True)
             elif name == (_TEXT, "p"):
-                self._add(_text(child))
+                text = _text(child)
+                short = len(text.split()) <= _MAX_BOLD_HEADING_WORDS
+                self._add(text, heading=short and self._is_bold(child))
             elif name == (_TEXT, "list"):
                 self._list(child, None, 0, "")
             elif name == (_TABLE, "table-row"):
@@ -156,6 +184,22 @@ class _Walker:
                         self._add(f"{label} {text}", item=not parent)
                     else:
                         self._add(f"{BULLET_LABEL} {text}")
+
+    def _is_bold(self, paragraph: Any) -> bool:
+        """Bold by its paragraph style, or every piece of its text in a bold span."""
+        if str(paragraph.attributes.get((_TEXT, "style-name"), "")) in self.bold:
+            return True
+        pieces = 0
+        for node in paragraph.childNodes:
+            if getattr(node, "qname", None) == (_TEXT, "span"):
+                if not _text(node).strip():
+                    continue
+                if str(node.attributes.get((_TEXT, "style-name"), "")) not in self.bold:
+                    return False
+                pieces += 1
+            elif node.nodeType == node.TEXT_NODE and str(node.data).strip():
+                return False
+        return pieces > 0
 
     def _add(self, text: str, *, heading: bool = False, item: bool = False) -> None:
         text = text.strip()
