@@ -128,3 +128,24 @@ def test_a_numbered_line_in_a_pdf_is_one_segment(tmp_path: Path, pages: list) ->
     texts = [s.text for s in read_note(path).segments]
     assert texts[-1] == "1. Hvordan fungerer individuell plan i dag?"
     assert "1." not in texts
+
+
+def test_sentences_at_page_edges_are_not_taken_for_running_lines(tmp_path: Path) -> None:
+    """Found converting a long Word note: wrapped sentence parts that repeat at the top or the
+    bottom of every page, numbers aside, are text, not headers or footers."""
+    pages = []
+    for number in range(3):
+        pages.append(
+            [
+                (72, 800, f"Punkt {number + 1}: Vi trenger bedre informasjonsflyt mellom sykehus og kommune, og"),
+                (72, 785, "epikrisen kommer ofte for sent."),
+                (72, 60, "Dette gjelder særlig utskrivinger på fredag, og"),
+                (72, 45, "ingen i kommunen var forberedt."),
+                (72, 20, f"Side {number + 1}"),
+            ]
+        )
+    path = tmp_path / "kanter.pdf"
+    path.write_bytes(make_layout_pdf(pages))
+    text = read_note(path).text
+    assert text.count("Punkt ") == 3 and text.count("ingen i kommunen var forberedt.") == 3
+    assert "Side " not in text

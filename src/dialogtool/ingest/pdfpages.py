@@ -20,6 +20,8 @@ from typing import Any
 
 _DIGITS = re.compile(r"\d+")
 _EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a header or footer
+_MAX_RUNNING_WORDS = 12  # a header or footer is a line, not a sentence
+_MAX_MASKED_WORDS = 6  # short enough that a number in it is a page number or a date
 
 
 def read_tables(data: bytes, pages: list[str]) -> tuple[list[str], frozenset[str]]:
@@ -79,9 +81,10 @@ def _band(page: Any, top: float, bottom: float) -> str:
 def drop_running_lines(pages: list[str]) -> list[str]:
     """Pages without the header and footer lines repeated on most of them.
 
-    A line is running when the same text (numbers aside: page numbers change) stands among
-    the first or last two lines of at least two pages and of half of them, and does not end
-    in a colon («Tiltak:» atop two pages is a heading each time). A running
+    A line is running when the same text (numbers aside in a short line: page numbers
+    change) stands among the first or last two lines of at least two pages and of half of
+    them, and is no sentence or part of one: it does not start in lower case nor end in
+    punctuation («Tiltak:» atop two pages is a heading each time). A running
     header is kept on the first page, where it is the note's title; footers go everywhere.
     """
     if len(pages) < 2:
@@ -93,8 +96,8 @@ def drop_running_lines(pages: list[str]) -> list[str]:
         heads.update({_key(line) for line in lines[:_EDGE_LINES]})
         feet.update({_key(line) for line in lines[-_EDGE_LINES:]})
     needed = max(2, (len(pages) + 1) // 2)
-    running_heads = {key for key, count in heads.items() if count >= needed and not key.endswith(":")}
-    running_feet = {key for key, count in feet.items() if count >= needed and not key.endswith(":")}
+    running_heads = {key for key, count in heads.items() if key and count >= needed}
+    running_feet = {key for key, count in feet.items() if key and count >= needed}
     if not running_heads and not running_feet:
         return pages
     result = []
@@ -113,4 +116,10 @@ def drop_running_lines(pages: list[str]) -> list[str]:
 
 
 def _key(line: str) -> str:
-    return _DIGITS.sub("#", " ".join(line.split()).lower())
+    """What must repeat: the line itself, with its numbers masked when it is short (a page
+    number, a date), never in a longer line (a wrapped sentence «Punkt 15: …» atop a page)."""
+    words = line.split()
+    if not words or len(words) > _MAX_RUNNING_WORDS or words[0][0].islower() or words[-1][-1] in ".?!:;,":
+        return ""  # a sentence or part of one (a heading «Tiltak:»), not a header or footer
+    text = " ".join(words).lower()
+    return _DIGITS.sub("#", text) if len(words) <= _MAX_MASKED_WORDS else text
