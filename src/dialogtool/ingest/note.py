@@ -42,7 +42,7 @@ def read_note(
     """Read and segment one note, with metadata from its header and the folder's manifest
     (`manifests` caches them by folder), or from `overrides` already looked up."""
     source = read_source(path)
-    text = normalize(source.text, paragraphs=source.encoding in STYLED, apart=source.items)
+    text = normalize(source.text, paragraphs=source.encoding in STYLED, apart=source.items | source.headings)
     if not text:
         raise DialogtoolError("file contains no text", path=path)
     headings = {normalize(h) for h in source.headings}

@@ -16,53 +16,127 @@ from __future__ import annotations
 import io
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 _DIGITS = re.compile(r"\d+")
 _EDGE_LINES = 2  # lines at the top and at the bottom of a page that may be a header or footer
 _MAX_RUNNING_WORDS = 12  # a header or footer is a line, not a sentence
 _MAX_MASKED_WORDS = 6  # short enough that a number in it is a page number or a date
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.IGNORECASE)  # in the font's name
+_LARGER = 1.15  # a line this much larger than the body text is set as a heading
+_MAX_HEADING_WORDS = 16  # as segment's _MAX_TITLE_WORDS
 
 
-def read_tables(data: bytes, pages: list[str]) -> tuple[list[str], frozenset[str]]:
-    """`pages` with every page that holds a ruled table read again cell by cell; the cells.
+@dataclass(frozen=True)
+class Layout:
+    """What pdfplumber adds to pypdf's text: the pages re-read where they hold a ruled table,
+    the texts of the table cells, and the lines set as headings (bold, or larger than the body)."""
+
+    pages: list[str]
+    cells: frozenset[str] = frozenset()
+    headings: frozenset[str] = frozenset()
+
+
+def read_layout(data: bytes, pages: list[str]) -> Layout:
+    """Tables read cell by cell and heading lines found, in one pass over the PDF.
 
     Best effort: a PDF pdfplumber cannot parse keeps pypdf's text (pypdf read it already).
     """
     try:
         import pdfplumber
     except ImportError:  # pragma: no cover - a broken install
-        return pages, frozenset()
+        return Layout(pages)
     cells: set[str] = set()
+    bold: set[str] = set()
     result = list(pages)
     try:
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            lines = [page.extract_text_lines() for page in pdf.pages]
             for number, page in enumerate(pdf.pages):
                 tables = page.find_tables()
                 if tables and number < len(result):
-                    result[number] = _page_with_tables(page, tables, cells)
+                    result[number] = _page_with_tables(page, tables, cells, bold)
     except Exception:  # pdfminer raises many types on odd files; pypdf's reading stands
-        return pages, frozenset()
-    return result, frozenset(cells)
+        return Layout(pages)
+    return Layout(result, frozenset(cells - bold), (_heading_lines(lines) | bold) - (cells - bold))
 
 
-def _page_with_tables(page: Any, tables: list[Any], cells: set[str]) -> str:
+def _heading_lines(pages: list[list[dict[str, Any]]]) -> frozenset[str]:
+    """Lines in bold type or a size well above the body text's, as Word sets its headings; a
+    heading that wraps onto the next line, in the same style and close under it, is one text.
+
+    The body size is the one most characters have. A PDF keeps no paragraph styles, so this
+    is what is left of «Overskrift 2» once a Word note is exported.
+    """
+    sizes: Counter[float] = Counter()
+    for lines in pages:
+        for line in lines:
+            sizes.update(round(c["size"], 1) for c in line["chars"] if c["text"].strip())
+    if not sizes:
+        return frozenset()
+    body = sizes.most_common(1)[0][0]
+    found: set[str] = set()
+    for lines in pages:
+        run: list[dict[str, Any]] = []
+        style = None
+        for line in lines:
+            current = _style(line, body)
+            close = run and line["top"] - run[-1]["bottom"] < 0.8 * (run[-1]["bottom"] - run[-1]["top"])
+            if current is not None and current == style and close:
+                run.append(line)
+                continue
+            _add_heading(run, found)
+            run, style = ([line], current) if current is not None else ([], None)
+        _add_heading(run, found)
+    return frozenset(found)
+
+
+def _style(line: dict[str, Any], body: float) -> tuple[bool, float] | None:
+    """(bold, size) of a line set as a heading, None for a body line."""
+    chars = [c for c in line["chars"] if c["text"].strip()]
+    if not chars:
+        return None
+    bold = all(_BOLD.search(str(c.get("fontname", ""))) for c in chars)
+    size = round(sum(c["size"] for c in chars) / len(chars), 1)
+    return (bold, size) if bold or size >= _LARGER * body else None
+
+
+def _add_heading(run: list[dict[str, Any]], found: set[str]) -> None:
+    text = " ".join(" ".join(str(line["text"]).split()) for line in run)
+    if text and len(text.split()) <= _MAX_HEADING_WORDS:
+        found.add(text)
+
+
+def _page_with_tables(page: Any, tables: list[Any], cells: set[str], bold: set[str]) -> str:
     """The page's text from top to bottom: text bands between tables, and each table's
-    cells one per line, row by row, left to right (merged cells once)."""
+    cells one per line, row by row, left to right (merged cells once). A cell set all in
+    bold (a header row) goes to `bold`, the others to `cells`."""
     parts: list[str] = []
     top = 0.0
     for table in sorted(tables, key=lambda t: t.bbox[1]):
         _, table_top, _, bottom = table.bbox
         parts.append(_band(page, top, table_top))
-        for row in table.extract():
-            for cell in row:
+        for row, texts in zip(table.rows, table.extract(), strict=False):
+            for box, cell in zip(row.cells, texts, strict=False):
                 text = " ".join((cell or "").split())
-                if text:
-                    cells.add(text)
-                    parts.append(text)
+                if not text:
+                    continue
+                (bold if box is not None and _all_bold(page, box) else cells).add(text)
+                parts.append(text)
         top = max(top, bottom)
     parts.append(_band(page, top, page.height))
     return "\n\n".join(part for part in parts if part.strip())
+
+
+def _all_bold(page: Any, box: tuple[float, float, float, float]) -> bool:
+    x0, top, x1, bottom = box
+    chars = [
+        c
+        for c in page.chars
+        if c["text"].strip() and x0 <= (c["x0"] + c["x1"]) / 2 < x1 and top <= (c["top"] + c["bottom"]) / 2 < bottom
+    ]
+    return bool(chars) and all(_BOLD.search(str(c.get("fontname", ""))) for c in chars)
 
 
 def _band(page: Any, top: float, bottom: float) -> str:

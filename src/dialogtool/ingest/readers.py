@@ -89,7 +89,7 @@ def read_source(path: Path) -> Source:
         text, headings, items = read_odt(data, path, MAX_DOCX_UNPACKED_BYTES)
         encoding = "odt"
     else:
-        text, items = read_pdf(data, path)
+        text, items, headings = read_pdf(data, path)
         encoding = "pdf"
     if not text.strip():
         raise DialogtoolError("file is empty" if not data else "file contains no text", path=path)
@@ -385,14 +385,14 @@ def _check_zip(data: bytes, path: Path) -> None:
         raise DialogtoolError("not a Word document (no word/document.xml inside)", path=path)
 
 
-def read_pdf(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
-    """The PDF's text layer, page by page, and the texts of its table cells; no text means a
-    scan that needs OCR. Pages with a ruled table are read cell by cell, and header and
-    footer lines repeated on every page are dropped (`pdfpages`)."""
+def read_pdf(data: bytes, path: Path) -> tuple[str, frozenset[str], frozenset[str]]:
+    """The PDF's text layer, page by page, the texts of its table cells and of its heading
+    lines; no text means a scan that needs OCR. Pages with a ruled table are read cell by
+    cell, and header and footer lines repeated on every page are dropped (`pdfpages`)."""
     import io
     import logging
 
-    from .pdfpages import drop_running_lines, read_tables
+    from .pdfpages import drop_running_lines, read_layout
 
     try:
         from pypdf import PdfReader
@@ -423,6 +423,5 @@ def read_pdf(data: bytes, path: Path) -> tuple[str, frozenset[str]]:
             path=path,
             hint="run it through OCR, or save the original document as .docx or .txt",
         )
-    pages, cells = read_tables(data, pages)
-    pages = drop_running_lines(pages)
-    return "\n\n".join(pages), cells
+    layout = read_layout(data, pages)
+    return "\n\n".join(drop_running_lines(layout.pages)), layout.cells, layout.headings
