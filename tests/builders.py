@@ -27,7 +27,9 @@ def make_text_pdf(lines: list[str]) -> bytes:
     return out
 
 
-def make_layout_pdf(pages: list[list[tuple]], rules: list[list[tuple[float, float, float, float]]] | None = None) -> bytes:
+def make_layout_pdf(
+    pages: list[list[tuple]], rules: list[list[tuple[float, float, float, float]]] | None = None
+) -> bytes:
     """A PDF of A4 pages with each text shown at (x, y) in Helvetica 11 pt (WinAnsi), and
     optional ruling lines (x0, y0, x1, y1) per page, as a table's cell borders are drawn.
     A text given as (x, y, text, "B") is in Helvetica-Bold, (x, y, text, "H") bold at 15 pt."""
