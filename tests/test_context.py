@@ -298,3 +298,23 @@ def test_weak_must_be_true_or_false() -> None:
 
     with pytest.raises(DialogtoolError, match="weak of 'INFO › Kontakt' must be true or false"):
         parse_codebook(WEAK_BOOK.replace("weak: true", "weak: ja"), "kb.yaml")
+
+
+# --- bylines -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line", ["Notat: Terje Hove, Informasjonsavdelinga", "Skrivar – Kari Li, koordinerande eining", "Referent: Ola KE"]
+)
+def test_a_byline_that_names_a_person_gets_no_theme_from_its_words(line: str) -> None:
+    codings = by_text(
+        f"Dialogmøte i Førde\nKafébord 2\n{line}\n\nOppgåve 1: Koordinerande eining\nEininga er lite kjend.\n"
+    )
+    assert codings[line].codes == ()
+    # and passes nothing down: the task heading's theme is what the units below it get
+    assert codings["Eininga er lite kjend."].codes == ("KE",)
+
+
+def test_a_sentence_that_starts_with_a_role_word_keeps_its_theme() -> None:
+    codings = by_text("Oppgave 1\n\nBordvert: vi snakket mest om informasjon ved utskriving.\n")
+    assert codings["Bordvert: vi snakket mest om informasjon ved utskriving."].codes == ("INFO",)

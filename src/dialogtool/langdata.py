@@ -227,23 +227,30 @@ DANGLING_WORDS = frozenset(
 # dash follows, so a wrapped line «… det / vert gjort» stays a continuation.
 HOST_ROLES = ("bordvert", "bordverter", "kafévert", "kafevert", "ordstyrer", "ordstyrar")
 WRITER_ROLES = ("referent", "sekretær", "skrivar")
-AMBIGUOUS_ROLES = ("vert", "skriver")
+# «Notat: Kari Nilsen» names who took the notes; «Notat til kommunen …» is a sentence.
+AMBIGUOUS_HOST_ROLES = ("vert",)
+AMBIGUOUS_WRITER_ROLES = ("skriver", "notat", "notater", "notatar")
+AMBIGUOUS_ROLES = AMBIGUOUS_HOST_ROLES + AMBIGUOUS_WRITER_ROLES
 _ROLE_WORDS = "|".join(HOST_ROLES + WRITER_ROLES)
 _ROLE_WORDS_ANY = "|".join(HOST_ROLES + WRITER_ROLES + AMBIGUOUS_ROLES)
+_ROLE_MARK = r"(?:\s*/\s*\w+)*\s*[:\-–]"  # «Referent/sekretær:», «Bordvert –»
 # A byline: a role word at the start, or an ambiguous one followed by «:» or a dash.
-BYLINE = rf"(?:(?:{_ROLE_WORDS})\b|(?:{_ROLE_WORDS_ANY})(?:\s*/\s*\w+)*\s*[:\-–])"
+BYLINE = rf"(?:(?:{_ROLE_WORDS})\b|(?:{_ROLE_WORDS_ANY}){_ROLE_MARK})"
+# A byline that names a person («Notat: Terje Hove, Voss sjukehus»): its words are a name and a
+# workplace, never a theme («notat», «sjukehus» are mere mentions there).
+NAMED_BYLINE = rf"^(?:{_ROLE_WORDS_ANY}){_ROLE_MARK}\s*(?-i:[A-ZÆØÅ])"
 
 
 def byline_name(roles: tuple[str, ...]) -> str:
     """A regex for a byline of one of `roles` that captures the name after «:» or a dash."""
-    return rf"^(?:{'|'.join(roles)})(?:\s*/\s*\w+)*\s*[:\-–]\s*(.+?)\s*$"
+    return rf"^(?:{'|'.join(roles)}){_ROLE_MARK}\s*(.+?)\s*$"
 
 
 # Header lines ("dialogkafebord 4 – Kompetanse", "gruppe 2:"): such a line is never a
 # continuation of the line above, even in lower case. Common nouns ("del", "tema", "bord")
 # count only when a number or a colon follows, since "en stor / del av" is a wrapped line.
 HEADER_LINE = (
-    r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
+    r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord|runde)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
     rf"|(?:dialog)?kaf[eé]-?bord\b|{BYLINE}"
     # a section word alone on its line («Anna», «Tiltak:») starts a section, even after «… med dei»
     r"|(?:anna|annet|tiltak|utfordringar|utfordringer|moglegheiter|muligheter|forslag|praktisk|"

@@ -40,6 +40,7 @@ from ..langdata import (
     COMMON_VERBS,
     DEFINITE_PLURAL,
     EXPLETIVE_NEXT,
+    NAMED_BYLINE,
     OFF_TOPIC_HEADINGS,
     OPENING_WORDS,
     OTHER_MATTERS,
@@ -60,6 +61,7 @@ _PAIRS = frozenset((a, b) for first, second in PROCEDURAL_PAIRS for a in first f
 _PAIR_FIRSTS = frozenset(a for a, _ in _PAIRS)
 _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
 _ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
+_NAMED_BYLINE = re.compile(NAMED_BYLINE, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
@@ -101,7 +103,7 @@ def apply_context(
     by_id: dict[str, SegmentCoding] = {}
     sizes = Counter(seg.para for seg in segments)
     for i, seg in enumerate(segments):
-        terms = {} if _ATTENDANCE.match(_strip_mark(seg.text)) else own[i]
+        terms = {} if _mere_mentions(seg.text) else own[i]
         context: dict[str, tuple[str, str]] = {}
         item = is_item(seg.text) or sizes[seg.para] == 1
         if _ASIDE.match(_strip_mark(seg.text)):
@@ -292,6 +294,13 @@ def _inherit_heading(
                 if not terms or code not in terms:
                     context.setdefault(code, (HEADING_RULE, heading_id))
             return
+
+
+def _mere_mentions(text: str) -> bool:
+    """Who took part, or whose notes these are: the roles, places and words in such a line are
+    names, so it gets no theme at all, not even from its own words."""
+    line = _strip_mark(text)
+    return bool(_ATTENDANCE.match(line) or _NAMED_BYLINE.match(line))
 
 
 def is_procedural(text: str) -> bool:

@@ -12,7 +12,16 @@ from pathlib import Path
 
 from .. import yamlio
 from ..errors import DialogtoolError
-from ..langdata import BOKMAAL_MARKERS, BYLINE, HOST_ROLES, NYNORSK_MARKERS, WRITER_ROLES, byline_name
+from ..langdata import (
+    AMBIGUOUS_HOST_ROLES,
+    AMBIGUOUS_WRITER_ROLES,
+    BOKMAAL_MARKERS,
+    BYLINE,
+    HOST_ROLES,
+    NYNORSK_MARKERS,
+    WRITER_ROLES,
+    byline_name,
+)
 
 FIELDS = ("meeting", "date", "table", "topic", "group", "host", "language")
 MANIFEST = "meta.yaml"
@@ -55,8 +64,8 @@ _GROUP = re.compile(r"^gruppe\s+(\d+\w*(?:\s*[-–—]\s*[\wæøå]+)?)", re.IGN
 # The host's own line first; a writer's line («Referent: …») names the host only when no host
 # line does.
 _HOSTS = (
-    re.compile(byline_name((*HOST_ROLES, "vert")), re.IGNORECASE),
-    re.compile(byline_name((*WRITER_ROLES, "skriver")), re.IGNORECASE),
+    re.compile(byline_name(HOST_ROLES + AMBIGUOUS_HOST_ROLES), re.IGNORECASE),
+    re.compile(byline_name(WRITER_ROLES + AMBIGUOUS_WRITER_ROLES), re.IGNORECASE),
 )
 _SIGN_OFF = re.compile(rf"^{BYLINE}", re.IGNORECASE)
 _NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåé\-]+(?:\s+[A-ZÆØÅ][a-zæøåé\-]+){0,3}$")

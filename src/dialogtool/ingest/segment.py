@@ -43,7 +43,7 @@ _NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+[A-ZÆØÅ][^.!?;:,]*$")
 _NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
 # A task line: a task, question or theme with its number or a colon, whatever its length.
 _TASK_LINE = re.compile(
-    r"^(?:oppgave|oppgåve|spørsmål|tema|del)\s*(?:nr\.?\s*)?"
+    r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde)\s*(?:nr\.?\s*)?"
     r"(?:(?:\d+[a-z]?|[a-c])?\s*[:.)–-]|\d+\s+(?=[A-ZÆØÅ]))",  # "Tema 2: …", "Del A)", "Tema 4 Kva …"
     re.IGNORECASE,
 )
