@@ -300,6 +300,44 @@ def test_weak_must_be_true_or_false() -> None:
         parse_codebook(WEAK_BOOK.replace("weak: true", "weak: ja"), "kb.yaml")
 
 
+# --- once_named concepts -------------------------------------------------------------------------
+
+ONCE_BOOK = """\
+context: {heading: false, reference: false, leadin: false}
+codes:
+  - id: IP
+    label: Individuell plan
+    concepts:
+      - label: Ved navn
+        terms: [individuell plan, IP]
+      - label: Planen
+        once_named: true
+        terms: [=planen, =plana]
+"""
+
+
+def test_a_once_named_word_codes_only_after_the_note_has_named_its_theme() -> None:
+    raw = "Planen ligger i en perm.\n\nMange har individuell plan.\n\nPlanen blir ikke oppdatert.\n"
+    codings = [c for _, c in coded(raw, parse_codebook(ONCE_BOOK, "kb.yaml"))]
+    assert [c.codes for c in codings] == [(), ("IP",), ("IP",)]
+    assert codings[2].terms == {"IP": ("=planen",)}
+
+
+def test_a_heading_that_names_the_theme_counts_and_the_word_itself_does_not() -> None:
+    book = parse_codebook(ONCE_BOOK, "kb.yaml")
+    headed = [c.codes for _, c in coded("Oppgåve 2: IP\n\nPlana vert ikkje brukt.\n", book)]
+    assert headed == [("IP",), ("IP",)]
+    alone = [c.codes for _, c in coded("Planen er klar.\n\nPlanen er god.\n", book)]
+    assert alone == [(), ()]  # «planen» twice does not name the theme
+
+
+def test_once_named_must_be_true_or_false() -> None:
+    from dialogtool.errors import DialogtoolError
+
+    with pytest.raises(DialogtoolError, match="once_named of 'IP › Planen' must be true or false"):
+        parse_codebook(ONCE_BOOK.replace("once_named: true", "once_named: 1"), "kb.yaml")
+
+
 # --- bylines -------------------------------------------------------------------------------------
 
 
