@@ -356,3 +356,18 @@ def test_a_byline_that_names_a_person_gets_no_theme_from_its_words(line: str) ->
 def test_a_sentence_that_starts_with_a_role_word_keeps_its_theme() -> None:
     codings = by_text("Oppgave 1\n\nBordvert: vi snakket mest om informasjon ved utskriving.\n")
     assert codings["Bordvert: vi snakket mest om informasjon ved utskriving."].codes == ("INFO",)
+
+
+def test_the_list_under_an_attendance_heading_gets_no_theme() -> None:
+    raw = (
+        "Kafébord 2\n\nDeltakarar:\nKoordinerande eining i Ulvik, brukarrepresentant frå pasientgruppe ME\n\n"
+        "Oppgåve 1\nKoordinerande eining er lite kjend.\n"
+    )
+    codings = by_text(raw)
+    assert codings["Koordinerande eining i Ulvik, brukarrepresentant frå pasientgruppe ME"].codes == ()
+    assert codings["Koordinerande eining er lite kjend."].codes == ("KE",)
+
+
+def test_a_remark_on_the_discussion_itself_takes_no_theme_from_its_heading() -> None:
+    codings = by_text("Oppgave 4: Koordinerende enhet\n\nHer ble det en del diskusjon, og ikke alle var enige.\n")
+    assert codings["Her ble det en del diskusjon, og ikke alle var enige."].codes == ()

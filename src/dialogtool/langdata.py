@@ -375,7 +375,7 @@ PROCEDURAL_WORDS = _words(
     takk takke takka takker takkar takket pause pausen pausa kaffe kaffen kaffi kaffien lunsj
     lunsjen lunch matpause middag kake kaker frukt rommet lokalet lokala møterommet klokka klokken
     kl stemning stemninga stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter
-    minuttar
+    minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde
     """
 )
 # Two words in a row: «neste møte», «rundt bordet», «andre runde», «gule lapper».

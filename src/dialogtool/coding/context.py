@@ -108,7 +108,7 @@ def apply_context(
     by_id: dict[str, SegmentCoding] = {}
     sizes = Counter(seg.para for seg in segments)
     for i, seg in enumerate(segments):
-        terms = {} if _mere_mentions(seg.text) else _named_yet(own[i], once_named, named)
+        terms = {} if _mere_mentions(seg) else _named_yet(own[i], once_named, named)
         context: dict[str, tuple[str, str]] = {}
         item = is_item(seg.text) or sizes[seg.para] == 1
         if _ASIDE.match(_strip_mark(seg.text)):
@@ -317,11 +317,13 @@ def _named_yet(
     return kept
 
 
-def _mere_mentions(text: str) -> bool:
-    """Who took part, or whose notes these are: the roles, places and words in such a line are
-    names, so it gets no theme at all, not even from its own words."""
-    line = _strip_mark(text)
-    return bool(_ATTENDANCE.match(line) or _NAMED_BYLINE.match(line))
+def _mere_mentions(seg: Segment) -> bool:
+    """Who took part (a line, or the list under «Deltakarar:»), or whose notes these are: the
+    roles, places and words in such a line are names, so it gets no theme at all, not even
+    from its own words."""
+    line = _strip_mark(seg.text)
+    in_list = bool(seg.section) and _ATTENDANCE.match(seg.section[-1]) is not None
+    return bool(in_list or _ATTENDANCE.match(line) or _NAMED_BYLINE.match(line))
 
 
 def is_procedural(text: str) -> bool:
