@@ -375,13 +375,18 @@ PROCEDURAL_WORDS = _words(
     takk takke takka takker takkar takket pause pausen pausa kaffe kaffen kaffi kaffien lunsj
     lunsjen lunch matpause middag kake kaker frukt rommet lokalet lokala møterommet klokka klokken
     kl stemning stemninga stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter
-    minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde
+    minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde semje usemje
+    forresten forøvrig spøk spøkte spøkefullt
     """
 )
+# Compounds that end in a break or a meal («kaffipausen», «matpausa», «felleslunsjen»).
+PROCEDURAL_COMPOUND_ENDS = ("pause", "pausen", "pausa", "lunsj", "lunsjen")
 # Two words in a row: «neste møte», «rundt bordet», «andre runde», «gule lapper».
 PROCEDURAL_PAIRS = (
     (frozenset(["neste"]), frozenset(["møte", "dialogmøte", "samling", "gang", "år"])),
     (frozenset(["rundt", "ved"]), frozenset(["bordet"])),
+    (frozenset(["mitt", "vårt", "dette"]), frozenset(["bord"])),
+    (frozenset(["for"]), frozenset(["øvrig", "øvrige", "resten"])),
     (frozenset(["første", "andre", "tredje", "fjerde", "siste", "ny", "neste"]), frozenset(["runde", "økt"])),
     (frozenset(["gule"]), frozenset(["lapper", "lappar"])),
 )
