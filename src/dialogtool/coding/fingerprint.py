@@ -19,8 +19,9 @@ from ..files import write_text
 from ..ingest.readers import MAX_FILE_BYTES
 from .codebook import Codebook
 
-# 2: proximity rules, concepts and context rules (coded format 2); 3: list numbers as Word shows them
-CODER_VERSION = "3"
+# 2: proximity rules, concepts and context rules (coded format 2); 3: bylines, rounds;
+# 4: list numbers as Word shows them (issue 12)
+CODER_VERSION = "4"
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
