@@ -130,9 +130,11 @@ def test_codes_variables_and_review_notes(exported: Path) -> None:
     grupper = top[book.get("GRUPPER").label]
     children = [c.get("name") for c in grupper.findall("q:Code", NS)]
     assert children == [c.label for c in book.codes if c.parent == "GRUPPER"]
-    assert grupper.find("q:Description", NS).text == book.get("GRUPPER").description
+    assert grupper.find("q:Description", NS).text == f"{book.get('GRUPPER').description}\n\ndialogtool id: GRUPPER"
     assert top[book.get("KE").label].get("color") == book.get("KE").color.upper()
-    assert all(len(c.get("color")) == 7 for c in root.iter(f"{{{NS['q']}}}Code"))
+    colors = [c.get("color") for c in root.iter(f"{{{NS['q']}}}Code")]
+    assert len(colors) == len(book.codes) and all(len(c) == 7 for c in colors)
+    assert len(set(colors)) == len(colors)  # GRUPPER.MUSKEL once had KE's blue
     declared = root.findall("q:Variables/q:Variable", NS)
     variables = {v.get("guid"): v.get("name") for v in declared}
     kinds = {v.get("name"): v.get("typeOfVariable") for v in declared}
@@ -145,6 +147,37 @@ def test_codes_variables_and_review_notes(exported: Path) -> None:
     notes = {note.get("guid"): note for note in root.findall("q:Notes/q:Note", NS)}
     refs = [ref.get("targetGUID") for ref in tromso.findall("q:PlainTextSelection/q:NoteRef", NS)]
     assert len(refs) == 1 and notes[refs[0]].find("q:PlainTextContent", NS).text == REVIEW_NOTE
+    # where ATLAS.ti, MAXQDA and NVivo put a quotation's comment, and QualCoder a coding memo
+    reviewed = next(s for s in tromso.findall("q:PlainTextSelection", NS) if s.find("q:NoteRef", NS) is not None)
+    assert reviewed.find("q:Description", NS).text == REVIEW_NOTE
+    # QualCoder's annotation: a NoteRef on the source, a Note anchored to the same stretch
+    assert [r.get("targetGUID") for r in tromso.findall("q:NoteRef", NS)] == refs
+    anchor = notes[refs[0]].find("q:PlainTextSelection", NS)
+    assert (anchor.get("startPosition"), anchor.get("endPosition")) == (
+        reviewed.get("startPosition"),
+        reviewed.get("endPosition"),
+    )
+
+
+def test_every_element_has_a_user_and_a_date(exported: Path, coded: Path) -> None:
+    """Older QualCoder crashes on a selection without a date, qc on a coding without a user."""
+    root, _ = project(exported)
+    users = root.findall("q:Users/q:User", NS)
+    assert [u.get("name") for u in users] == ["dialogtool"]
+    user = users[0].get("guid")
+    dates = {doc.document: doc.meta.get("date") for doc in load_folder(coded)}
+    stamped = 0
+    for source in root.findall("q:Sources/q:TextSource", NS):
+        day = dates[source.get("name")] or "2000-01-01"
+        elements = [source, *source.iter(f"{{{NS['q']}}}PlainTextSelection"), *source.iter(f"{{{NS['q']}}}Coding")]
+        for element in elements:
+            assert element.get("creatingUser") == user
+            assert element.get("creationDateTime") == f"{day}T00:00:00Z"
+            stamped += 1
+    assert stamped > 300
+    assert {d for d in dates.values() if d}  # some notes have a meeting date, so both branches are seen
+    for note in root.findall("q:Notes/q:Note", NS):
+        assert note.get("creatingUser") == user and note.get("modifiedDateTime", "").endswith("T00:00:00Z")
 
 
 def test_round_trip_through_the_cli_loses_no_code(coded: Path, tmp_path: Path) -> None:

@@ -27,6 +27,9 @@ def export_qdpx(
     output: Annotated[Path, typer.Option("--output", "-o", help="The .qdpx file to write.")],
     coded: Coded = CODED,
     codebook: Codebook = CODEBOOK,
+    user: Annotated[
+        str, typer.Option("--user", help="Name the project gives as the coder of every coding and note.")
+    ] = "dialogtool",
 ) -> None:
     """The coded notes as a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder, ….
 
@@ -39,7 +42,7 @@ def export_qdpx(
     from ..exchange.refi import export_qdpx as run_export
 
     try:
-        summary = run_export(load_folder(coded), load_codebook(codebook), output)
+        summary = run_export(load_folder(coded), load_codebook(codebook), output, user=user)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for code in summary.unknown_codes:
