@@ -323,20 +323,25 @@ def test_import_rejects_what_is_not_a_project(tmp_path: Path, coded: Path) -> No
 
 
 def test_codebook_round_trip(tmp_path: Path) -> None:
+    """Our own export comes back with the same ids, so existing coded files and reviews fit."""
     book = load_codebook(ROOT / "codebook.yaml")
     qdc = tmp_path / "kodebok.qdc"
     assert export_qdc(book, qdc) == len(book.codes)
     root = ET.parse(qdc).getroot()
     assert root.tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
     target = tmp_path / "codebook.yaml"
-    assert import_qdc(qdc, target) == len(book.codes)
+    summary = import_qdc(qdc, target)
+    assert (summary.codes, summary.own_ids, summary.folders) == (len(book.codes), len(book.codes), 0)
     again = load_codebook(target)
-    assert [c.label for c in again.codes] == [c.label for c in book.codes]
-    assert [c.description for c in again.codes] == [c.description for c in book.codes]
-    assert [c.color for c in again.codes if c.id in {"KOMPETANSE"}] == [book.get("KOMP").color]
-    parents = {c.label: again.get(c.parent).label if c.parent else None for c in again.codes}
-    assert parents == {c.label: book.get(c.parent).label if c.parent else None for c in book.codes}
-    assert again.get("KOORDINERENDE_ENHET").terms == ("koordinerende enhet",)
+    fields = ("id", "label", "description", "parent")
+    assert [[getattr(c, f) for f in fields] for c in again.codes] == [
+        [getattr(c, f) for f in fields] for c in book.codes
+    ]
+    # a code without a colour of its own was given one on export: that one comes back
+    exported = [c.get("color") for c in root.iter("{urn:QDA-XML:codebook:1.0}Code")]
+    assert [c.color for c in again.codes] == exported
+    assert all(c.color == a.color for c, a in zip(book.codes, again.codes, strict=True) if c.color)
+    assert again.get("KE").terms == ("koordinerende enhet",)
     assert "refine the terms" in target.read_text(encoding="utf-8")
     with pytest.raises(DialogtoolError, match="already exists"):
         import_qdc(qdc, target)
@@ -363,15 +368,26 @@ def test_import_qdc_derives_ids_and_terms(tmp_path: Path) -> None:
         f'<Code guid="{uuid.uuid4()}" name="Økonomi" isCodable="true"/>'
         f'<Code guid="{uuid.uuid4()}" name="1. Helse (H)" isCodable="false">'
         f'<Description>Alt om helse</Description><Code guid="{uuid.uuid4()}" name="Barn &amp; unge" isCodable="true"/>'
-        "</Code></Codes></CodeBook>",
+        "</Code>"
+        f'<Code guid="{uuid.uuid4()}" name="Koordinerende enhet (KE) i kommunen" isCodable="true"/>'
+        f'<Code guid="{uuid.uuid4()}" name="Brukergrupper med udekkede behov på sjukehus" isCodable="true"/>'
+        "</Codes></CodeBook>",
         encoding="utf-8",
     )
     target = tmp_path / "cb.yaml"
     result = CliRunner().invoke(app, ["import", "qdc", str(qdc), "--codebook", str(target)])
     assert result.exit_code == 0, result.output
+    assert "1 folder(s) as parents without terms" in result.stderr
     book = load_codebook(target)
-    assert [c.id for c in book.codes] == ["OEKONOMI", "OEKONOMI_2", "C1_HELSE_H", "C1_HELSE_H.BARN_UNGE"]
+    assert [c.id for c in book.codes] == [
+        "OEKONOMI",
+        "OEKONOMI_2",
+        "C1_HELSE_H",
+        "C1_HELSE_H.BARN_UNGE",
+        "KE",
+        "BRUKERGRUPPER_MED_UDEKKEDE",
+    ]
     assert book.get("OEKONOMI").color == "#AABBCC"
-    assert book.get("C1_HELSE_H").terms == ("1 helse",)
+    assert book.get("C1_HELSE_H").terms == ()  # a folder codes nothing itself
     assert book.get("C1_HELSE_H.BARN_UNGE").terms == ("barn unge",)
     assert book.get("C1_HELSE_H").description == "Alt om helse"

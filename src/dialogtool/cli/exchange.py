@@ -116,20 +116,26 @@ def import_qdpx(
 @import_app.command("qdc")
 def import_qdc(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A .qdc codebook from another program.")],
+    file: Annotated[Path, typer.Argument(help="A .qdc codebook (or a .qdpx/.qde project) from another program.")],
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Codebook to write (default: --codebook).")
     ] = None,
     codebook: Codebook = CODEBOOK,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the codebook file if it exists.")] = False,
 ) -> None:
-    """A REFI-QDA codebook as codebook.yaml: ids from names, children nested, each code's
-    name as its only term (refine the terms before coding)."""
+    """A REFI-QDA codebook as codebook.yaml: ids from names (or back from our own export),
+    children nested, folders as parents, each code's name as its only term (refine the
+    terms before coding). Also reads the codebook of a .qdpx or .qde project."""
     from ..exchange.refi import import_qdc as run_import
 
     target = output or codebook
     try:
-        count = run_import(file, target, force=force)
+        summary = run_import(file, target, force=force)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
-    console.note(f"Wrote {target}: {count} code(s). Each code's only term is its name: refine the terms.")
+    if summary.sets:
+        console.note(f"{len(summary.sets)} code group(s) kept as a comment at the top of {target}.")
+    console.note(
+        f"Wrote {target}: {summary.codes} code(s), {summary.folders} folder(s) as parents without terms, "
+        f"{summary.own_ids} id(s) from dialogtool's own export. Each code's only term is its name: refine the terms."
+    )

@@ -28,13 +28,14 @@ recognise its own codes and notes by GUID before falling back to names.
 
 from __future__ import annotations
 
-from .codebook_import import import_qdc
+from .codebook_import import CodebookImport, import_qdc
 from .export import ExportSummary, export_qdc, export_qdpx
 from .project_import import ImportSummary, import_qdpx
 from .qda import code_guid, guid, source_guid
 from .text import note_text
 
 __all__ = [
+    "CodebookImport",
     "ExportSummary",
     "ImportSummary",
     "code_guid",
