@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import console
-from .options import CODEBOOK, CODED, Codebook, Coded
+from .options import CODEBOOK, CODED, Codebook, Coded, Positions
 
 export_app = typer.Typer(
     help="Export the coding or the codebook for other QDA programs (REFI-QDA).", no_args_is_help=True
@@ -81,24 +81,50 @@ def import_qdpx(
     coded: Coded = CODED,
     codebook: Codebook = CODEBOOK,
     force: Annotated[bool, typer.Option("--force", help="Overwrite coded notes already in the output folder.")] = False,
+    positions: Annotated[
+        Optional[Positions],
+        typer.Option("--positions", help="What positions count (default: the producer's unit, or a guess)."),
+    ] = None,
+    crlf: Annotated[
+        Optional[int],
+        typer.Option("--crlf", min=1, max=2, help="Positions a CRLF line end takes, 1 or 2 (default: detected)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Codes another program gave these notes, as a second coder's folder for `agree`.
 
-    Sources are matched to coded notes by GUID, name or text; a selection's codes go to
-    every segment whose text it covers; codes map to the codebook by GUID, label or id.
+    Sources are matched to coded notes by GUID, name or text; positions are read in the
+    producer's unit (NVivo: UTF-16 code units) and line-end count; a selection's codes go to
+    every segment whose text it covers; codes map to the codebook by GUID, id, or label and
+    parent.
     """
     from ..coded.folder import load_folder
     from ..coding.codebook import load_codebook
     from ..exchange.refi import import_qdpx as run_import
 
     try:
-        summary = run_import(project, load_folder(coded), load_codebook(codebook), output, coded, force=force)
+        notes, book = load_folder(coded), load_codebook(codebook)
+        with console.progress("Aligning", quiet) as bar:
+            task = bar.add_task("align", total=None, name="")
+
+            def report(name: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, name=name)
+
+            units = positions.value if positions is not None else None
+            summary = run_import(project, notes, book, output, coded, force, units, crlf, report)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for name in summary.unmatched_sources:
         console.say("Skipped source:", f"{name}: no coded note with that name or text")
     for name, count in sorted(summary.unmapped_codes.items()):
         console.say("Unknown code:", f"'{name}' is not in the codebook: {count} coding(s) left out")
+    if summary.invalid:
+        shown = ", ".join(summary.invalid[:5]) + (" …" if len(summary.invalid) > 5 else "")
+        console.say(
+            "Bad selections:", f"{len(summary.invalid)} outside their source or ending before they start: {shown}"
+        )
+    for name, convention, why in summary.conventions:
+        console.note(f"Positions in {name} read as {convention} (from {why}).")
     if summary.realigned:
         console.note(f"Text differs from the coded note, positions carried over: {', '.join(summary.realigned)}")
     if summary.outside:
