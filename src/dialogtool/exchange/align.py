@@ -9,7 +9,8 @@ texts are aligned by anchors first and characters only inside the small gaps bet
 2. runs of K words that occur exactly once in each text are anchors; the longest chain of
    anchors in the same order in both (longest increasing subsequence, O(n log n)) is kept;
    gaps between anchors are aligned the same way with shorter runs (K = 4, 2, 1), and a
-   gap still left is aligned word by word with difflib when it is small (`SMALL_GAP`);
+   gap still left is aligned word by word with difflib, over windows of `SMALL_GAP` words
+   when it is long (repetitive text, where no run is unique);
 3. inside each pair of matched words, and in the few characters between matched words,
    characters are paired as they are (or by difflib, if the in-between text differs).
 
@@ -87,10 +88,7 @@ def _align_words(
     if lo_a >= hi_a or lo_b >= hi_b:
         return []
     if level >= len(RUN_LENGTHS):
-        if hi_a - lo_a > SMALL_GAP or hi_b - lo_b > SMALL_GAP:
-            return []  # a gap this big with nothing unique in it: leave it unpaired
-        matcher = difflib.SequenceMatcher(None, a[lo_a:hi_a], b[lo_b:hi_b], autojunk=False)
-        return [(lo_a + x + k, lo_b + y + k) for x, y, size in matcher.get_matching_blocks() for k in range(size)]
+        return _windowed(a, b, lo_a, hi_a, lo_b, hi_b)
     k = RUN_LENGTHS[level]
     anchors = _anchors(a, b, lo_a, hi_a, lo_b, hi_b, k)
     result: list[tuple[int, int]] = []
@@ -102,6 +100,25 @@ def _align_words(
         result += [(i + n, j + n) for n in range(k)]
         prev_a, prev_b = i + k, j + k
     result += _align_words(a, b, prev_a, hi_a, prev_b, hi_b, level + 1)
+    return result
+
+
+def _windowed(a: list[str], b: list[str], lo_a: int, hi_a: int, lo_b: int, hi_b: int) -> list[tuple[int, int]]:
+    """Word pairs by difflib over windows of SMALL_GAP words, moving on from the middle of
+    each window's matches: linear in the gap, for repetitive text with no unique words."""
+    result: list[tuple[int, int]] = []
+    while lo_a < hi_a and lo_b < hi_b:
+        end_a, end_b = min(hi_a, lo_a + SMALL_GAP), min(hi_b, lo_b + SMALL_GAP)
+        matcher = difflib.SequenceMatcher(None, a[lo_a:end_a], b[lo_b:end_b], autojunk=False)
+        pairs = [(lo_a + x + k, lo_b + y + k) for x, y, size in matcher.get_matching_blocks() for k in range(size)]
+        if end_a == hi_a and end_b == hi_b:
+            return result + pairs
+        keep = pairs[: max(1, len(pairs) // 2)]
+        if not keep:  # nothing alike in a whole window: step over half of it on both sides
+            lo_a, lo_b = lo_a + SMALL_GAP // 2, lo_b + SMALL_GAP // 2
+            continue
+        result += keep
+        lo_a, lo_b = keep[-1][0] + 1, keep[-1][1] + 1
     return result
 
 
