@@ -6,6 +6,7 @@ not from the code under test.
 
 from __future__ import annotations
 
+import itertools
 import random
 
 from hypothesis import given, settings
@@ -54,7 +55,7 @@ def test_every_paired_character_is_the_same_character_in_order(words: list[str],
     table = align(theirs, ours).table
     paired = [(i, j) for i, j in enumerate(table) if j >= 0]
     assert all(theirs[i].casefold() == ours[j].casefold() for i, j in paired)
-    assert all(b[1] > a[1] for a, b in zip(paired, paired[1:], strict=False))
+    assert all(b[1] > a[1] for a, b in itertools.pairwise(paired))
 
 
 def test_a_long_text_pairs_nearly_every_character() -> None:
@@ -89,6 +90,6 @@ def test_producers_and_guesses() -> None:
     collapsed = text.replace("\r\n", "\n")
     one = collapsed.index("Info om IP")
     named = [(one, one + 26, "Info om IP kommer for sent")]
-    assert decide("QualCoder 4.0", text, named) == (Convention(CODEPOINTS, 1), "the selections' recorded text")
+    assert decide("QualCoder 4.0", text, named) == (Convention(CODEPOINTS, 1), "from the selections' recorded text")
     assert decide("QualCoder 4.0", text, named, units="utf16", crlf=2) == (Convention(UTF16, 2), "as given")
     assert decide(None, "plain\ntext", named)[0] == STANDARD

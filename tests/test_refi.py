@@ -391,3 +391,89 @@ def test_import_qdc_derives_ids_and_terms(tmp_path: Path) -> None:
     assert book.get("C1_HELSE_H").terms == ()  # a folder codes nothing itself
     assert book.get("C1_HELSE_H.BARN_UNGE").terms == ("barn unge",)
     assert book.get("C1_HELSE_H").description == "Alt om helse"
+
+
+def small_project(text: str, selections: list[tuple[int, int, str]], origin: str, source: str) -> bytes:
+    """A one-source project: `source` is the TextSource's attributes; selections are
+    (start, end, code name) with codes known by name only."""
+    names = sorted({code for _, _, code in selections})
+    guids = {name: str(uuid.uuid4()) for name in names}
+    xml = [
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="{origin}"><CodeBook><Codes>',
+        *(f'<Code guid="{guids[n]}" name="{n}" isCodable="true"/>' for n in names),
+        f'</Codes></CodeBook><Sources><TextSource guid="{uuid.uuid4()}" {source}>',
+        *(
+            f'<PlainTextSelection guid="{uuid.uuid4()}" startPosition="{s}" endPosition="{e}">'
+            f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{guids[c]}"/></Coding></PlainTextSelection>'
+            for s, e, c in selections
+        ),
+        "</TextSource></Sources></Project>",
+    ]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("project.qde", "".join(xml))
+        zipped.writestr("sources/alta_emoji.txt", text)
+    return archive.getvalue()
+
+
+def emoji_note(coded: Path) -> tuple[CodedNote, str]:
+    doc = next(d for d in load_folder(coded) if d.document == "alta_emoji")
+    return doc, "\n\n".join(_blocks(doc)).replace("\n", "\r\n")
+
+
+def test_qc_sources_bad_selections_and_overrides(coded: Path, tmp_path: Path) -> None:
+    """A qc-style source (no name, plainTextPath without internal://) is read; selections
+    outside the text or ending before they start are reported and skipped; --positions and
+    --crlf read UTF-16 positions in a project from a program we do not know."""
+    doc, text = emoji_note(coded)
+    start = text.index("Koordinerende")
+    end = text.index("synlig") + len("synlig")
+    units = len(text[:start].encode("utf-16-le")) // 2, len(text[:end].encode("utf-16-le")) // 2
+    selections = [(*units, "Kompetanse"), (end, start, "Kompetanse"), (len(text) + 5, len(text) + 9, "Kompetanse")]
+    path = tmp_path / "qc.qdpx"
+    path.write_bytes(small_project(text, selections, "Unknown 1.0", 'plainTextPath="alta_emoji.txt"'))
+    book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
+    out = tmp_path / "deep" / "er" / "coder2"  # created when missing
+    args = ["import", "qdpx", str(path), "-o", str(out), *book, "--positions", "utf16", "--crlf", "2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "2 outside their source or ending before they start" in result.stderr
+    assert "UTF-16 code units, CRLF as 2 (as given)" in result.stderr
+    imported = yaml.safe_load((out / "alta_emoji.yaml").read_text(encoding="utf-8"))
+    coded_segments = [s["text"] for s in imported["segments"] if s["codes"]]
+    assert coded_segments == [next(s.text for s in doc.segments if s.text.startswith("Koordinerende"))]
+    # without them: an unknown program, no recorded text; as code points the selection would
+    # start inside a word (an emoji comes before it), so UTF-16 is the guess, and said
+    again = CliRunner().invoke(app, [*args[:4], str(tmp_path / "guess"), *book])
+    assert again.exit_code == 0, again.output
+    assert "UTF-16 code units, CRLF as 2 (from selections starting and ending at word boundaries)" in again.stderr
+    guessed = yaml.safe_load((tmp_path / "guess" / "alta_emoji.yaml").read_text(encoding="utf-8"))
+    assert [s["text"] for s in guessed["segments"] if s["codes"]] == coded_segments
+
+
+def test_an_import_that_matches_nothing_fails(coded: Path, tmp_path: Path) -> None:
+    path = tmp_path / "other.qdpx"
+    source = 'name="annet" plainTextPath="internal://alta_emoji.txt"'
+    path.write_bytes(small_project("Noe helt annet.", [(0, 3, "Kompetanse")], "X", source))
+    book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
+    result = CliRunner().invoke(app, ["import", "qdpx", str(path), "-o", str(tmp_path / "out"), *book])
+    assert result.exit_code == 2 and "no source in the project matches a coded note: annet" in result.output
+    assert not (tmp_path / "out").exists()
+    _doc, text = emoji_note(coded)
+    unknown = tmp_path / "unknown.qdpx"
+    source = source.replace("annet", "alta_emoji")
+    unknown.write_bytes(small_project(text, [(0, 9, "Økonomi")], "X", source))
+    result = CliRunner().invoke(app, ["import", "qdpx", str(unknown), "-o", str(tmp_path / "out"), *book])
+    assert result.exit_code == 2 and "none of the project's codes is in the codebook" in result.output
+
+
+def test_export_file_follows_the_umask(exported: Path) -> None:
+    assert exported.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -102,7 +102,7 @@ def test_each_real_file_imports_or_is_refused_with_a_message(name: str, tmp_path
     if "blank" in name:  # users only: no codebook, no sources
         with pytest.raises(DialogtoolError, match="the project has no codebook"):
             import_qdc(path, codebook)
-        with pytest.raises(DialogtoolError, match="no source in the project matches a coded note"):
+        with pytest.raises(DialogtoolError, match="no source in the project matches a coded note: "):
             import_qdpx(path, load_folder(ROOT / "data" / "coded"), load_codebook(ROOT / "codebook.yaml"), tmp_path)
         return
     assert import_qdc(path, codebook).codes > 0
@@ -113,7 +113,7 @@ def test_each_real_file_imports_or_is_refused_with_a_message(name: str, tmp_path
     root, _ = project(path)
     selections = [s for s in root.iter(f"{Q}PlainTextSelection") if s.find(f"{Q}Coding") is not None]
     if not notes:
-        with pytest.raises(DialogtoolError, match="no source in the project matches a coded note"):
+        with pytest.raises(DialogtoolError, match="no source in the project matches a coded note: "):
             import_qdpx(path, notes, book, tmp_path / "out")
         return
     summary = import_qdpx(path, notes, book, tmp_path / "out")

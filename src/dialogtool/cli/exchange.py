@@ -124,7 +124,7 @@ def import_qdpx(
             "Bad selections:", f"{len(summary.invalid)} outside their source or ending before they start: {shown}"
         )
     for name, convention, why in summary.conventions:
-        console.note(f"Positions in {name} read as {convention} (from {why}).")
+        console.note(f"Positions in {name} read as {convention} ({why}).")
     if summary.realigned:
         console.note(f"Text differs from the coded note, positions carried over: {', '.join(summary.realigned)}")
     if summary.outside:

@@ -106,21 +106,22 @@ def decide(
     (and QualCoder writes CRLF either way under one origin); then a producer we know; then
     selections falling on word boundaries.
     """
+    selections = [s for s in selections if 0 <= s[0] <= s[1]]  # bad ones are reported, not evidence
     candidates = [c for c in CONVENTIONS if (units is None or c.units == units) and (crlf is None or c.crlf == crlf)]
     if len(candidates) == 1:
         return candidates[0], "as given"
     if not matters(text):
-        return STANDARD, "the text has no CRLF and nothing outside the BMP"
+        return STANDARD, "as the text has no CRLF and nothing outside the BMP"
     recorded = [s for s in selections if _usable(s[2])]
     if recorded:
         return _best(candidates, lambda seen: sum(_fits(seen, *s) for s in recorded) / len(recorded), text), (
-            "the selections' recorded text"
+            "from the selections' recorded text"
         )
     known = producer_convention(origin)
     if known is not None and known in candidates:
-        return known, f"what {(origin or '').strip()} writes"
+        return known, f"as {(origin or '').strip()} writes them"
     return _best(candidates, lambda seen: _boundaries(seen, selections), text), (
-        "selections starting and ending at word boundaries"
+        "from selections starting and ending at word boundaries"
     )
 
 
@@ -152,5 +153,5 @@ def _boundaries(seen: View, selections: Sequence[tuple[int, int, str]]) -> float
         after = text[i] if 0 <= i < len(text) else " "
         return not (before.isalnum() and after.isalnum())
 
-    checks = [at_boundary(i) for start, end, _ in selections for i in seen.span(start, end)]
+    checks = [at_boundary(i) for start, end, _ in selections for i in seen.span(start, end) if i <= len(seen.text)]
     return sum(checks) / len(checks) if checks else 0.0

@@ -133,7 +133,7 @@ def import_qdpx(
         imported = _imported(by_id[document], codes, order, path.name, source.name)
         outputs.append((out_dir / f"{document}.yaml", dump_note(imported, IMPORT_HEADER)))
     summary.notes_not_in_project = sorted(set(by_id) - done)
-    _check_something_matched(summary, sources, path)
+    _check_something_matched(summary, path)
     for target, text in outputs:  # only once everything is read: a bad project writes nothing
         write_text(target, text)
         summary.written.append(target)
@@ -197,12 +197,13 @@ def _place(source: _Source, doc: CodedNote, ours: str, reading: _Reading, summar
     return codes
 
 
-def _check_something_matched(summary: ImportSummary, sources: list[_Source], path: Path) -> None:
+def _check_something_matched(summary: ImportSummary, path: Path) -> None:
     """An import that found nothing to import is a mistake to report, not an empty result."""
     if not summary.matched:
-        names = ", ".join(s.name for s in sources[:5]) + (f" and {len(sources) - 5} more" if len(sources) > 5 else "")
+        sources = summary.unmatched_sources
+        names = "; ".join(sources[:5]) + (f"; and {len(sources) - 5} more" if len(sources) > 5 else "")
         raise DialogtoolError(
-            f"no source in the project matches a coded note ({names or 'the project has no text sources'})",
+            f"no source in the project matches a coded note: {names or 'the project has no text sources'}",
             path=path,
             hint="sources match notes by name, file name or identical text; check --coded",
         )
