@@ -104,7 +104,8 @@ def import_qdpx(
 
     try:
         notes, book = load_folder(coded), load_codebook(codebook)
-        with console.progress("Aligning", quiet) as bar:
+        # on a terminal only: a transient bar leaves an empty line in a log or a pipe
+        with console.progress("Aligning", quiet or not console.err.is_terminal) as bar:
             task = bar.add_task("align", total=None, name="")
 
             def report(name: str, done: int, total: int) -> None:
