@@ -165,7 +165,8 @@ def export_qdpx(
                 note_id = guid("note", document, key)
                 sub(selection, "NoteRef", targetGUID=note_id)
                 notes.append(_review_note(note_id, f"Review: {document} {key}", remark, seg.span, stamp))
-                annotations.append(note_id)
+                if codes:  # QualCoder makes an uncoded selection's Description its annotation already
+                    annotations.append(note_id)
         for note_id in annotations:  # QualCoder reads a source's NoteRefs as its annotations
             sub(source, "NoteRef", targetGUID=note_id)
         for name, kind in variables.items():
