@@ -36,6 +36,9 @@ RUN_LENGTHS = (4, 2, 1)  # words per anchor, longest first: long runs are unique
 SMALL_GAP = 400  # words: a gap up to this size on both sides is aligned word by word with difflib
 
 
+TINY_GAP = 12  # words: a gap this small goes straight to difflib, anchors would not pay
+
+
 Progress = Callable[[int, int], None]  # (done, total) in characters of their text
 
 
@@ -87,7 +90,9 @@ def _align_words(
     """Matched word pairs (index in a, index in b), in order, inside a[lo_a:hi_a], b[lo_b:hi_b]."""
     if lo_a >= hi_a or lo_b >= hi_b:
         return []
-    if level >= len(RUN_LENGTHS):
+    if hi_a - lo_a == hi_b - lo_b and a[lo_a:hi_a] == b[lo_b:hi_b]:  # the usual gap: the same words
+        return [(lo_a + n, lo_b + n) for n in range(hi_a - lo_a)]
+    if level >= len(RUN_LENGTHS) or max(hi_a - lo_a, hi_b - lo_b) <= TINY_GAP:
         return _windowed(a, b, lo_a, hi_a, lo_b, hi_b)
     k = RUN_LENGTHS[level]
     anchors = _anchors(a, b, lo_a, hi_a, lo_b, hi_b, k)
