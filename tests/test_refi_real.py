@@ -260,3 +260,26 @@ def test_duplicate_labels_are_told_apart_by_their_parents(tmp_path: Path) -> Non
     duplicated = {p for p in expected if labels[p.rsplit("/", 1)[-1]] > 1}
     assert duplicated  # the project codes with repeated labels at all
     assert set(got) <= set(expected) and duplicated <= set(got)
+
+
+def test_spec_folders_and_atlas_code_groups(tmp_path: Path) -> None:
+    """The 1.5 spec's example A.1: empty isCodable="false" folders followed by their codes
+    become parents without terms; ATLAS.ti's code group is kept as a comment."""
+    target = tmp_path / "a1.yaml"
+    summary = import_qdc(REAL / "derived__REFI-QDA-1.5-spec-example-A1-codebook.qdc", target)
+    book = load_codebook(target)
+    parents = {c.label: (book.get(c.parent).label if c.parent else None) for c in book.codes}
+    assert parents == {
+        "Topics": None,
+        "Economy": "Topics",
+        "Health care": "Topics",
+        "Values": None,
+        "Conservatives": "Values",
+        "Liberals": "Values",
+    }
+    assert summary.folders == 2 and [c.terms for c in book.codes if c.parent is None] == [(), ()]
+    assert book.get("TOPICS.ECONOMY").color == "#FFFF00"
+    atlas = tmp_path / "atlas.yaml"
+    summary = import_qdc(REAL / "RE-QDA-requal-test-qdc-import__ATLASti-Win23.4.0__valid.qdc", atlas)
+    assert summary.sets == ["code group 1 (kategorie 1): code1"]
+    assert "#   code group 1 (kategorie 1): code1" in atlas.read_text(encoding="utf-8")

@@ -50,7 +50,7 @@ def import_qdc(path: Path, target: Path, force: bool = False) -> CodebookImport:
     """Turn a REFI-QDA codebook into codebook.yaml form; see the module docstring."""
     if target.exists() and not force:
         raise DialogtoolError("already exists", path=target, hint="pass --force to overwrite it, or -o ANOTHER.yaml")
-    book = _codebook_element(path)
+    book, holder = _codebook_element(path)
     codes_element = next((c for c in book if local(c.tag) == "Codes"), None)
     summary = CodebookImport()
     taken: set[str] = set()
@@ -60,7 +60,7 @@ def import_qdc(path: Path, target: Path, force: bool = False) -> CodebookImport:
     if not codes:
         raise DialogtoolError("the codebook has no codes", path=path)
     summary.codes = len(taken)
-    summary.sets = _sets(book, names)
+    summary.sets = _sets(holder, names)
     data = {"name": f"Imported from {path.name}", "codes": codes}
     header = [
         f"# Imported by `dialogtool import qdc` from {path.name}.",
@@ -76,8 +76,9 @@ def import_qdc(path: Path, target: Path, force: bool = False) -> CodebookImport:
     return summary
 
 
-def _codebook_element(path: Path) -> ET.Element:
-    """The CodeBook element of a .qdc, of a bare project (.qde) or of a .qdpx. Programs
+def _codebook_element(path: Path) -> tuple[ET.Element, ET.Element]:
+    """The CodeBook element of a .qdc, of a bare project (.qde) or of a .qdpx, and the
+    element that holds its `<Sets>` (the codebook; in a project, the project). Programs
     disagree on the codebook's namespace version (1.0, 1:0, 0:4), so any is taken."""
     data = read_limited(path)
     if data[:4] == b"PK\x03\x04":
@@ -88,11 +89,11 @@ def _codebook_element(path: Path) -> ET.Element:
             data = read_member(archive, member, path)
     root, ns = parse_xml(data, path)
     if local(root.tag) == "CodeBook" and ns.startswith("urn:QDA-XML:codebook:"):
-        return root
+        return root, root
     if local(root.tag) == "Project" and ns.startswith("urn:QDA-XML:project:"):
         book = next((c for c in root if local(c.tag) == "CodeBook"), None)
         if book is not None:
-            return book
+            return book, root
         raise DialogtoolError("the project has no codebook", path=path)
     raise DialogtoolError("not a REFI-QDA codebook (no CodeBook element)", path=path)
 
@@ -214,15 +215,16 @@ def _term(name: str, code_id: str) -> str:
     return "todo"
 
 
-def _sets(book: ET.Element, names: dict[str, str]) -> list[str]:
-    """Each code group as one line: "name: member, member" (members by code name)."""
-    sets = next((c for c in book if local(c.tag) == "Sets"), None)
+def _sets(holder: ET.Element, names: dict[str, str]) -> list[str]:
+    """Each code group as one line: "name: member, member" (members by code name); sets
+    of sources only (MAXQDA's document sets) are not code groups and are left out."""
+    sets = next((c for c in holder if local(c.tag) == "Sets"), None)
     lines = []
     for entry in list(sets) if sets is not None else []:
-        if local(entry.tag) != "Set":
+        codes = [m for m in entry if local(m.tag) == "MemberCode"]
+        if local(entry.tag) != "Set" or (not codes and any(local(m.tag) == "MemberSource" for m in entry)):
             continue
-        members = [names.get(norm_guid(m.get("guid") or m.get("targetGUID")), "?") for m in entry]
-        members = [m for m, e in zip(members, entry, strict=True) if local(e.tag) == "MemberCode"]
+        members = [names.get(norm_guid(m.get("guid") or m.get("targetGUID")), "?") for m in codes]
         description = _description(entry)
         label = (entry.get("name") or "?").strip()
         if description and description.strip():
