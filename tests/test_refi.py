@@ -477,3 +477,32 @@ def current_umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_export_for_nvivo_counts_utf16_and_comes_back(coded: Path, tmp_path: Path) -> None:
+    """`--positions utf16`: NVivo's unit, so an emoji before a selection does not shift it
+    there; reading it back, the selections' recorded text tells the import which unit."""
+    target = tmp_path / "nvivo.qdpx"
+    book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
+    result = CliRunner().invoke(app, ["export", "qdpx", "-o", str(target), *book, "--positions", "utf16"])
+    assert result.exit_code == 0, result.output
+    root, archive = project(target)
+    emoji = next(s for s in root.findall("q:Sources/q:TextSource", NS) if s.get("name") == "alta_emoji")
+    text = archive.read(f"sources/{emoji.get('guid')}.txt").decode("utf-8")
+    doc = next(d for d in load_folder(coded) if d.document == "alta_emoji")
+    spans = {s.text: s.span for s in doc.segments}
+    shifted = 0
+    for selection in emoji.findall("q:PlainTextSelection", NS):
+        start, end = spans[next(t for t in spans if t.startswith(selection.get("name").rstrip("…")))]
+        units = (len(text[:start].encode("utf-16-le")) // 2, len(text[:end].encode("utf-16-le")) // 2)
+        assert (int(selection.get("startPosition")), int(selection.get("endPosition"))) == units
+        shifted += units != (start, end)
+    assert shifted  # the emoji note has selections after an emoji
+    back = tmp_path / "back"
+    result = CliRunner().invoke(app, ["import", "qdpx", str(target), "-o", str(back), *book])
+    assert result.exit_code == 0, result.output
+    assert "alta_emoji read as UTF-16 code units, CRLF as 2 (from the selections' recorded text)" in result.stderr
+    again = {d.document: d for d in load_folder(back)}
+    for original in load_folder(coded):
+        codes = [sorted(s.codes) for s in again[original.document].segments]
+        assert codes == [sorted(effective_codes(s)) for s in original.segments]

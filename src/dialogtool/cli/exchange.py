@@ -30,6 +30,9 @@ def export_qdpx(
     user: Annotated[
         str, typer.Option("--user", help="Name the project gives as the coder of every coding and note.")
     ] = "dialogtool",
+    positions: Annotated[
+        Positions, typer.Option("--positions", help="What positions count: codepoints (the standard) or utf16 (NVivo).")
+    ] = Positions.CODEPOINTS,
 ) -> None:
     """The coded notes as a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder, ….
 
@@ -42,7 +45,7 @@ def export_qdpx(
     from ..exchange.refi import export_qdpx as run_export
 
     try:
-        summary = run_export(load_folder(coded), load_codebook(codebook), output, user=user)
+        summary = run_export(load_folder(coded), load_codebook(codebook), output, user=user, units=positions.value)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for code in summary.unknown_codes:

@@ -33,6 +33,7 @@ from ..coded.note import CodedNote, CodedSegment
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
 from ..files import write_bytes, write_text
+from .positions import CODEPOINTS, counter
 from .qda import (
     CODEBOOK_NS,
     PROJECT_NS,
@@ -99,9 +100,13 @@ class Stamp:
 
 
 def export_qdpx(
-    documents: list[CodedNote], codebook: Codebook, target: Path, user: str = DEFAULT_USER
+    documents: list[CodedNote], codebook: Codebook, target: Path, user: str = DEFAULT_USER, units: str = CODEPOINTS
 ) -> ExportSummary:
-    """Write the coded notes as a REFI-QDA project (.qdpx); see the module docstring."""
+    """Write the coded notes as a REFI-QDA project (.qdpx); see the module docstring.
+
+    `units` is what positions count: code points, as the standard says, or UTF-16 code
+    units for NVivo, which reads positions that way (an emoji before a selection would
+    otherwise shift it by one). The selection's name, its text, tells a reader which."""
     used = {code for doc in documents for seg in doc.segments for code in seg.reviewed_codes}
     known = {c.id for c in codebook.codes}
     unknown = sorted(used - known)
@@ -130,6 +135,7 @@ def export_qdpx(
         if how == "segments":
             rebuilt.append(document)
         stamp = Stamp(user_guid, _note_date(doc))
+        position = counter(text, units)
         source_id = source_guid(document)
         files.append((f"sources/{source_id}.txt", text.encode("utf-8")))
         source = sub(sources, "TextSource", guid=source_id, name=document, plainTextPath=f"internal://{source_id}.txt")
@@ -144,7 +150,7 @@ def export_qdpx(
             if not codes and not remark:
                 continue
             assert seg.span is not None  # note_text checked every span
-            start, end = seg.span
+            start, end = position(seg.span[0]), position(seg.span[1])
             selection = sub(
                 source,
                 "PlainTextSelection",
@@ -164,7 +170,7 @@ def export_qdpx(
             if remark:
                 note_id = guid("note", document, key)
                 sub(selection, "NoteRef", targetGUID=note_id)
-                notes.append(_review_note(note_id, f"Review: {document} {key}", remark, seg.span, stamp))
+                notes.append(_review_note(note_id, f"Review: {document} {key}", remark, (start, end), stamp))
                 if codes:  # QualCoder makes an uncoded selection's Description its annotation already
                     annotations.append(note_id)
         for note_id in annotations:  # QualCoder reads a source's NoteRefs as its annotations

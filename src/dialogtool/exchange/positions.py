@@ -86,6 +86,15 @@ def view(text: str, convention: Convention) -> View:
     return View(text, [0, *itertools.accumulate(widths)])
 
 
+def counter(text: str, units: str) -> Callable[[int], int]:
+    """For writing: an index into `text` as a position in `units` (code points, or UTF-16
+    code units for NVivo, where each character outside the BMP counts two)."""
+    if units != UTF16 or all(ord(c) <= 0xFFFF for c in text):
+        return lambda index: index
+    offsets = [0, *itertools.accumulate(2 if ord(c) > 0xFFFF else 1 for c in text)]
+    return offsets.__getitem__
+
+
 def matters(text: str) -> bool:
     """Whether conventions can disagree on this text at all (a CRLF or a non-BMP character)."""
     return "\r\n" in text or any(ord(c) > 0xFFFF for c in text)
