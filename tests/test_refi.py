@@ -430,6 +430,7 @@ def test_qc_sources_bad_selections_and_overrides(coded: Path, tmp_path: Path) ->
     end = text.index("synlig") + len("synlig")
     units = len(text[:start].encode("utf-16-le")) // 2, len(text[:end].encode("utf-16-le")) // 2
     selections = [(*units, "Kompetanse"), (end, start, "Kompetanse"), (len(text) + 5, len(text) + 9, "Kompetanse")]
+    selections.append(("12.5", "x", "Kompetanse"))  # type: ignore[arg-type]
     path = tmp_path / "qc.qdpx"
     path.write_bytes(small_project(text, selections, "Unknown 1.0", 'plainTextPath="alta_emoji.txt"'))
     book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
@@ -437,7 +438,8 @@ def test_qc_sources_bad_selections_and_overrides(coded: Path, tmp_path: Path) ->
     args = ["import", "qdpx", str(path), "-o", str(out), *book, "--positions", "utf16", "--crlf", "2"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "2 outside their source or ending before they start" in result.stderr
+    assert "3 outside their source or ending before they start" in result.stderr
+    assert "alta_emoji.txt 12.5–x" in result.stderr
     assert "UTF-16 code units, CRLF as 2 (as given)" in result.stderr
     imported = yaml.safe_load((out / "alta_emoji.yaml").read_text(encoding="utf-8"))
     coded_segments = [s["text"] for s in imported["segments"] if s["codes"]]

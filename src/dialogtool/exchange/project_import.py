@@ -71,6 +71,7 @@ class _Source:
     selections: list[_Selection]
     source_codings: int
     problem: str = ""
+    unreadable: tuple[str, ...] = ()  # selections whose positions are not whole numbers
 
 
 def import_qdpx(
@@ -155,6 +156,7 @@ class _Reading:
 def _place(source: _Source, doc: CodedNote, ours: str, reading: _Reading, summary: ImportSummary) -> list[set[str]]:
     """The codes each segment of the note gets from the source's selections."""
     assert source.text is not None
+    summary.invalid += [f"{source.name} {positions}" for positions in source.unreadable]
     raw = [(s.start, s.end, s.name) for s in source.selections]
     convention, why = decide(reading.origin, source.text, raw, reading.units, reading.crlf)
     if matters(source.text) or why == "as given":
@@ -300,10 +302,12 @@ def _text_sources(root: ET.Element, ns: str) -> list[tuple[ET.Element, str]]:
 def _source(item: tuple[ET.Element, str], ns: str, archive: zipfile.ZipFile, path: Path) -> _Source:
     element, name = item
     selections = []
+    unreadable = []
     for selection in element.findall(q(ns, "PlainTextSelection")):
         try:
             start, end = int(selection.get("startPosition", "")), int(selection.get("endPosition", ""))
         except ValueError:
+            unreadable.append(f"{selection.get('startPosition')}–{selection.get('endPosition')}")
             continue
         path_to_refs = f"{q(ns, 'Coding')}/{q(ns, 'CodeRef')}"
         refs = [norm_guid(ref.get("targetGUID")) for ref in selection.iterfind(path_to_refs)]
@@ -314,20 +318,20 @@ def _source(item: tuple[ET.Element, str], ns: str, archive: zipfile.ZipFile, pat
     # qc writes neither a name nor an internal:// path: its file name stands for both
     name = name or Path(text_path.removeprefix("internal://")).name or element.get("guid") or "?"
     ref = norm_guid(element.get("guid"))
+    found = _Source(name, ref, None, selections, source_codings, unreadable=tuple(unreadable))
     content = element.find(q(ns, "PlainTextContent"))
     if content is not None and content.text is not None:
-        return _Source(name, ref, content.text, selections, source_codings)
+        return replace(found, text=content.text)
     if not text_path:
-        return _Source(name, ref, None, selections, source_codings, "no plain text inside the project")
+        return replace(found, problem="no plain text inside the project")
     if re.match(r"^(relative|absolute)://", text_path):
-        return _Source(name, ref, None, selections, source_codings, f"its text is outside the project: {text_path}")
+        return replace(found, problem=f"its text is outside the project: {text_path}")
     inside = text_path.removeprefix("internal://").lstrip("/").lower()
     wanted = {f"sources/{inside}", inside}
     member = next((m for m in archive.infolist() if m.filename.lower() in wanted), None)
     if member is None:
-        return _Source(name, ref, None, selections, source_codings, f"{text_path} is not in the project")
-    text = read_member(archive, member, path).decode("utf-8", "replace").removeprefix("\ufeff")
-    return _Source(name, ref, text, selections, source_codings)
+        return replace(found, problem=f"{text_path} is not in the project")
+    return replace(found, text=read_member(archive, member, path).decode("utf-8", "replace").removeprefix("\ufeff"))
 
 
 def _match(source: _Source, by_id: dict[str, CodedNote], done: set[str], text_of: Callable[[str], str]) -> str | None:
