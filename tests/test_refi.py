@@ -438,7 +438,7 @@ def test_qc_sources_bad_selections_and_overrides(coded: Path, tmp_path: Path) ->
     args = ["import", "qdpx", str(path), "-o", str(out), *book, "--positions", "utf16", "--crlf", "2"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
-    assert "3 outside their source or ending before they start" in result.stderr
+    assert "3 skipped (outside their source, ending before they start, or not numbers)" in result.stderr
     assert "alta_emoji.txt 12.5–x" in result.stderr
     assert "UTF-16 code units, CRLF as 2 (as given)" in result.stderr
     imported = yaml.safe_load((out / "alta_emoji.yaml").read_text(encoding="utf-8"))

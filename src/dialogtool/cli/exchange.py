@@ -125,7 +125,8 @@ def import_qdpx(
     if summary.invalid:
         shown = ", ".join(summary.invalid[:5]) + (" …" if len(summary.invalid) > 5 else "")
         console.say(
-            "Bad selections:", f"{len(summary.invalid)} outside their source or ending before they start: {shown}"
+            "Bad selections:",
+            f"{len(summary.invalid)} skipped (outside their source, ending before they start, or not numbers): {shown}",
         )
     for name, convention, why in summary.conventions:
         console.note(f"Positions in {name} read as {convention} ({why}).")
