@@ -13,7 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialogtool.exchange.align import align
-from dialogtool.exchange.positions import CODEPOINTS, STANDARD, UTF16, Convention, decide, producer_convention, view
+from dialogtool.exchange.positions import (
+    CODEPOINTS,
+    STANDARD,
+    UTF16,
+    Convention,
+    counter,
+    decide,
+    producer_convention,
+    view,
+)
 
 WORDS = ["koordinerende", "enhet", "plan", "IP", "møte", "kommunen", "😀", "—", "og", "i", "sykehuset", "KE"]
 
@@ -72,6 +81,10 @@ def test_utf16_positions_become_code_points() -> None:
     seen = view(text, Convention(UTF16, 2))
     for index in range(len(text) + 1):
         assert seen.index(utf16_offset(text, index)) == index
+    assert seen.index(2) == 2  # inside 😀's pair of units: the character after it
+    write = counter(text, UTF16)
+    assert [write(i) for i in range(len(text) + 1)] == [utf16_offset(text, i) for i in range(len(text) + 1)]
+    assert counter(text, CODEPOINTS)(5) == 5
     collapsed = view(text, Convention(CODEPOINTS, 1))
     assert collapsed.text == "a😀b\nc𝄞d" and collapsed.index(4) == 4
 

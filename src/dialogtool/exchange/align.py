@@ -168,9 +168,8 @@ def _pair_characters(a: str, b: str, lo_a: int, hi_a: int, lo_b: int, hi_b: int,
     usual case: a matched word, or the same spaces), else by difflib (a short stretch, or a
     long one whose ends are paired where they agree)."""
     piece_a, piece_b = a[lo_a:hi_a], b[lo_b:hi_b]
-    if piece_a == piece_b or (piece_a.casefold() == piece_b.casefold() and len(piece_a) == len(piece_b)):
-        for n in range(len(piece_a)):
-            table[lo_a + n] = lo_b + n
+    if piece_a == piece_b or (len(piece_a) == len(piece_b) and piece_a.casefold() == piece_b.casefold()):
+        table[lo_a:hi_a] = range(lo_b, hi_b)
         return
     if len(piece_a) > 4 * SMALL_GAP or len(piece_b) > 4 * SMALL_GAP:
         head = _common_prefix(piece_a, piece_b)

@@ -15,9 +15,12 @@ selections start and end on word boundaries, is taken and named in the summary.
 from __future__ import annotations
 
 import bisect
-import itertools
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+_ASTRAL = re.compile("[\U00010000-\U0010ffff]")  # outside the BMP: two UTF-16 code units
+
 
 CODEPOINTS = "codepoints"
 
@@ -64,13 +67,15 @@ class View:
     """Their text as a convention sees it, and its positions turned into code points."""
 
     text: str  # their text, with CRLF as LF when a CRLF counts as one
-    _units: Sequence[int] | None  # UTF-16 offset of each code point (None: they are the same)
+    _ends: Sequence[int] | None  # UTF-16 offset just after each non-BMP character (None: units are code points)
 
     def index(self, position: int) -> int:
-        """A position in the convention's units as an index into `text`."""
-        if self._units is None:
+        """A position in the convention's units as an index into `text`: the position less
+        one for each non-BMP character that ends at or before it (one inside such a
+        character's pair of units gives the character after it)."""
+        if self._ends is None:
             return position
-        return bisect.bisect_left(self._units, position)
+        return position - bisect.bisect_right(self._ends, position)
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         return self.index(start), self.index(end)
@@ -80,24 +85,24 @@ def view(text: str, convention: Convention) -> View:
     """Their text as seen under a convention (see `View`)."""
     if convention.crlf == 1:
         text = text.replace("\r\n", "\n")
-    if convention.units != UTF16 or text.isascii() or all(ord(c) <= 0xFFFF for c in text):
+    if convention.units != UTF16:
         return View(text, None)
-    widths = (2 if ord(c) > 0xFFFF else 1 for c in text)
-    return View(text, [0, *itertools.accumulate(widths)])
+    astral = [m.start() for m in _ASTRAL.finditer(text)]
+    return View(text, [index + k + 2 for k, index in enumerate(astral)] if astral else None)
 
 
 def counter(text: str, units: str) -> Callable[[int], int]:
     """For writing: an index into `text` as a position in `units` (code points, or UTF-16
     code units for NVivo, where each character outside the BMP counts two)."""
-    if units != UTF16 or all(ord(c) <= 0xFFFF for c in text):
+    astral = [m.start() for m in _ASTRAL.finditer(text)] if units == UTF16 else []
+    if not astral:
         return lambda index: index
-    offsets = [0, *itertools.accumulate(2 if ord(c) > 0xFFFF else 1 for c in text)]
-    return offsets.__getitem__
+    return lambda index: index + bisect.bisect_left(astral, index)
 
 
 def matters(text: str) -> bool:
     """Whether conventions can disagree on this text at all (a CRLF or a non-BMP character)."""
-    return "\r\n" in text or any(ord(c) > 0xFFFF for c in text)
+    return "\r\n" in text or _ASTRAL.search(text) is not None
 
 
 def decide(
