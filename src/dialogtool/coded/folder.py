@@ -1,7 +1,7 @@
 """Read a folder of coded notes for reporting, through indexes that make it fast.
 
 Parsing YAML is slow (10,000 notes take half a minute), so what was parsed is kept in
-index files in the folder, keyed by each file's size and modification time; only new
+index files in the folder's `.dialogtool/` (see `workdir`), keyed by each file's size and modification time; only new
 or changed files (e.g. after a reviewer's edit) are parsed again. `load_codes` keeps
 just what frequency tables need, so `table` stays quick on large corpora.
 """
@@ -19,9 +19,10 @@ from ..errors import DialogtoolError
 from ..files import write_text
 from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
 from .store import load_coded
+from .workdir import cache_path
 
-CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
-CODES_INDEX = ".dialogtool-codes.json"
+CACHE = "notes"  # in .dialogtool/: one JSON per coded note, the parsed note stamped with the file's mtime and size
+CODES_INDEX = "codes.json"  # in .dialogtool/
 # 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`).
 # Record a bump in CHANGELOG.md.
 _INDEX_VERSION = 3
@@ -65,15 +66,14 @@ def load_folder(coded_dir: Path) -> list[CodedNote]:
 
 def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
     """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
-    target = path.parent / CACHE / f"{path.name}.json"
     with contextlib.suppress(OSError):
-        target.parent.mkdir(exist_ok=True)
+        target = cache_path(path.parent, f"{CACHE}/{path.name}.json", create=True)
         write_text(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
     try:
-        data = json.loads((path.parent / CACHE / f"{path.name}.json").read_text(encoding="utf-8"))
+        data = json.loads(cache_path(path.parent, f"{CACHE}/{path.name}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     valid = isinstance(data, list) and len(data) == 3 and isinstance(data[1], dict) and data[2] == _INDEX_VERSION
@@ -108,7 +108,7 @@ def _cached(
     coded_dir: Path, name: str, pack: Callable[[CodedNote], Any], unpack: Callable[[Any, Path], Any]
 ) -> list[Any]:
     files = _coded_files(coded_dir)
-    index = _read_index(coded_dir / name)
+    index = _read_index(cache_path(coded_dir, name))
     fresh: dict[str, Any] = {}
     result = []
     changed = len(index) != len(files)
@@ -122,7 +122,7 @@ def _cached(
         fresh[path.name] = entry
         result.append(unpack(entry[1], path))
     if changed:
-        _write_index(coded_dir / name, fresh)
+        _write_index(coded_dir, name, fresh)
     return result
 
 
@@ -137,10 +137,10 @@ def _read_index(path: Path) -> dict[str, Any]:
     return files
 
 
-def _write_index(path: Path, files: dict[str, Any]) -> None:
+def _write_index(coded_dir: Path, name: str, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
     with contextlib.suppress(OSError):
-        write_text(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
+        write_text(cache_path(coded_dir, name, create=True), json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
 
 
 def _pack(note: CodedNote) -> dict[str, Any]:
@@ -193,9 +193,9 @@ def record_codes(coded_dir: Path, entries: dict[str, tuple[list[int], dict[str, 
     """
     if not entries:
         return
-    index = _read_index(coded_dir / CODES_INDEX)
+    index = _read_index(cache_path(coded_dir, CODES_INDEX))
     index.update({name: [stamp, packed] for name, (stamp, packed) in entries.items()})
-    _write_index(coded_dir / CODES_INDEX, index)
+    _write_index(coded_dir, CODES_INDEX, index)
 
 
 def pack_codes(note: CodedNote) -> dict[str, Any]:
