@@ -43,7 +43,9 @@ def diff(
 
     try:
         book = load_codebook(codebook)
-        result = diff_codings(load_coding(a or "HEAD", coded), load_coding(b, coded), book, level=level)
+        result = diff_codings(
+            load_coding(a or "HEAD", coded, book.ids), load_coding(b, coded, book.ids), book, level=level
+        )
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     if result.empty:
@@ -76,7 +78,7 @@ def agree(
 
     try:
         book = load_codebook(codebook)
-        report = agreement(load_coding(a, coded), load_coding(b, coded), book, level=level)
+        report = agreement(load_coding(a, coded, book.ids), load_coding(b, coded, book.ids), book, level=level)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for item in agreement_rich(report, book, disagreements):

@@ -39,7 +39,8 @@ def export_qdpx(
     from ..exchange.refi import export_qdpx as run_export
 
     try:
-        summary = run_export(load_folder(coded), load_codebook(codebook), output)
+        book = load_codebook(codebook)
+        summary = run_export(load_folder(coded, book.ids), book, output)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for code in summary.unknown_codes:
@@ -89,7 +90,8 @@ def import_qdpx(
     from ..exchange.refi import import_qdpx as run_import
 
     try:
-        summary = run_import(project, load_folder(coded), load_codebook(codebook), output, coded, force=force)
+        book = load_codebook(codebook)
+        summary = run_import(project, load_folder(coded, book.ids), book, output, coded, force=force)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for name in summary.unmatched_sources:

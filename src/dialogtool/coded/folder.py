@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,13 +19,14 @@ from ..errors import DialogtoolError
 from ..files import write_text
 from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
 from .store import load_coded
+from .validate import check_codes
 from .workdir import cache_path
 
 CACHE = "notes"  # in .dialogtool/: one JSON per coded note, the parsed note stamped with the file's mtime and size
 CODES_INDEX = "codes.json"  # in .dialogtool/
-# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`).
-# Record a bump in CHANGELOG.md.
-_INDEX_VERSION = 3
+# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`);
+# 4: the ids in review blocks, checked against the codebook on every read. Record a bump in CHANGELOG.md.
+_INDEX_VERSION = 4
 _SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "review")
 
 
@@ -42,10 +43,15 @@ class DocumentCodes:
     ids: tuple[str, ...]
     codes: tuple[tuple[str, ...], ...]  # per segment, after review
     paras: tuple[int, ...] = ()  # per segment; a segment without a number is a paragraph of its own
+    reviewed: frozenset[str] = frozenset()  # every id in the note's review blocks (add and remove)
+    file: str = ""  # the coded file's name
 
 
-def load_folder(coded_dir: Path) -> list[CodedNote]:
+def load_folder(coded_dir: Path, known: Collection[str] | None = None) -> list[CodedNote]:
     """All coded notes in a folder, whole, in file-name order; a broken file stops with its name.
+
+    With `known` (the codebook's ids), an id in a review block that is not one of them stops
+    with the file and line (cached notes too: the codebook may have changed since).
 
     Each note's parsed form is cached in a file of its own beside it, so only notes that
     changed since (re-coded, or edited by a reviewer) are parsed again. `code` does not write
@@ -56,10 +62,12 @@ def load_folder(coded_dir: Path) -> list[CodedNote]:
         stamp = _file_stamp(path)
         cached = _read_cache(path)
         if cached is not None and cached[0] == stamp:
-            result.append(_unpack(cached[1], path))
-            continue
-        doc = load_coded(path)
-        write_cache(path, stamp, doc)
+            doc = _unpack(cached[1], path)
+        else:
+            doc = load_coded(path)
+            write_cache(path, stamp, doc)
+        if known is not None:
+            check_codes(doc, known, path)
         result.append(doc)
     return result
 
@@ -94,9 +102,20 @@ def _file_stamp(path: Path) -> list[int]:
     return [stat.st_mtime_ns, stat.st_size]
 
 
-def load_codes(coded_dir: Path) -> list[DocumentCodes]:
-    """Metadata and reviewed codes of every coded note, from a lighter index of their own."""
-    return _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
+def load_codes(coded_dir: Path, known: Collection[str] | None = None) -> list[DocumentCodes]:
+    """Metadata and reviewed codes of every coded note, from a lighter index of their own.
+
+    With `known`, review ids are checked as in `load_folder`: the index keeps each note's
+    review ids, and a file with an unknown one is parsed again to report its line.
+    """
+    documents = _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
+    if known is not None:
+        allowed = frozenset(known)
+        for doc in documents:
+            if not allowed.issuperset(doc.reviewed):
+                path = coded_dir / doc.file
+                check_codes(load_coded(path), allowed, path)
+    return documents
 
 
 def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
@@ -140,7 +159,10 @@ def _read_index(path: Path) -> dict[str, Any]:
 def _write_index(coded_dir: Path, name: str, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
     with contextlib.suppress(OSError):
-        write_text(cache_path(coded_dir, name, create=True), json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
+        write_text(
+            cache_path(coded_dir, name, create=True),
+            json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False),
+        )
 
 
 def _pack(note: CodedNote) -> dict[str, Any]:
@@ -210,7 +232,13 @@ def _pack_codes(note: CodedNote) -> dict[str, Any]:
         "ids": [s.id for s in note.segments],
         "codes": [s.reviewed_codes for s in note.segments],
         "paras": [_para(s.para, i) for i, s in enumerate(note.segments)],
+        "reviewed": sorted(_review_ids(note)),
     }
+
+
+def _review_ids(note: CodedNote) -> set[str]:
+    reviews = [s.review for s in note.segments] + [u.review for u in note.unplaced_reviews]
+    return {code for r in reviews if r is not None for code in (*r.add, *r.remove)}
 
 
 def _para(value: object, position: int) -> int:
@@ -230,4 +258,6 @@ def _unpack_codes(packed: dict[str, Any], path: Path) -> DocumentCodes:
         tuple(packed["ids"]),
         tuple(map(tuple, packed["codes"])),
         tuple(packed["paras"]),
+        frozenset(packed["reviewed"]),
+        path.name,
     )
