@@ -34,6 +34,12 @@ class QuotesFormat(StrEnum):
     csv = "csv"
 
 
+class NotesFormat(StrEnum):
+    terminal = "terminal"
+    md = "md"
+    xlsx = "xlsx"
+
+
 class TableCount(StrEnum):
     segments = "segments"
     paragraphs = "paragraphs"

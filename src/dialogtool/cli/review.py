@@ -1,4 +1,4 @@
-"""Commands for reviewers: `review` (the keyboard review screen)."""
+"""Commands for reviewers: `review` (the keyboard review screen) and `notes` (every review, listed)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 
 from ..errors import DialogtoolError
 from . import console
-from .options import CODEBOOK, CODED, Codebook, Coded
+from .options import CODEBOOK, CODED, Codebook, Coded, NotesFormat
 
 if TYPE_CHECKING:
     from ..analysis.review import Only
@@ -22,6 +22,7 @@ By = Annotated[
 
 def register(app: typer.Typer) -> None:
     app.command()(review)
+    app.command()(notes)
 
 
 def review(
@@ -82,3 +83,44 @@ def _targets(paths: list[Path], coded: Path) -> tuple[Path, list[str]]:
         if not path.is_file():
             raise DialogtoolError("no such coded file", path=path)
     return folders.pop(), [p.stem for p in paths]
+
+
+def notes(
+    ctx: typer.Context,
+    coded: Coded = CODED,
+    codebook: Codebook = CODEBOOK,
+    by: Annotated[
+        Optional[str], typer.Option("--by", help="Only this reviewer's reviews ('' for those without by:).")
+    ] = None,
+    with_notes: Annotated[bool, typer.Option("--with-notes", help="Only reviews that have a note.")] = False,
+    fmt: Annotated[NotesFormat, typer.Option("--format", "-f", help="Output format.")] = NotesFormat.terminal,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write to this file.")] = None,
+) -> None:
+    """Every reviewer note and edit: note, segment, theme, change, who (the memo view).
+
+    One row per review block, unplaced reviews included; md and xlsx for sharing
+    (xlsx with filters on every column).
+    """
+    from ..analysis.memos import COLUMNS, review_entries, rows
+    from ..coded.folder import load_folder
+    from ..coding.codebook import load_codebook
+    from ..output import markdown, terminal, xlsx
+
+    try:
+        console.check_output(fmt, output)
+        book = load_codebook(codebook)
+        entries = review_entries(load_folder(coded, book.ids), book, by=by, with_notes=with_notes)
+        table = rows(entries)
+        if fmt is NotesFormat.terminal:
+            console.out.print(terminal.notes_rich(table, COLUMNS))
+        elif fmt is NotesFormat.xlsx:
+            assert output is not None  # check_output
+            xlsx.notes_xlsx(table, COLUMNS, output)
+            console.note(f"Wrote {output}")
+        else:
+            console.put_text(markdown.notes_markdown(table, COLUMNS), output)
+    except Exception as exc:
+        raise console.fail(exc, console.settings(ctx).debug) from None
+    reviewers = sorted({e.by or "(no by:)" for e in entries})
+    with_note = sum(1 for e in entries if e.note)
+    console.note(f"{len(entries)} review(s), {with_note} with a note, by {', '.join(reviewers) or 'nobody'}")

@@ -369,3 +369,13 @@ def status_lines(status: ProjectStatus, coded: str) -> list[Text]:
             Text(f"Unplaced reviews: {status.unplaced_reviews} (their segment text changed; see the coded files)")
         )
     return lines
+
+
+def notes_rich(rows: Sequence[tuple[str, ...]], headers: Sequence[str]) -> Table:
+    """Reviewers' notes and edits: one row per review block, the segment text last and wrapped."""
+    out = Table(title="Merknader og endringer fra gjennomgang", title_justify="left")
+    for index, header in enumerate(headers):
+        out.add_column(header, overflow="fold", ratio=3 if index == len(headers) - 1 else None)
+    for row in rows:
+        out.add_row(*(Text(value) for value in row))
+    return out
