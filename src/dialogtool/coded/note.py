@@ -278,6 +278,8 @@ class SegmentRow:
     para: int = 0
     section: tuple[str, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
+    reviewed: bool = False  # has a review block
+    reviewer: str | None = None  # its `by:`
 
 
 def rows_of(notes: Iterable[CodedNote]) -> list[SegmentRow]:
@@ -297,6 +299,8 @@ def rows_of(notes: Iterable[CodedNote]) -> list[SegmentRow]:
                     seg.para or 0,
                     seg.section,
                     meta,
+                    seg.review is not None,
+                    None if seg.review is None else seg.review.by,
                 )
             )
     return rows
