@@ -226,3 +226,41 @@ def test_sigkill_mid_review_leaves_whole_files(coded: Path, tmp_path: Path) -> N
         assert dump_note(note) == text  # and is exactly what the tool writes
         assert any(s.review is not None for s in note.segments)
         assert sorted(p.name for p in coded.glob("*.yaml")) == [f"{NOTE}.yaml"]
+
+
+def run_cli(*args: object):
+    from typer.testing import CliRunner
+
+    from dialogtool.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def test_review_command_refuses_bad_choices_in_one_line(coded: Path) -> None:
+    book = ROOT / "codebook.yaml"
+    theme = run_cli("review", "--coded", coded, "--codebook", book, "--theme", "INF")
+    assert theme.exit_code == 2 and theme.stderr.startswith("Error: unknown theme 'INF'")
+    only = run_cli("review", "--coded", coded, "--codebook", book, "--only", "alt")
+    assert only.exit_code == 2 and len(only.stderr.strip().splitlines()) == 1
+    none = run_cli("review", "--coded", coded, "--codebook", book, "--only", "changed")
+    assert none.exit_code == 0 and "No segments to review" in none.stderr
+    missing = run_cli("review", coded / "nei.yaml", "--codebook", book)
+    assert missing.exit_code == 2 and "no such coded file" in missing.stderr
+
+
+def test_reviewer_and_accept_survive_recoding(coded: Path, coded_once: Path, codebook) -> None:
+    from dialogtool.coding.run import code_paths
+
+    session = ReviewSession(coded, codebook, by="kari")
+    session.accept()
+    session.toggle("KOMP")
+    session.set_note("Se også neste avsnitt")
+    target = coded / f"{NOTE}.yaml"
+    reviewed = target.read_bytes()
+    summary = code_paths([coded_once.parent / "raw"], codebook, coded, force=True)
+    assert summary.problems == [] and summary.unplaced_reviews == []
+    assert summary.unchanged == [target]  # re-coded, and the same bytes came out
+    assert target.read_bytes() == reviewed
+    blocks = [s.review for s in load_coded(target).segments if s.review is not None]
+    assert [(r.accepted, r.by) for r in blocks] == [(True, "kari"), (False, "kari")]
+    assert blocks[1].note == "Se også neste avsnitt"

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Optional
+from typing import Annotated, Optional
 
 import typer
 
 from ..errors import DialogtoolError
 from . import console
-from .options import CODEBOOK, CODED, Codebook, Coded, NotesFormat
-
-if TYPE_CHECKING:
-    from ..analysis.review import Only
+from .options import CODEBOOK, CODED, Codebook, Coded, NotesFormat, ReviewOnly
 
 By = Annotated[
     Optional[str],
@@ -34,8 +31,9 @@ def review(
     codebook: Codebook = CODEBOOK,
     theme: Annotated[Optional[str], typer.Option("--theme", "-t", help="Only segments with this code.")] = None,
     only: Annotated[
-        str, typer.Option("--only", help="Only segments: all, uncoded, inherited, changed or unreviewed.")
-    ] = "all",
+        ReviewOnly,
+        typer.Option("--only", help="Only segments without codes, with codes from context, changed, or unreviewed."),
+    ] = ReviewOnly.all,
     by: By = None,
 ) -> None:
     """Review coded segments one at a time with the keyboard; every decision is saved at once.
@@ -50,7 +48,7 @@ def review(
     try:
         folder, documents = _targets(paths or [], coded)
         session = ReviewSession(
-            folder, load_codebook(codebook), documents=documents, theme=theme, only=_only(only, Only), by=by
+            folder, load_codebook(codebook), documents=documents, theme=theme, only=Only(only.value), by=by
         )
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
@@ -61,13 +59,6 @@ def review(
 
     ReviewApp(session).run()
     console.note(f"{session.progress()}.")
-
-
-def _only(value: str, choices: type[Only]) -> Only:
-    try:
-        return choices(value)
-    except ValueError:
-        raise DialogtoolError(f"--only must be one of {', '.join(c.value for c in choices)}, not '{value}'") from None
 
 
 def _targets(paths: list[Path], coded: Path) -> tuple[Path, list[str]]:
