@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from ..coded.folder import read_each
 from ..coded.note import HEADING, CodedNote
-from ..coded.store import load_coded
-from ..coded.validate import check_codes
 from ..coding.codebook import Codebook
 from ..coding.fingerprint import fingerprint, source_digest, stored_fingerprint
 from ..errors import DialogtoolError
@@ -172,19 +171,13 @@ def project_status(paths: list[Path], codebook: Codebook, coded_dir: Path) -> Pr
             continue
         if stored_fingerprint(target) != mark:
             status.out_of_date.append(str(path))
-    coded_files = (
-        sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith(".")) if coded_dir.is_dir() else []
-    )
-    for target in coded_files:
+    for target, note in read_each(coded_dir, codebook.ids):
         if target.name not in expected:
             status.orphans.append(str(target))
-        try:
-            note = load_coded(target)
-            check_codes(note, codebook.ids, target)
-        except DialogtoolError as exc:
-            status.problems.append(str(exc))
-            continue
-        _count_reviews(note, status)
+        if isinstance(note, DialogtoolError):
+            status.problems.append(str(note))
+        else:
+            _count_reviews(note, status)
     return status
 
 

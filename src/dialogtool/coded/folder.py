@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -59,17 +59,36 @@ def load_folder(coded_dir: Path, known: Collection[str] | None = None) -> list[C
     """
     result = []
     for path in _coded_files(coded_dir):
-        stamp = _file_stamp(path)
-        cached = _read_cache(path)
-        if cached is not None and cached[0] == stamp:
-            doc = _unpack(cached[1], path)
-        else:
-            doc = load_coded(path)
-            write_cache(path, stamp, doc)
+        doc = _load_one(path)
         if known is not None:
             check_codes(doc, known, path)
         result.append(doc)
     return result
+
+
+def read_each(coded_dir: Path, known: Collection[str]) -> Iterator[tuple[Path, CodedNote | DialogtoolError]]:
+    """Each coded file of a folder with its note, or with the error that stops reading it:
+    for `status`, which lists every broken file instead of stopping at the first."""
+    files = sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith(".")) if coded_dir.is_dir() else []
+    for path in files:
+        try:
+            doc = _load_one(path)
+            check_codes(doc, known, path)
+        except DialogtoolError as exc:
+            yield path, exc
+            continue
+        yield path, doc
+
+
+def _load_one(path: Path) -> CodedNote:
+    """A coded note from the cache when the file is unchanged since, else parsed (and cached)."""
+    stamp = _file_stamp(path)
+    cached = _read_cache(path)
+    if cached is not None and cached[0] == stamp:
+        return _unpack(cached[1], path)
+    doc = load_coded(path)
+    write_cache(path, stamp, doc)
+    return doc
 
 
 def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
