@@ -34,6 +34,22 @@ class QuotesFormat(StrEnum):
     csv = "csv"
 
 
+class ReviewOnly(StrEnum):
+    """Which segments `review --only` goes through (analysis.review.Only has the meanings)."""
+
+    all = "all"
+    uncoded = "uncoded"
+    inherited = "inherited"
+    changed = "changed"
+    unreviewed = "unreviewed"
+
+
+class NotesFormat(StrEnum):
+    terminal = "terminal"
+    md = "md"
+    xlsx = "xlsx"
+
+
 class TableCount(StrEnum):
     segments = "segments"
     paragraphs = "paragraphs"

@@ -51,8 +51,8 @@ def build_report(
     """Compute every table once, then write each format from the same numbers."""
     from . import charts
 
-    codes = load_codes(coded_dir)
-    documents = load_folder(coded_dir)
+    codes = load_codes(coded_dir, codebook.ids)
+    documents = load_folder(coded_dir, codebook.ids)
     content = _Content(
         by_meeting=theme_table(codes, codebook, by="meeting"),
         by_topic=theme_table(codes, codebook, by="topic"),
