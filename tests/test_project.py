@@ -140,3 +140,22 @@ def test_status_lists_unreadable_reviews_with_their_line(project: Path) -> None:
     assert result.exit_code == 1
     assert f"{target}:{at + 2}: unknown code 'Info' in review.add (did you mean 'INFO'?)" in result.stdout
     assert "Notes: 4 found, 4 coded" in result.stdout
+
+
+def test_status_reports_each_manifest_mistake_once_with_its_line(tmp_path: Path) -> None:
+    """Issue 12: `status` reads meta.yaml entry by entry like `code`, a mistake once, with its line."""
+    from dialogtool.analysis.project import project_status
+    from dialogtool.coding.codebook import load_codebook
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (raw / name).write_text("Kafébord 1\n\nVi trenger bedre informasjonsflyt.\n", encoding="utf-8")
+    book = load_codebook(Path(__file__).resolve().parents[1] / "codebook.yaml")
+    from dialogtool.coding.run import code_paths
+
+    assert not code_paths([raw], book, tmp_path / "coded").problems
+    (raw / "meta.yaml").write_text("a.txt:\n  language: nynorsk\nb.txt:\n  kommune: Bodø\n", encoding="utf-8")
+    status = project_status([raw], book, tmp_path / "coded")
+    assert status.problems == [f"{raw / 'meta.yaml'}:2: entry 'a.txt': language must be nb or nn, not 'nynorsk'"]
+    assert status.out_of_date == [str(raw / "b.txt")]  # its entry changed: a field of its own

@@ -25,6 +25,7 @@ from ..coding.fingerprint import fingerprint, source_digest, stored_fingerprint
 from ..errors import DialogtoolError
 from ..files import write_bytes
 from ..ingest.discover import discover
+from ..ingest.meta import Manifest
 from ..ingest.note import doc_id, manifest_for
 
 RAW_README = """\
@@ -51,14 +52,16 @@ notes overrides it, per file name:
       date: 2018-10-05
       meeting: Harstad
 
-Fields: meeting, date (YYYY-MM-DD), table, topic, group, host, language (nb or nn).
+Fields: meeting, date (YYYY-MM-DD), table, topic, group, host, language (nb or nn), and
+any of your own (kommune, helseforetak, …; one value each), which `table --by` can count
+by and `export qdpx` writes as document variables.
 `dialogtool meta` lists what was detected, with the overridden values marked `*`.
 """
 
 META_YAML = """\
 # Metadata that overrides what dialogtool detects from each note's first lines.
 # Keys: file names in this folder. Fields: meeting, date (YYYY-MM-DD), table, topic,
-# group, host, language (nb|nn). For example:
+# group, host, language (nb|nn), and any of your own (kommune: Harstad). For example:
 #
 # harstad_bord3.docx:
 #   date: 2018-10-05
@@ -152,7 +155,7 @@ def project_status(paths: list[Path], codebook: Codebook, coded_dir: Path) -> Pr
     """Compare the notes under `paths` with their coded files in `coded_dir`, and count reviews."""
     files, _ = discover(paths)
     status = ProjectStatus(notes=len(files))
-    manifests: dict[Path, dict[str, dict[str, object]]] = {}
+    manifests: dict[Path, Manifest] = {}
     expected: set[str] = set()
     for path in files:
         key = doc_id(path)
@@ -163,11 +166,13 @@ def project_status(paths: list[Path], codebook: Codebook, coded_dir: Path) -> Pr
             continue
         status.coded += 1
         try:
-            overrides = manifest_for(path, manifests).get(path.name, {})
+            overrides = manifest_for(path, manifests).entry(path)
             mark = fingerprint(source_digest(path), codebook, overrides)
-        except DialogtoolError as exc:  # a meta.yaml mistake is one problem, not one per note
-            if str(exc) not in status.problems:
-                status.problems.append(str(exc))
+        except DialogtoolError as exc:  # a meta.yaml mistake is one problem (with its line), not one per note
+            manifest = manifests.get(path.parent)
+            for problem in [str(e) for e in manifest.errors] if manifest and manifest.errors else [str(exc)]:
+                if problem not in status.problems:
+                    status.problems.append(problem)
             continue
         if stored_fingerprint(target) != mark:
             status.out_of_date.append(str(path))
