@@ -416,3 +416,27 @@ DEFINITE_PLURAL = ("ene", "ane", "erne", "arane", "rne")
 # Acronyms that are also everyday words when a line is written in capitals: «ME» is Nynorsk
 # «we» in «KVA ME TRENG». Such an acronym does not match between two words in capitals.
 ACRONYM_HOMOGRAPHS = frozenset(["me", "rop", "als"])
+
+# The words a report prints around its numbers, in Bokmål and Nynorsk: metadata fields, units
+# and percentage bases. One table, so a report never mixes English into a Norwegian table; a key
+# not found (a user's own metadata field) is printed as it is.
+REPORT_WORDS: dict[str, tuple[str, str]] = {
+    # metadata fields, as column headings («Tema etter dialogmøte»)
+    "meeting": ("dialogmøte", "dialogmøte"),
+    "date": ("dato", "dato"),
+    "table": ("bord", "bord"),
+    "topic": ("bordtema", "bordtema"),
+    "group": ("gruppe", "gruppe"),
+    "host": ("bordvert", "bordvert"),
+    "language": ("språk", "språk"),
+    "document": ("notat", "notat"),
+    # units counted, plural («N (segmenter)»)
+    "segments": ("segmenter", "segment"),
+    "paragraphs": ("avsnitt", "avsnitt"),
+    "documents": ("notater", "notat"),
+    "meetings": ("dialogmøter", "dialogmøte"),
+    # what a percentage is of
+    "col": ("prosent av kolonnen", "prosent av kolonnen"),
+    "row": ("prosent av raden", "prosent av rada"),
+    "none": ("antall", "tal"),
+}

@@ -11,12 +11,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from ..coded.folder import DocumentCodes
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
+from ..langdata import REPORT_WORDS
 
 COUNTS = ("segments", "paragraphs", "documents", "meetings")
 PERCENTS = ("col", "row", "none")
@@ -121,10 +123,16 @@ def theme_table(
         header: pd.Index = pd.Index([c[0] for c in columns] + [TOTAL], name=by)
     else:
         header = pd.MultiIndex.from_tuples([*columns, (TOTAL, "")], names=[by, split])
-    index = pd.Index([*names, f"N ({count})"], name="Kode" if ids else "Tema")
+    index = pd.Index([*names, n_label(count)], name="Kode" if ids else "Tema")
     counts = pd.DataFrame(data, index=index, columns=header, dtype="int64")
     meta = tuple(ThemeRow(r, n, r.count(".") + 1) for r, n in zip(rows, names, strict=True))
     return ThemeTable(counts, _percents(counts, percent), by, count, split, percent, level, meta)
+
+
+def n_label(count: str, language: str = "nb") -> str:
+    """The last row's label, in the report's language: «N (segmenter)»."""
+    words = REPORT_WORDS.get(count)
+    return f"N ({count if words is None else words[0 if language == 'nb' else 1]})"
 
 
 def units_of(doc: DocumentCodes, count: str, level: int, rows_of: dict[str, tuple[str, ...]]) -> list[set[str]]:
@@ -220,16 +228,27 @@ def _document_rows(doc: DocumentCodes, level: int, rows_of: dict[str, tuple[str,
 
 
 def _percents(counts: pd.DataFrame, percent: str) -> pd.DataFrame | None:
-    """Cell / column N (`col`) or cell / row total (`row`), rounded to 0.1; 0 where the base is 0."""
+    """Cell / column N (`col`) or cell / row total (`row`), rounded half up to 0.1 from the exact
+    quotient (5 of 8 is 62.5, shown as 63 %, never 62 %); 0 where the base is 0."""
     if percent == "none":
         return None
-    if percent == "col":
-        base = counts.iloc[-1].replace(0, pd.NA)
-        shares = counts.div(base, axis=1)
-    else:
-        base = counts.iloc[:, -1].replace(0, pd.NA)
-        shares = counts.div(base, axis=0)
-    return (shares * 100).astype("float64").fillna(0.0).round(1)
+    values = counts.to_numpy()
+    shares = [
+        [
+            percent_of(int(values[r, c]), int(values[-1, c] if percent == "col" else values[r, -1]))
+            for c in range(values.shape[1])
+        ]
+        for r in range(values.shape[0])
+    ]
+    return pd.DataFrame(shares, index=counts.index, columns=counts.columns, dtype="float64")
+
+
+def percent_of(count: int, base: int) -> float:
+    """count / base in percent, rounded half up to one decimal (0 where base is 0)."""
+    if not base:
+        return 0.0
+    exact = Decimal(count) * 100 / Decimal(base)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _column_value(value: object) -> str:

@@ -7,6 +7,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..errors import DialogtoolError
 from . import console
 from .options import (
     CODEBOOK,
@@ -25,6 +26,15 @@ Output = Annotated[
     Optional[Path], typer.Option("--output", "-o", help="Write to this file instead of stdout (required for xlsx).")
 ]
 Ids = Annotated[bool, typer.Option("--ids", help="Name rows by code id (KE, GRUPPER.ME) instead of label.")]
+Excel = Annotated[
+    bool,
+    typer.Option("--excel", help="With -f csv: what Norwegian Excel opens as it is (UTF-8 BOM, ';', decimal comma)."),
+]
+
+
+def _check_excel(excel: bool, fmt: TableFormat | MatrixFormat) -> None:
+    if excel and fmt.value != "csv":
+        raise DialogtoolError("--excel goes with --format csv")
 
 
 def register(app: typer.Typer) -> None:
@@ -67,6 +77,7 @@ def table(
     ids: Ids = False,
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.terminal,
     output: Output = None,
+    excel: Excel = False,
 ) -> None:
     """Theme frequency table: themes × a metadata field (or a pair of fields).
 
@@ -81,6 +92,7 @@ def table(
 
     try:
         console.check_output(fmt, output)
+        _check_excel(excel, fmt)
         result = theme_table(
             load_codes(coded),
             load_codebook(codebook),
@@ -100,7 +112,7 @@ def table(
             console.note(f"Wrote {output}")
         else:
             console.put_text(
-                markdown.theme_markdown(result) if fmt is TableFormat.md else delimited.theme_csv(result), output
+                markdown.theme_markdown(result) if fmt is TableFormat.md else delimited.theme_csv(result, excel), output
             )
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
@@ -120,6 +132,7 @@ def cooccur(
     ids: Ids = False,
     fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.terminal,
     output: Output = None,
+    excel: Excel = False,
 ) -> None:
     """Theme × theme matrix: units in which both themes occur; the diagonal is units with the theme.
 
@@ -132,6 +145,7 @@ def cooccur(
 
     try:
         console.check_output(fmt, output)
+        _check_excel(excel, fmt)
         matrix = cooccurrence(
             load_codes(coded), load_codebook(codebook), count=count.value, jaccard=jaccard, level=level, ids=ids
         )
@@ -142,7 +156,7 @@ def cooccur(
             xlsx.cooccur_xlsx(matrix, output)
             console.note(f"Wrote {output}")
         else:
-            console.put_text(delimited.cooccur_csv(matrix), output)
+            console.put_text(delimited.cooccur_csv(matrix, excel), output)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
 

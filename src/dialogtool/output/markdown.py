@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .shapes import cell, columns, depths, frame_rows, number_text, quote_source, quote_text
+from .shapes import cell, columns, depths, frame_cells, quote_source, quote_text
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -26,7 +26,7 @@ def escape(text: str) -> str:
     return _MARKUP.sub(lambda m: "\\" + m.group(), text)
 
 
-def theme_markdown(table: ThemeTable) -> str:
+def theme_markdown(table: ThemeTable, language: str = "nb") -> str:
     """A theme table as a Markdown table (see the module docstring for two-way tables)."""
     heads = columns(table)
     two_way = any(len(c) == 2 for c in heads)
@@ -41,17 +41,19 @@ def theme_markdown(table: ThemeTable) -> str:
         lines.append("| " + " | ".join(["", *subs]) + " |")
     levels = depths(table)
     for r, label in enumerate(table.counts.index):
-        cells = ["\u2003" * (levels[r] - 1) + escape(str(label))] + [cell(table, r, c) for c in range(len(heads))]
+        cells = ["\u2003" * (levels[r] - 1) + escape(str(label))] + [
+            cell(table, r, c, language) for c in range(len(heads))
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def frame_markdown(frame: pd.DataFrame) -> str:
+def frame_markdown(frame: pd.DataFrame, language: str = "nb") -> str:
     """Any small table (index first), numbers as a report shows them."""
-    header, rows = frame_rows(frame)
-    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    header, rows = frame_cells(frame, language)
+    lines = ["| " + " | ".join(map(escape, header)) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for row in rows:
-        lines.append("| " + " | ".join(escape(number_text(v)) for v in row) + " |")
+        lines.append("| " + " | ".join(escape(v) for v in row) + " |")
     return "\n".join(lines)
 
 

@@ -68,10 +68,12 @@ def build_report(
         "tema_moete.png": "Tema etter dialogmøte: prosent av segmentene",
         "samforekomst.png": "Samforekomst: segmenter med begge tema",
     }
-    charts.bar_chart(content.per_theme["Notater %"], out_dir / "tema.png", pictures["tema.png"], "Prosent av notatene")
+    charts.bar_chart(
+        content.per_theme["Notater %"], out_dir / "tema.png", pictures["tema.png"], "Prosent av notatene", decimals=1
+    )
     meeting_percents = _body(content.by_meeting.percents).drop(columns=TOTAL)
-    charts.heatmap(meeting_percents, out_dir / "tema_moete.png", pictures["tema_moete.png"], "{:.0f}")
-    charts.heatmap(content.cooccur, out_dir / "samforekomst.png", pictures["samforekomst.png"], "{:.0f}")
+    charts.heatmap(meeting_percents, out_dir / "tema_moete.png", pictures["tema_moete.png"])
+    charts.heatmap(content.cooccur, out_dir / "samforekomst.png", pictures["samforekomst.png"], diagonal=True)
     report_xlsx(content, out_dir / "themes.xlsx")
     write_text(out_dir / "report.md", report_markdown(content, _SECTIONS, pictures))
     report_docx(content, _SECTIONS, pictures, out_dir, out_dir / "report.docx")

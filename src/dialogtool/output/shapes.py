@@ -1,7 +1,7 @@
 """How results are laid out as header, rows and cells: shared by every renderer.
 
 A theme table's columns are (value,) or (by value, split value); children are indented;
-a cell reads "n (p%)". The terminal, Markdown, CSV, xlsx and docx writers all start here,
+a cell reads «n (p %)» with Norwegian number formats (`numbers`). The terminal, Markdown, CSV, xlsx and docx writers all start here,
 so the same table has the same shape in every format.
 """
 
@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .numbers import count_share, word
+from .numbers import number as format_number
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..analysis.tables import ThemeTable
-
-
-PERCENT_TITLE = {"col": "column %", "row": "row %", "none": "counts"}
 
 
 def columns(table: ThemeTable) -> list[tuple[str, ...]]:
@@ -34,24 +34,31 @@ def depths(table: ThemeTable) -> list[int]:
     return found + [1] * (len(table.counts) - len(found))
 
 
-def cell(table: ThemeTable, row: int, col: int) -> str:
-    count = int(table.counts.iat[row, col])
-    if row == len(table.counts) - 1 or table.percents is None:
-        return str(count)
-    return f"{count} ({table.percents.iat[row, col]:.0f}%)"
+def cell(table: ThemeTable, row: int, col: int, language: str = "nb") -> str:
+    """«14 (42 %)», the percentage half up from the counts themselves; the N row a count alone."""
+    counts = table.counts
+    count = int(counts.iat[row, col])
+    if row == len(counts) - 1 or table.percents is None:
+        return format_number(count, 0, language)
+    base = counts.iat[-1, col] if table.percent == "col" else counts.iat[row, -1]
+    return count_share(count, int(base), 0, language)
 
 
-def title(table: ThemeTable) -> str:
-    fields = table.by if table.split is None else f"{table.by} × {table.split}"
-    return f"Themes by {fields} — {table.count} ({PERCENT_TITLE[table.percent]})"
+def title(table: ThemeTable, language: str = "nb") -> str:
+    """«Tema etter dialogmøte × språk — segmenter (prosent av kolonnen)»."""
+    fields = word(table.by, language) + ("" if table.split is None else f" × {word(table.split, language)}")
+    return f"Tema etter {fields} — {word(table.count, language)} ({word(table.percent, language)})"
 
 
-def theme_cells(table: ThemeTable) -> tuple[list[str], list[list[str]]]:
-    """Header and rows as text, each cell "n (p%)": compact enough for a page of a report."""
+def theme_cells(table: ThemeTable, language: str = "nb") -> tuple[list[str], list[list[str]]]:
+    """Header and rows as text, each cell «n (p %)»: compact enough for a page of a report."""
     header = [table.counts.index.name or "", *(flat(c) for c in columns(table))]
     levels = depths(table)
     rows = [
-        ["  " * (levels[r] - 1) + str(label), *(cell(table, r, c) for c in range(len(table.counts.columns)))]
+        [
+            "  " * (levels[r] - 1) + str(label),
+            *(cell(table, r, c, language) for c in range(len(table.counts.columns))),
+        ]
         for r, label in enumerate(table.counts.index)
     ]
     return header, rows
@@ -92,7 +99,11 @@ def matrix_rows(matrix: pd.DataFrame, indent: str) -> list[list[object]]:
 
 def frame_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     header = [frame.index.name or ""] + [str(c) for c in frame.columns]
-    rows = [[str(index), *(number(v) for v in row)] for index, row in zip(frame.index, frame.to_numpy(), strict=True)]
+    # itertuples keeps each column's type (to_numpy would make every count a float)
+    rows = [
+        [str(index), *(number(v) for v in row)]
+        for index, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+    ]
     return header, rows
 
 
@@ -116,8 +127,16 @@ def quote_source(quote: Any) -> str:
     return " · ".join(part for part in (quote.place, section, f"{quote.document} {quote.id}") if part)
 
 
-def number_text(value: Any) -> str:
-    """A number as a report table shows it: whole numbers without decimals, others with one."""
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
-    return str(value)
+def frame_cells(frame: pd.DataFrame, language: str = "nb") -> tuple[list[str], list[list[str]]]:
+    """Header and rows as a report prints them: counts whole, other numbers with the same
+    decimals down a column (one, or three for Jaccard values), in Norwegian formats."""
+    header, rows = frame_rows(frame)
+    decimals = 3 if frame.attrs.get("measure") == "jaccard" else 1
+    return header, [[row[0], *(number_text(v, decimals, language) for v in row[1:])] for row in rows]
+
+
+def number_text(value: Any, decimals: int = 1, language: str = "nb") -> str:
+    """A cell of a report table: an int as a count, a float with `decimals` (so a column is consistent)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format_number(value, 0 if isinstance(value, int) else decimals, language)
