@@ -2,7 +2,11 @@
 
 A cell counts units (segments, paragraphs, notes or meetings) in its column that have
 the theme, because report writers compare how often themes came up, not how many times
-a word was used. Codes outside the codebook (a typo in a reviewer's `add`) still get a
+a word was used. Headings (titles, «Kafébord 1.», task lines) are not units of analysis:
+they are left out of every count and every N unless asked for (`headings=True`), so all
+tables, `cooccur` and `uncoded` share one denominator. `evidence="direct"` counts only codes
+a segment has from its own words (or a reviewer), not those it has from its context.
+Codes outside the codebook (a typo in a reviewer's `add`) still get a
 row, so nothing a reviewer did silently disappears from the totals.
 """
 
@@ -10,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -23,6 +27,7 @@ from ..langdata import REPORT_WORDS
 COUNTS = ("segments", "paragraphs", "documents", "meetings")
 PERCENTS = ("col", "row", "none")
 SORTS = ("codebook", "freq")
+EVIDENCE = ("all", "direct")
 LEVELS = (1, 2)
 MISSING = "(ukjent)"
 TOTAL = "Totalt"
@@ -67,6 +72,9 @@ def theme_table(
     percent: str = "col",
     sort: str = "codebook",
     ids: bool = False,
+    headings: bool = False,
+    evidence: str = "all",
+    language: str = "nb",
 ) -> ThemeTable:
     """Count units per theme and value of `by` (and of `split`, for a two-way table).
 
@@ -81,6 +89,7 @@ def theme_table(
     each theme was raised).
     """
     _check(documents, by, count, split, level, percent, sort)
+    documents = counted(documents, headings, evidence)
     fields = (by,) if split is None else (by, split)
     rows_of: dict[str, tuple[str, ...]] = {}
     hits: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -123,10 +132,41 @@ def theme_table(
         header: pd.Index = pd.Index([c[0] for c in columns] + [TOTAL], name=by)
     else:
         header = pd.MultiIndex.from_tuples([*columns, (TOTAL, "")], names=[by, split])
-    index = pd.Index([*names, n_label(count)], name="Kode" if ids else "Tema")
+    index = pd.Index([*names, n_label(count, language)], name="Kode" if ids else "Tema")
     counts = pd.DataFrame(data, index=index, columns=header, dtype="int64")
     meta = tuple(ThemeRow(r, n, r.count(".") + 1) for r, n in zip(rows, names, strict=True))
     return ThemeTable(counts, _percents(counts, percent), by, count, split, percent, level, meta)
+
+
+def counted(documents: list[DocumentCodes], headings: bool = False, evidence: str = "all") -> list[DocumentCodes]:
+    """The notes as tables count them: without heading segments (unless `headings`), and with
+    `evidence="direct"` without the codes a segment has only from its context."""
+    if evidence not in EVIDENCE:
+        raise DialogtoolError(f"--evidence must be one of {', '.join(EVIDENCE)}, not '{evidence}'")
+    result = []
+    for doc in documents:
+        keep = (
+            range(len(doc.codes))
+            if headings or not doc.headings
+            else [i for i, heading in enumerate(doc.headings) if not heading]
+        )
+        codes = [doc.codes[i] for i in keep]
+        if evidence == "direct" and doc.derived:
+            codes = [tuple(c for c in doc.codes[i] if c not in doc.derived[i]) for i in keep]
+        if len(codes) == len(doc.codes) and evidence == "all":
+            result.append(doc)
+            continue
+        result.append(
+            replace(
+                doc,
+                ids=tuple(doc.ids[i] for i in keep),
+                codes=tuple(codes),
+                paras=tuple(doc.paras[i] for i in keep) if doc.paras else (),
+                headings=(),
+                derived=(),
+            )
+        )
+    return result
 
 
 def n_label(count: str, language: str = "nb") -> str:

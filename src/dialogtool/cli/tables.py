@@ -14,6 +14,10 @@ from .options import (
     CODED,
     Codebook,
     Coded,
+    Evidence,
+    EvidenceOption,
+    IncludeHeadings,
+    Language,
     MatrixCount,
     MatrixFormat,
     Percent,
@@ -78,6 +82,8 @@ def table(
     fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Output format.")] = TableFormat.terminal,
     output: Output = None,
     excel: Excel = False,
+    include_headings: IncludeHeadings = False,
+    evidence: EvidenceOption = Evidence.all,
 ) -> None:
     """Theme frequency table: themes × a metadata field (or a pair of fields).
 
@@ -103,6 +109,8 @@ def table(
             percent=percent.value,
             sort=sort.value,
             ids=ids,
+            headings=include_headings,
+            evidence=evidence.value,
         )
         if fmt is TableFormat.terminal:
             console.out.print(terminal.theme_rich(result))
@@ -133,6 +141,8 @@ def cooccur(
     fmt: Annotated[MatrixFormat, typer.Option("--format", "-f", help="Output format.")] = MatrixFormat.terminal,
     output: Output = None,
     excel: Excel = False,
+    include_headings: IncludeHeadings = False,
+    evidence: EvidenceOption = Evidence.all,
 ) -> None:
     """Theme × theme matrix: units in which both themes occur; the diagonal is units with the theme.
 
@@ -147,7 +157,14 @@ def cooccur(
         console.check_output(fmt, output)
         _check_excel(excel, fmt)
         matrix = cooccurrence(
-            load_codes(coded), load_codebook(codebook), count=count.value, jaccard=jaccard, level=level, ids=ids
+            load_codes(coded),
+            load_codebook(codebook),
+            count=count.value,
+            jaccard=jaccard,
+            level=level,
+            ids=ids,
+            headings=include_headings,
+            evidence=evidence.value,
         )
         if fmt is MatrixFormat.terminal:
             console.out.print(terminal.cooccur_rich(matrix))
@@ -166,19 +183,39 @@ def report(
     coded: Coded = CODED,
     codebook: Codebook = CODEBOOK,
     output: Annotated[Path, typer.Option("--output", "-o", help="Folder for the report files.")] = Path("report"),
-    quotes: Annotated[int, typer.Option("--quotes", help="Quotes per theme in report.md and report.docx.")] = 3,
+    quotes: Annotated[
+        int, typer.Option("--quotes", min=1, help="Quotes per theme in report.md and report.docx (at least 1).")
+    ] = 3,
+    language: Annotated[
+        Language, typer.Option("--language", help="Written standard of the report: nb (Bokmål) or nn (Nynorsk).")
+    ] = Language.nb,
+    include_headings: IncludeHeadings = False,
+    evidence: EvidenceOption = Evidence.all,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress display.")] = False,
 ) -> None:
     """Write the report files in one go: themes.xlsx, report.md, report.docx and PNG charts.
 
     themes.xlsx has one sheet per table (themes × meeting, themes × table topic,
-    co-occurrence, notes per theme); report.docx has the same tables as Word tables with
-    the charts and the top quotes per theme. Reviewer edits are applied.
+    co-occurrence, notes per theme, each theme's child codes); report.docx is an A4 Word
+    document in Norwegian with the same tables, the charts with numbered captions, a
+    paragraph on how the notes were coded, and the top quotes per theme. Reviewer edits
+    are applied.
     """
     from ..coding.codebook import load_codebook
-    from ..output.report import build_report
+    from ..output.report import STEPS, build_report
+    from ..output.story import Options
 
+    options = Options(
+        quotes_per_theme=quotes, language=language.value, headings=include_headings, evidence=evidence.value
+    )
     try:
-        result = build_report(coded, load_codebook(codebook), output, quotes_per_theme=quotes)
+        with console.progress("Report", quiet=quiet) as bar:
+            task = bar.add_task("report", total=len(STEPS), name="")
+
+            def step(name: str) -> None:
+                bar.update(task, completed=STEPS.index(name), name=name)
+
+            result = build_report(coded, load_codebook(codebook), output, options=options, step=step)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     console.note(

@@ -22,9 +22,9 @@ from .store import load_coded
 
 CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
 CODES_INDEX = ".dialogtool-codes.json"
-# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`).
-# Record a bump in CHANGELOG.md.
-_INDEX_VERSION = 3
+# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`);
+# 4: which segments are headings, and which codes came from context only. Record a bump in CHANGELOG.md.
+_INDEX_VERSION = 4
 _SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "review")
 
 
@@ -33,7 +33,10 @@ class DocumentCodes:
     """What frequency tables need of a coded note: its metadata and each segment's codes.
 
     `paras` gives each segment's paragraph number, so tables can count paragraphs
-    (distinct document + paragraph) as well as segments and notes.
+    (distinct document + paragraph) as well as segments and notes. `headings` marks the
+    segments that are headings (titles, task lines), which tables leave out by default, and
+    `derived` the codes a segment has only from its context (a heading, the sentence before),
+    which `--evidence direct` leaves out.
     """
 
     document: str
@@ -41,6 +44,8 @@ class DocumentCodes:
     ids: tuple[str, ...]
     codes: tuple[tuple[str, ...], ...]  # per segment, after review
     paras: tuple[int, ...] = ()  # per segment; a segment without a number is a paragraph of its own
+    headings: tuple[bool, ...] = ()  # per segment; empty means none
+    derived: tuple[tuple[str, ...], ...] = ()  # per segment; empty means none
 
 
 def load_folder(coded_dir: Path) -> list[CodedNote]:
@@ -210,7 +215,17 @@ def _pack_codes(note: CodedNote) -> dict[str, Any]:
         "ids": [s.id for s in note.segments],
         "codes": [s.reviewed_codes for s in note.segments],
         "paras": [_para(s.para, i) for i, s in enumerate(note.segments)],
+        "headings": [i for i, s in enumerate(note.segments) if s.kind != TEXT],
+        "derived": {str(i): codes for i, s in enumerate(note.segments) if (codes := derived_codes(s))},
     }
+
+
+def derived_codes(segment: CodedSegment) -> list[str]:
+    """The segment's reviewed codes that only its context gave it: a reviewer's `add` is direct."""
+    if not segment.context:
+        return []
+    added = () if segment.review is None else segment.review.add
+    return [c for c in segment.reviewed_codes if c in segment.context and c not in added]
 
 
 def _para(value: object, position: int) -> int:
@@ -224,10 +239,15 @@ def _para(value: object, position: int) -> int:
 def _unpack_codes(packed: dict[str, Any], path: Path) -> DocumentCodes:
     meta = dict(packed["meta"])
     meta["document"] = packed["document"]
+    size = len(packed["ids"])
+    heading_at = set(packed["headings"])
+    derived = packed["derived"]
     return DocumentCodes(
         packed["document"],
         meta,
         tuple(packed["ids"]),
         tuple(map(tuple, packed["codes"])),
         tuple(packed["paras"]),
+        tuple(i in heading_at for i in range(size)) if heading_at else (),
+        tuple(tuple(derived.get(str(i), ())) for i in range(size)) if derived else (),
     )

@@ -79,6 +79,7 @@ class Codebook:
     codes: tuple[Code, ...]
     context: ContextRules
     digest: str
+    version: str | None = None  # the codebook's own `version:`, which a report cites
 
     @property
     def weak_patterns(self) -> frozenset[str]:
@@ -204,7 +205,13 @@ class _Validator:
             sort_keys=True,
         )
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-        return Codebook(self.path, name, tuple(self.codes), rules, digest)
+        version = self.scalar_text(top["version"]) if "version" in top else None
+        return Codebook(self.path, name, tuple(self.codes), rules, digest, version)
+
+    @staticmethod
+    def scalar_text(node: yaml.Node) -> str | None:
+        """A scalar's text as written (`version: 2` and `version: "2.1"` both cite as written)."""
+        return str(node.value) if isinstance(node, yaml.ScalarNode) and node.value != "" else None
 
     def context(self, top: dict[str, yaml.Node]) -> ContextRules:
         """The context rules: `context:` (any rule left out is on, groups off), or the first

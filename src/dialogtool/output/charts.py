@@ -36,11 +36,13 @@ def _save(figure: Any, path: Path) -> None:
     write_with(path, save)
 
 
-def _title(figure: Any, title: str) -> None:
+def _title(figure: Any, title: str | None) -> None:
     """Over the whole figure, not the axes: long labels push the axes right, and a title
-    anchored there runs off the page."""
+    anchored there runs off the page. None for a chart whose document gives it a caption."""
     import textwrap
 
+    if title is None:
+        return
     figure.suptitle(textwrap.fill(title, 70), x=0.01, ha="left", fontweight="bold")
 
 
@@ -51,7 +53,9 @@ def _norwegian_ticks(axis: Any, decimals: int, language: str) -> None:
     axis.set_major_formatter(FuncFormatter(lambda value, _: number(value, decimals, language)))
 
 
-def bar_chart(values: pd.Series, path: Path, title: str, xlabel: str, decimals: int = 0, language: str = "nb") -> None:
+def bar_chart(
+    values: pd.Series, path: Path, title: str | None, xlabel: str, decimals: int = 0, language: str = "nb"
+) -> None:
     """Horizontal bars, largest at the top, each labelled with its value (`decimals`, Norwegian format)."""
     plt = _pyplot()
     ordered = values.sort_values(ascending=True)
@@ -71,7 +75,7 @@ def bar_chart(values: pd.Series, path: Path, title: str, xlabel: str, decimals: 
 def heatmap(
     frame: pd.DataFrame,
     path: Path,
-    title: str,
+    title: str | None,
     decimals: int = 0,
     language: str = "nb",
     diagonal: bool = False,

@@ -1,7 +1,8 @@
 """How results are laid out as header, rows and cells: shared by every renderer.
 
 A theme table's columns are (value,) or (by value, split value); children are indented;
-a cell reads «n (p %)» with Norwegian number formats (`numbers`). The terminal, Markdown, CSV, xlsx and docx writers all start here,
+a cell reads «n (p %)» in Norwegian number formats (`numbers`). The terminal, Markdown, CSV,
+xlsx and docx writers all start here,
 so the same table has the same shape in every format.
 """
 
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .numbers import count_share, word
+from .numbers import count_share, long_date, word
 from .numbers import number as format_number
 
 if TYPE_CHECKING:
@@ -112,19 +113,19 @@ def number(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def quote_text(text: str) -> str:
-    """A quote without its list mark: "• Tekst" and "3) Tekst" read as "Tekst"."""
-    from ..ingest.normalize import BULLET, NUMBERED
-
-    text = text.removeprefix(BULLET)
-    match = NUMBERED.match(text)
-    return text[match.end() :] if match else text
-
-
-def quote_source(quote: Any) -> str:
-    """Place, date, table and the nearest heading: enough to find the quote again."""
-    section = quote.section[-1] if quote.section else ""
-    return " · ".join(part for part in (quote.place, section, f"{quote.document} {quote.id}") if part)
+def quote_source(quote: Any, language: str = "nb") -> str:
+    """«Bodø, 12. oktober 2018, kafébord 2 – Individuell plan»: where and when it was said, and
+    about what (the table's topic, or else the nearest heading), as a report cites it."""
+    meeting, date, table, topic = (quote.meta.get(k) for k in ("meeting", "date", "table", "topic"))
+    place = [
+        str(meeting) if meeting else "",
+        long_date(date, language) if date else "",
+        f"kafébord {table}" if table else "",
+    ]
+    about = str(topic) if topic else (quote.section_path[-1] if quote.section_path else "")
+    about = about[:1].upper() + about[1:]
+    where = ", ".join(p for p in place if p)
+    return f"{where} – {about}" if where and about else where or about
 
 
 def frame_cells(frame: pd.DataFrame, language: str = "nb") -> tuple[list[str], list[list[str]]]:

@@ -14,7 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.codings import themes
-from .shapes import cell, columns, cooccur_value, depths, matrix_rows
+from .shapes import cell, columns, cooccur_value, depths, matrix_rows, quote_source
 from .shapes import title as table_title
 
 if TYPE_CHECKING:  # annotations only: `kwic` and `quotes` must not import pandas
@@ -174,7 +174,7 @@ def quotes_rich(selection: QuoteSelection) -> list[Any]:
             if quote.note:
                 line.append(f"  {quote.note}", style="italic cyan")
             items += [Text(""), Padding(line, (0, 0, 0, 2), expand=False)]
-            items.append(Padding(Text(quote.source, style="dim"), (0, 0, 0, 3), expand=False))
+            items.append(Padding(Text(quote_source(quote), style="dim"), (0, 0, 0, 3), expand=False))
     return items
 
 

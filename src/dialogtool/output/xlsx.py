@@ -28,7 +28,7 @@ PERCENT_FORMAT = "0.0"
 
 
 def theme_xlsx(table: ThemeTable, path: Path) -> None:
-    """The table as a workbook of one sheet (see `theme_sheet`), named in Norwegian («Tema etter dialogmøte og språk»)."""
+    """The table as a workbook of one sheet (see `theme_sheet`), named in Norwegian: «Tema etter dialogmøte»."""
     split = f" og {word(table.split)}" if table.split else ""
     save_book([(f"Tema etter {word(table.by)}{split}", theme_sheet, table)], path)
 
@@ -157,6 +157,7 @@ def report_xlsx(content: Any, path: Path) -> None:
             ("Tema × bordtema", theme_sheet, content.by_topic),
             ("Samforekomst", cooccur_sheet, content.cooccur),
             ("Notater per tema", frame_sheet, content.per_theme),
+            *((f"Undertema {b.id}", frame_sheet, b.frame) for b in content.breakdowns),
         ],
         path,
     )
