@@ -79,7 +79,7 @@ def test_table_formats(coded: Path, tmp_path: Path) -> None:
     csv_result = run("table", "--coded", coded, "-c", ROOT / "codebook.yaml", "--by", "language", "-f", "csv")
     rows = list(csv.reader(io.StringIO(csv_result.stdout)))
     assert rows[0] == ["Tema", "nb", "nb %", "nn", "nn %", "Totalt", "Totalt %"]
-    assert rows[-1][0] == "N (segments)"
+    assert rows[-1][0] == "N (segmenter)"
     assert int(rows[-1][1]) + int(rows[-1][3]) == int(rows[-1][5])
     target = tmp_path / "themes.xlsx"
     xlsx = run(

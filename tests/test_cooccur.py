@@ -63,6 +63,8 @@ def _units(folder: Path, count: str, level: int) -> list[set[str]]:
     for path in sorted(folder.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for position, seg in enumerate(doc["segments"]):
+            if seg.get("kind") == "heading":  # headings are not units of analysis
+                continue
             review = seg.get("review") or {}
             codes = (set(seg.get("codes") or []) | set(review.get("add") or [])) - set(review.get("remove") or [])
             key = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -48,6 +49,11 @@ def raw_notes(folder: Path) -> list[dict[str, Any]]:
 def reviewed(seg: dict[str, Any]) -> set[str]:
     review = seg.get("review") or {}
     return (set(seg.get("codes") or []) - set(review.get("remove") or [])) | set(review.get("add") or [])
+
+
+def unmarked(text: str) -> str:
+    """The reference for a quote's text: the segment's text without a leading «• » or «3) »."""
+    return re.sub(r"^(?:• |\d{1,2}[a-z]?\) |[a-z]\) )", "", text)
 
 
 def words(text: str) -> int:
@@ -214,7 +220,8 @@ def test_terminal_rendering_highlights_matched_terms(handmade: Path) -> None:
     assert highlighted.count("KE") == 5  # b, i, a, g, j each highlight KE once; c and d have no terms
     text = "\n".join(item.plain for item in items)
     assert "(added by reviewer)" in text and "(inherited from heading «Koordinerende enhet:»)" in text
-    assert "Tromsø, 2018-10-12, bord 1 · tromso b" in text
+    assert "Tromsø, 12. oktober 2018, kafébord 1" in text  # readable: a long date, no internal ids
+    assert "2018-10-12" not in text and "tromso b" not in text
 
 
 # CLI --------------------------------------------------------------------------------------
@@ -228,7 +235,7 @@ def test_cli_csv_by_meeting_matches_independent_selection(coded: Path) -> None:
     meetings = {n["document"]: n["meta"]["meeting"] for n in raw_notes(coded)}
     assert all(r["group"] == r["meeting"] == meetings[r["document"]] for r in rows)
     texts = {(n["document"], s["id"]): s["text"] for n in raw_notes(coded) for s in n["segments"]}
-    assert all(texts[(r["document"], r["segment"])] == r["text"] for r in rows)
+    assert all(unmarked(texts[(r["document"], r["segment"])]) == r["text"] for r in rows)
     groups = [r["group"] for r in rows]
     assert groups == sorted(groups)  # one block per meeting
     assert f"{len(rows)} quote(s) for IP — Individuell plan og koordinator" in result.stderr
@@ -262,7 +269,7 @@ def test_cli_reviewer_edits_are_honoured(coded: Path) -> None:
     assert rows[added["id"]]["origin"] == "reviewer"
     assert set(rows) == {i for _, i in expected(coded, lambda c: c == "KE")}
     terminal = run("quotes", "KE", "--coded", coded, "-c", CODEBOOK)
-    assert "(added by reviewer)" in terminal.stdout and added["text"] in terminal.stdout
+    assert "(added by reviewer)" in terminal.stdout and unmarked(added["text"]) in terminal.stdout
 
 
 def test_cli_markdown(handmade: Path) -> None:
@@ -275,7 +282,8 @@ def test_cli_markdown(handmade: Path) -> None:
         "",
         "> Vi trenger en oppdatert liste over KE i hver kommune, med telefonnummer og e-post.",
     ]
-    assert "— Bodø, bord 2 · bodo i" in result.stdout and "### (ukjent)" in result.stdout
+    assert "— Bodø, kafébord 2" in result.stdout and "### (ukjent)" in result.stdout
+    assert "\n— \n" not in result.stdout  # a quote without metadata has no empty source line
 
 
 def test_cli_docx(handmade: Path, tmp_path: Path) -> None:
@@ -295,10 +303,10 @@ def test_cli_docx(handmade: Path, tmp_path: Path) -> None:
     ]
     italic = [p.text for p in paragraphs if p.runs and all(r.italic for r in p.runs)]
     notes = {n["document"]: n for n in raw_notes(handmade)}
-    assert italic[0] == notes["bodo"]["segments"][1]["text"]
+    assert italic[0] == "«" + notes["bodo"]["segments"][1]["text"] + "»"
     assert len(italic) == 7
-    sources = [p.text for p in paragraphs if p.text.startswith("— ")]
-    assert len(sources) == 7 and sources[0] == "— Bodø, bord 2 · bodo i"
+    sources = [p.text for p in paragraphs if p.text.startswith("– ")]
+    assert len(sources) == 6 and sources[0] == "– Bodø, kafébord 2"  # the (ukjent) quote has no source
 
 
 def test_cli_user_errors(handmade: Path) -> None:

@@ -90,6 +90,7 @@ def theme_table(
     """
     _check(documents, by, count, split, level, percent, sort)
     documents = counted(documents, headings, evidence)
+    names = {field: topic_names(documents, codebook) for field in ("topic",) if field in (by, split)}
     fields = (by,) if split is None else (by, split)
     rows_of: dict[str, tuple[str, ...]] = {}
     hits: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -99,7 +100,7 @@ def theme_table(
     meetings: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     meeting_rows: dict[str, set[str]] = {}
     for doc in documents:
-        column = tuple(_column_value(doc.meta.get(f)) for f in fields)
+        column = tuple(_column_value(doc.meta.get(f), names.get(f)) for f in fields)
         if count == "meetings":
             found = _document_rows(doc, level, rows_of)
             name = _column_value(doc.meta.get("meeting"))
@@ -291,10 +292,41 @@ def percent_of(count: int, base: int) -> float:
     return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
-def _column_value(value: object) -> str:
+def _column_value(value: object, names: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return MISSING
-    return str(value)
+    text = str(value)
+    return names.get(text, text) if names else text
+
+
+def topic_names(documents: Sequence[DocumentCodes], codebook: Codebook) -> dict[str, str]:
+    """Each table topic as notes write it → the one name a table shows for it.
+
+    A variant the codebook's `topics:` lists gets its topic's name. Other topics that differ only
+    in case or spacing («Kompetanse», «kompetanse ») are one topic, named by their most frequent
+    spelling (ties: the first in sort order), with a capital first letter as a table heading has.
+    """
+    listed = {variant.casefold(): name for name, variants in codebook.topics.items() for variant in variants}
+    listed.update({name.casefold(): name for name in codebook.topics})
+    spellings: dict[str, dict[str, int]] = {}
+    for doc in documents:
+        value = doc.meta.get("topic")
+        if value is None or value == "":
+            continue
+        text = str(value)
+        key = " ".join(text.split()).casefold()
+        spellings.setdefault(key, {})
+        spellings[key][text] = spellings[key].get(text, 0) + 1
+    result = {}
+    for key, seen in spellings.items():
+        if key in listed:
+            name = listed[key]
+        else:
+            best = min(seen, key=lambda s: (-seen[s], s))
+            name = " ".join(best.split())
+            name = name[:1].upper() + name[1:]
+        result.update(dict.fromkeys(seen, name))
+    return result
 
 
 def _natural(value: str) -> tuple[object, ...]:

@@ -99,8 +99,7 @@ def heatmap(
     on_diagonal = np.eye(rows, columns, dtype=bool) if diagonal else np.zeros(data.shape, dtype=bool)
     scaled = np.ma.masked_array(data, mask=on_diagonal)
     peak = float(scaled.max()) if scaled.count() else 0.0
-    colours = plt.get_cmap("Blues").copy()
-    colours.set_bad("#D9D9D9")
+    colours = plt.get_cmap("Blues").with_extremes(bad="#D9D9D9")
     image = axes.imshow(scaled, cmap=colours, aspect="auto", vmin=0, vmax=max(peak, 1.0))
     axes.set_xticks(range(columns), [textwrap.fill(str(c), 18) for c in frame.columns], rotation=35, ha="right")
     axes.set_yticks(range(rows), [textwrap.fill(str(r), 34) for r in frame.index])

@@ -33,9 +33,12 @@ def quotes_docx(selection: QuoteSelection, path: Path, language: str = "nb") -> 
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.keep_with_next = True
             paragraph.add_run(f"«{quote.text}»").italic = True
-            source = document.add_paragraph().add_run(f"– {quote_source(quote, language)}")
-            source.font.size = Pt(9)
-            source.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
+            where = quote_source(quote, language)
+            paragraph.paragraph_format.keep_with_next = bool(where)
+            if where:
+                source = document.add_paragraph().add_run(f"– {where}")
+                source.font.size = Pt(9)
+                source.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
     try:
         write_with(path, document.save)
     except OSError as exc:

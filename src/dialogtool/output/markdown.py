@@ -65,7 +65,8 @@ def quotes_markdown(selection: QuoteSelection) -> str:
         if group.value is not None:
             lines += [f"### {escape(group.value)}", ""]
         for quote in group.quotes:
-            lines += [f"> {escape(quote.text)}", "", f"— {escape(quote_source(quote))}", ""]
+            source = quote_source(quote)
+            lines += [f"> {escape(quote.text)}", ""] + ([f"— {escape(source)}", ""] if source else [])
     return "\n".join(lines)
 
 

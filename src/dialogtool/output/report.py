@@ -21,7 +21,7 @@ import pandas as pd
 from ..analysis.cooccur import cooccurrence
 from ..analysis.method import coding_summary
 from ..analysis.quotes import select_quotes
-from ..analysis.tables import TOTAL, ThemeTable, theme_table
+from ..analysis.tables import TOTAL, ThemeTable, counted, theme_table
 from ..coded.folder import DocumentCodes, load_codes, load_folder
 from ..coded.note import CodedNote
 from ..coding.codebook import Codebook
@@ -102,9 +102,10 @@ def build_report(
     write_text(out_dir / "report.md", report_markdown(content))
     report_docx(content, out_dir, out_dir / "report.docx")
     files = [out_dir / name for name in ("themes.xlsx", "report.md", "report.docx", *PICTURES)]
-    coded = sum(1 for doc in codes for c in doc.codes if c)
+    units = counted(codes, options.headings, options.evidence)
+    coded = sum(1 for doc in units for c in doc.codes if c)
     meetings = len({str(doc.meta.get("meeting")) for doc in codes if doc.meta.get("meeting")})
-    return Report(len(codes), meetings, sum(len(d.codes) for d in codes), coded, tuple(files))
+    return Report(len(codes), meetings, sum(len(d.codes) for d in units), coded, tuple(files))
 
 
 def _table(codes: list[DocumentCodes], codebook: Codebook, options: Options, **kwargs: Any) -> ThemeTable:

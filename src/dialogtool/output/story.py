@@ -123,7 +123,7 @@ def blocks(content: Content) -> list[Block]:
     out += [table("by_meeting.table", *_theme(content.by_meeting, language))]
     out += [figure("by_meeting.figure", "tema_moete.png")]
     out += [Heading(1, text("by_topic", language)), table("by_topic.table", *_theme(content.by_topic, language))]
-    out += [Heading(1, text("cooccur", language)), table("cooccur.table", *_frame(content.cooccur, language))]
+    out += [Heading(1, text("cooccur", language)), table("cooccur.table", *_matrix(content.cooccur, language))]
     out += [figure("cooccur.figure", "samforekomst.png"), Heading(1, text("quotes", language))]
     for selection in content.quotes:
         out.append(Heading(2, selection.label))
@@ -184,6 +184,15 @@ def column_names(frame: pd.DataFrame, language: str) -> list[str]:
     if language == "nn":
         return [_PER_THEME_NN[PER_THEME_COLUMNS.index(n)] if n in PER_THEME_COLUMNS else n for n in names]
     return names
+
+
+def _matrix(matrix: pd.DataFrame, language: str) -> tuple[list[str], list[list[str]], list[int]]:
+    """The co-occurrence matrix headed by code ids (labels as headers would not fit the page),
+    each row's label followed by its id, so the header reads as a key."""
+    header, rows, levels = _frame(matrix, language)
+    codes = matrix.attrs.get("codes") or header[1:]
+    rows = [[f"{row[0]} ({code})", *row[1:]] for row, code in zip(rows, codes, strict=True)]
+    return [header[0], *codes], rows, levels
 
 
 def _frame(frame: pd.DataFrame, language: str) -> tuple[list[str], list[list[str]], list[int]]:

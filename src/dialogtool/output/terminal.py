@@ -174,7 +174,9 @@ def quotes_rich(selection: QuoteSelection) -> list[Any]:
             if quote.note:
                 line.append(f"  {quote.note}", style="italic cyan")
             items += [Text(""), Padding(line, (0, 0, 0, 2), expand=False)]
-            items.append(Padding(Text(quote_source(quote), style="dim"), (0, 0, 0, 3), expand=False))
+            source = quote_source(quote)
+            if source:
+                items.append(Padding(Text(source, style="dim"), (0, 0, 0, 3), expand=False))
     return items
 
 

@@ -26,6 +26,7 @@ A4 = (21.0, 29.7)  # cm
 MARGIN = 2.5  # cm, all sides: a 16 cm text width
 TABLE_PT = 9.0  # one size for every table in the document
 CAPTION_PT = 9.0
+KEEP_TOGETHER_ROWS = 25  # a table this short is kept on one page (with its caption)
 CELL_PADDING_PT = 2 * 5.4 + 2.0  # Word's default cell margins (0.19 cm each side), and the borders
 LANGUAGE_TAGS = {"nb": "nb-NO", "nn": "nn-NO"}
 CAPTION_WORDS = {"table": "Tabell", "figure": "Figur"}
@@ -216,6 +217,8 @@ def _table_part(
             paragraph.paragraph_format.space_after = Pt(0)
             if r and not c and depths[r - 1] > 1:
                 paragraph.paragraph_format.left_indent = Pt(TABLE_PT * (depths[r - 1] - 1))
+            # every row but the last kept with the next: Word moves a short table to the next page whole
+            paragraph.paragraph_format.keep_with_next = r < len(rows) and len(rows) <= KEEP_TOGETHER_ROWS
             run = paragraph.add_run(str(values[c]).strip())
             run.font.size = Pt(TABLE_PT)
             run.bold = r == 0
