@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 
@@ -39,6 +39,20 @@ Excel = Annotated[
 def _check_excel(excel: bool, fmt: TableFormat | MatrixFormat) -> None:
     if excel and fmt.value != "csv":
         raise DialogtoolError("--excel goes with --format csv")
+
+
+def _codes_with_progress(coded: Path) -> list[Any]:
+    """The codes index, with a progress bar while notes not yet in it are parsed (the first
+    `table` over a large folder takes a while; later ones read the index)."""
+    from ..coded.folder import load_codes
+
+    with console.progress("Reading coded notes") as bar:
+        task = bar.add_task("read", total=None, name="")
+
+        def step(done: int, total: int, name: str) -> None:
+            bar.update(task, completed=done, total=total, name=name)
+
+        return load_codes(coded, progress=step)
 
 
 def register(app: typer.Typer) -> None:
@@ -92,7 +106,6 @@ def table(
     total, each unit counted once. Reviewer edits are applied (auto + add − remove).
     """
     from ..analysis.tables import theme_table
-    from ..coded.folder import load_codes
     from ..coding.codebook import load_codebook
     from ..output import delimited, markdown, terminal, xlsx
 
@@ -100,7 +113,7 @@ def table(
         console.check_output(fmt, output)
         _check_excel(excel, fmt)
         result = theme_table(
-            load_codes(coded),
+            _codes_with_progress(coded),
             load_codebook(codebook),
             by=by,
             count=count.value,

@@ -99,9 +99,16 @@ def _file_stamp(path: Path) -> list[int]:
     return [stat.st_mtime_ns, stat.st_size]
 
 
-def load_codes(coded_dir: Path) -> list[DocumentCodes]:
-    """Metadata and reviewed codes of every coded note, from a lighter index of their own."""
-    return _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
+Progress = Callable[[int, int, str], None]  # (files parsed, files to parse, file name)
+
+
+def load_codes(coded_dir: Path, progress: Progress | None = None) -> list[DocumentCodes]:
+    """Metadata and reviewed codes of every coded note, from a lighter index of their own.
+
+    `progress` hears of each file that has to be parsed (the first `table` over a large
+    folder, or after many edits); files already in the index are not reported.
+    """
+    return _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes, progress)
 
 
 def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
@@ -110,19 +117,28 @@ def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
 
 
 def _cached(
-    coded_dir: Path, name: str, pack: Callable[[CodedNote], Any], unpack: Callable[[Any, Path], Any]
+    coded_dir: Path,
+    name: str,
+    pack: Callable[[CodedNote], Any],
+    unpack: Callable[[Any, Path], Any],
+    progress: Progress | None = None,
 ) -> list[Any]:
     files = _coded_files(coded_dir)
     index = _read_index(coded_dir / name)
     fresh: dict[str, Any] = {}
     result = []
     changed = len(index) != len(files)
+    stamps = {path: _file_stamp(path) for path in files}
+    stale = [p for p in files if (index.get(p.name) or [None])[0] != stamps[p]]
+    parsed = 0
     for path in files:
-        stat = path.stat()
-        stamp = [stat.st_mtime_ns, stat.st_size]
+        stamp = stamps[path]
         entry = index.get(path.name)
         if entry is None or entry[0] != stamp:
+            if progress is not None:
+                progress(parsed, len(stale), path.name)
             entry = [stamp, pack(load_coded(path))]
+            parsed += 1
             changed = True
         fresh[path.name] = entry
         result.append(unpack(entry[1], path))
