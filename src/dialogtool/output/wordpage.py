@@ -168,12 +168,17 @@ def layout(
 def _parts(needs: Sequence[float], room: float) -> list[list[int]]:
     """Columns 1… in as few consecutive parts as fit `room`, as even in size as possible
     (a last part of one column reads badly)."""
-    for count in range(1, len(needs) + 1):
-        size = -(-len(needs) // count)
-        parts = [list(range(start + 1, min(start + size, len(needs)) + 1)) for start in range(0, len(needs), size)]
-        if all(sum(needs[c - 1] for c in part) <= room for part in parts) or size == 1:
+    columns = len(needs)
+    for count in range(1, columns + 1):
+        base, extra = divmod(columns, count)
+        parts, start = [], 1
+        for index in range(count):
+            size = base + (1 if index < extra else 0)
+            parts.append(list(range(start, start + size)))
+            start += size
+        if all(sum(needs[c - 1] for c in part) <= room for part in parts):
             return parts
-    return [[c] for c in range(1, len(needs) + 1)]
+    return [[c] for c in range(1, columns + 1)]
 
 
 def add_table(
