@@ -17,7 +17,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool.analysis.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans
+from dialogtool.analysis.quotes import (
+    INHERITED,
+    REVIEWER,
+    TERMS,
+    is_enumeration,
+    select_quotes,
+    theme_codes,
+    theme_spans,
+)
 from dialogtool.cli import app
 from dialogtool.coded.folder import load_folder
 from dialogtool.coding.codebook import load_codebook
@@ -318,3 +326,68 @@ def test_cli_user_errors(handmade: Path) -> None:
     assert fmt.exit_code == 2 and "'pdf' is not one of 'terminal', 'md', 'docx', 'csv'" in fmt.stderr
     field = run("quotes", "KE", "--coded", handmade, "-c", CODEBOOK, "--by", "sted")
     assert field.exit_code == 2 and "no metadata field 'sted'" in field.stderr
+
+
+# --- quotes worth quoting (issue 12) --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "listing"),
+    [
+        ("Deltakere: ergoterapeut og leder for KE i Alta, fysioterapeut fra sykehuset", True),
+        ("Ergoterapeut, fysioterapeut, leder for KE, koordinator fra sykehuset og fastlege.", True),
+        ("Til stede: Kari, Per, Ola og Anne fra koordinerende enhet", True),
+        ("Her trengs logoped, ergoterapeut, nevropsykolog osv., og det har de minste kommunene ikke.", False),
+        ("Koordinerende enhet: flere visste ikke hvem som har KE-rollen i egen kommune.", False),
+        ("KE, IP og koordinator henger sammen, men ingen i kommunen har oversikt over alle tre.", False),
+    ],
+)
+def test_enumerations_are_recognised(text: str, listing: bool) -> None:
+    assert is_enumeration(text) is listing
+
+
+def test_enumerations_and_list_marks_left_out_of_quotes(tmp_path: Path) -> None:
+    folder = tmp_path / "coded"
+    write_note(
+        folder,
+        "alta",
+        [
+            seg("a", "Deltakere: leder for KE, koordinator, fysioterapeut og ergoterapeut", {"KE": ["KE"]}),
+            seg("b", "3) Koordinerende enhet er ukjent for mange av dem som skulle bruke den.", {"KE": ["KE"]}),
+        ],
+        meeting="Alta",
+        date="2018-09-18",
+        table=1,
+    )
+    book = load_codebook(CODEBOOK)
+    selection = select_quotes(load_folder(folder), book, "KE")
+    (quote,) = [q for g in selection.groups for q in g.quotes]
+    assert quote.text == "Koordinerende enhet er ukjent for mange av dem som skulle bruke den."
+    assert selection.left_out == 1
+    assert [q.id for g in select_quotes(load_folder(folder), book, "KE", include_all=True).groups for q in g.quotes]
+    again = select_quotes(load_folder(folder), book, "KE", exclude=frozenset({quote.key}))
+    assert not [q for g in again.groups for q in g.quotes]  # a quote shown under one theme is not shown again
+    with pytest.raises(DialogtoolError, match="at least 1"):
+        select_quotes(load_folder(folder), book, "KE", limit=0)
+
+
+def test_csv_lists_every_code_and_a_clean_section(tmp_path: Path) -> None:
+    folder = tmp_path / "coded"
+    write_note(
+        folder,
+        "bodo",
+        [
+            seg(
+                "a",
+                "Koordinerende enhet må gi pasienten en individuell plan tidlig i forløpet.",
+                {"KE": ["KE"], "IP": ["individuell plan"]},
+                codes=["KE", "IP"],
+                section=["Fauske 15.10.2018", "Oppsummering etter dialogmøte i Bodø 12.10.2018,", "Kafébord 2,"],
+            )
+        ],
+        meeting="Bodø",
+    )
+    result = run("quotes", "KE", "--coded", folder, "-c", CODEBOOK, "-f", "csv")
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["codes"] == "KE" and row["all_codes"] == "KE IP"
+    assert row["section"] == "Kafébord 2"  # dated lines and trailing commas gone

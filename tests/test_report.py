@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 from collections import defaultdict
 from pathlib import Path
@@ -149,3 +150,60 @@ def test_same_coding_same_report(built: tuple[Path, Path], tmp_path: Path) -> No
 def test_report_without_coded_notes_is_a_user_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--coded", str(tmp_path / "none"), "-o", str(tmp_path / "r")])
     assert result.exit_code == 2 and "dialogtool code" in result.stderr
+
+
+def _quotes_in(text: str) -> list[str]:
+    return [line[3:-1] for line in text.splitlines() if line.startswith("> «") and line.endswith("»")]
+
+
+def test_a_quote_appears_under_one_theme_only(built: tuple[Path, Path]) -> None:
+    quotes = _quotes_in((built[1] / "report.md").read_text(encoding="utf-8"))
+    assert len(quotes) >= 10 and len(set(quotes)) == len(quotes)
+    assert not any(q.startswith(("• ", "3) ")) for q in quotes)
+
+
+def test_method_paragraph_states_the_coding(built: tuple[Path, Path], codebook) -> None:
+    coded, out = built
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(coded.glob("*.yaml"))]
+    counted = [s for n in notes for s in n["segments"] if s.get("kind") != "heading"]
+    headings = sum(len(n["segments"]) for n in notes) - len(counted)
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert f"Tabellene teller {len(counted)} segmenter" in text and f"i {len(notes)} notater" in text
+    assert f"{headings} overskrifter" in text and "versjon 2" in text
+    reviewed = [s for s in counted if s.get("review")]
+    assert f"{len(reviewed)} segmenter er gjennomgått" in text
+    for code in codebook.top_level:  # share of the theme's segments that have it from context only
+        with_theme = [s for s in counted if any(c.split(".")[0] == code.id for c in _reviewed(s))]
+        direct = [s for s in with_theme if any(c.split(".")[0] == code.id for c in _direct(s))]
+        share = (200 * (len(with_theme) - len(direct)) + len(with_theme)) // (2 * len(with_theme))
+        assert f"{code.label} {share}\u00a0%" in text
+
+
+def _reviewed(seg: dict) -> set[str]:
+    review = seg.get("review") or {}
+    return (set(seg["codes"]) | set(review.get("add", []))) - set(review.get("remove", []))
+
+
+def _direct(seg: dict) -> set[str]:
+    review = seg.get("review") or {}
+    return _reviewed(seg) - (set(seg.get("context") or {}) - set(review.get("add", [])))
+
+
+def test_patient_groups_are_broken_down(built: tuple[Path, Path], codebook) -> None:
+    coded, out = built
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Brukergrupper med udekkede behov: undertema" in text
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(coded.glob("*.yaml"))]
+    for code in (c for c in codebook.codes if c.parent == "GRUPPER"):
+        segments = sum(
+            1 for n in notes for s in n["segments"] if s.get("kind") != "heading" and code.id in _reviewed(s)
+        )
+        if segments:
+            assert re.search(rf"\| {re.escape(code.label)} \| \d+ \| [\d,]+ \| {segments} \|", text), code.id
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_quotes_must_be_at_least_one(built: tuple[Path, Path], tmp_path: Path, value: str) -> None:
+    result = CliRunner().invoke(app, ["report", "--coded", str(built[0]), "-o", str(tmp_path / "r"), "--quotes", value])
+    assert result.exit_code == 2 and "--quotes" in result.stderr
+    assert not (tmp_path / "r").exists()

@@ -18,9 +18,10 @@ import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from dialogtool.analysis.cooccur import cooccurrence
 from dialogtool.analysis.tables import MISSING, TOTAL, theme_table
 from dialogtool.cli import app
-from dialogtool.coded.folder import CODES_INDEX, load_codes, load_folder, segments_of
+from dialogtool.coded.folder import CODES_INDEX, DocumentCodes, load_codes, load_folder, segments_of
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
@@ -551,3 +552,76 @@ def test_note_cache_equals_parsing(raw_copy: Path, tmp_path: Path, codebook) -> 
     bodo = next(d for d in parsed if d.document == "bodo_2018-10-12_bord2")
     review = bodo.segments[2].review
     assert review is not None and review.note == "sjekk"
+
+
+# --- what is counted (issue 12) -------------------------------------------------------------
+
+
+def _direct_tally(folder: Path, headings: bool) -> tuple[Counter, int]:
+    """Segments per theme counting only codes not derived from context (a reviewer's add is direct)."""
+    themes: Counter = Counter()
+    units = 0
+    for path in sorted(folder.glob("*.yaml")):
+        for seg in yaml.safe_load(path.read_text(encoding="utf-8"))["segments"]:
+            if seg.get("kind") == "heading" and not headings:
+                continue
+            units += 1
+            review = seg.get("review") or {}
+            codes = (set(seg.get("codes") or []) | set(review.get("add") or [])) - set(review.get("remove") or [])
+            derived = set(seg.get("context") or {}) - set(review.get("add") or [])
+            themes.update({c.split(".")[0] for c in codes - derived})
+    return themes, units
+
+
+@pytest.mark.parametrize("headings", [False, True])
+def test_evidence_direct_leaves_out_codes_from_context(corpus: Path, book, headings: bool) -> None:
+    direct = theme_table(load_codes(corpus), book, by="meeting", evidence="direct", headings=headings)
+    every = theme_table(load_codes(corpus), book, by="meeting", headings=headings)
+    themes, units = _direct_tally(corpus, headings)
+    labels = {row.id: row.name for row in direct.rows}
+    for code in ("KE", "IP", "INFO", "KOMP", "GRUPPER"):
+        assert direct.counts.at[labels[code], TOTAL] == themes[code]
+        assert direct.counts.at[labels[code], TOTAL] <= every.counts.at[labels[code], TOTAL]
+    assert direct.counts.iloc[-1][TOTAL] == every.counts.iloc[-1][TOTAL] == units  # the same denominator
+    assert (direct.counts.iloc[:-1][TOTAL] < every.counts.iloc[:-1][TOTAL]).any()  # context does add codes
+
+
+def test_headings_are_not_units_unless_included(corpus: Path, book) -> None:
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.yaml"))]
+    headings = sum(1 for n in notes for s in n["segments"] if s.get("kind") == "heading")
+    everything = sum(len(n["segments"]) for n in notes)
+    assert headings > 0
+    without = theme_table(load_codes(corpus), book, by="meeting")
+    within = theme_table(load_codes(corpus), book, by="meeting", headings=True)
+    assert without.counts.iloc[-1][TOTAL] == everything - headings
+    assert within.counts.iloc[-1][TOTAL] == everything
+    matrix = cooccurrence(load_codes(corpus), book)
+    for row in without.rows:
+        assert matrix.at[row.name, row.name] == without.counts.at[row.name, TOTAL]  # one denominator
+    result = runner.invoke(app, ["uncoded", "--coded", str(corpus)])
+    assert f"of {everything - headings} segments (headings left out)" in result.stderr
+
+
+def test_cli_evidence_and_include_headings(corpus: Path) -> None:
+    args = ["table", "--coded", str(corpus), "-c", str(CODEBOOK), "-f", "csv"]
+    plain = list(csv.reader(io.StringIO(runner.invoke(app, args).stdout)))
+    direct = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "--evidence", "direct"]).stdout)))
+    both = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "--include-headings"]).stdout)))
+    assert plain[-1][-2] == direct[-1][-2] and int(both[-1][-2]) > int(plain[-1][-2])
+    assert sum(int(r[-2]) for r in direct[1:-1]) < sum(int(r[-2]) for r in plain[1:-1])
+
+
+def test_topics_written_differently_are_one_column(codebook) -> None:
+    from dialogtool.coding.codebook import parse_codebook
+
+    notes = [
+        DocumentCodes(name, {"topic": topic}, ("s",), (("KE",),))
+        for name, topic in (("a", "Kompetanse"), ("b", "kompetanse "), ("c", "kompetanse"), ("d", "Opplæring"))
+    ]
+    merged = theme_table(notes, codebook, by="topic")
+    assert list(merged.counts.columns) == ["Kompetanse", "Opplæring", TOTAL]  # case and spaces folded
+    assert merged.counts.at["N (segmenter)", "Kompetanse"] == 3
+    text = Path(codebook.path).read_text(encoding="utf-8")
+    mapped = parse_codebook(text.replace("topics:\n", "topics:\n  Kompetanse: [Opplæring]\n"))
+    table = theme_table(notes, mapped, by="topic")
+    assert list(table.counts.columns) == ["Kompetanse", TOTAL] and table.counts.iloc[-1]["Kompetanse"] == 4

@@ -7,6 +7,7 @@ FreeType measurement, so a word that would be broken inside its cell fails the t
 
 from __future__ import annotations
 
+import itertools
 import re
 import shutil
 import zipfile
@@ -132,7 +133,7 @@ def test_quotes_are_kept_with_their_source(docx_file: Path) -> None:
     body = _part(docx_file, "word/document.xml")
     paragraphs = list(body.iter(f"{W}p"))
     quotes = 0
-    for p, following in zip(paragraphs, paragraphs[1:], strict=False):
+    for p, following in itertools.pairwise(paragraphs):
         text = "".join(t.text or "" for t in p.iter(f"{W}t"))
         if text.startswith("«") and text.endswith("»"):
             quotes += 1
