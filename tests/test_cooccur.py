@@ -156,7 +156,7 @@ def test_cli_csv(corpus: Path, book) -> None:
 def test_cli_terminal(corpus: Path, book) -> None:
     result = _run("cooccur", "--coded", corpus, "-c", CODEBOOK, "--count", "documents")
     assert result.exit_code == 0, result.output
-    assert "Theme co-occurrence — documents" in result.stdout
+    assert "Samforekomst — notater med begge tema" in result.stdout
     codes, both, _ = _expected(corpus, book, "documents", 1)
     line = next(li for li in result.stdout.splitlines() if "Kompetanse" in li)
     numbers = [int(cell) for cell in line.split("│")[3:-1]]

@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.codings import themes
+from .numbers import word
 from .shapes import cell, columns, cooccur_value, depths, matrix_rows, quote_source
 from .shapes import title as table_title
 
@@ -56,10 +57,11 @@ def theme_rich(table: ThemeTable) -> Table:
 
 
 def _cooccur_title(matrix: pd.DataFrame) -> str:
-    count = matrix.attrs.get("count", "segments")
+    """In Norwegian, like the table it heads: «Samforekomst — segmenter med begge tema …»."""
+    count = word(matrix.attrs.get("count", "segments"))
     if matrix.attrs.get("measure") == "jaccard":
-        return f"Theme co-occurrence — {count}, Jaccard |A∩B| / |A∪B|"
-    return f"Theme co-occurrence — {count} with both (diagonal: with the theme)"
+        return f"Samforekomst — {count}, Jaccard |A∩B| / |A∪B|"
+    return f"Samforekomst — {count} med begge tema (diagonalen: med temaet)"
 
 
 def cooccur_rich(matrix: pd.DataFrame) -> Table:
