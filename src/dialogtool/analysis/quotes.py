@@ -33,6 +33,7 @@ MISSING = "(ukjent)"
 TERMS, INHERITED, REVIEWER, CODED = "terms", "inherited", "reviewer", "coded"
 
 _NATURAL = re.compile(r"(\d+)")
+_TABLE_ONLY = re.compile(r"^\s*(?:dialog)?(?:kaf[eé]\s*-?)?bord\s*(?:nr\.?\s*)?\d+\s*[.:,]?\s*$", re.IGNORECASE)
 _DATED = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 
 
@@ -59,8 +60,13 @@ class Quote:
     @property
     def section_path(self) -> tuple[str, ...]:
         """The headings above the quote as a reader wants them: without the lines that date
-        the note («K.nes 29.09.2018», «Oppsummering … 12.10.2018,»), without trailing commas."""
-        return tuple(h.rstrip(",;:– ") for h in self.section if not _DATED.search(h) and h.rstrip(",;:– "))
+        the note («K.nes 29.09.2018», «Oppsummering … 12.10.2018,») or only name its table
+        («Kafébord 2», which the source line already says), without trailing commas."""
+        return tuple(
+            h.rstrip(",;:– ")
+            for h in self.section
+            if not _DATED.search(h) and not _TABLE_ONLY.match(h) and h.rstrip(",;:– ")
+        )
 
     @property
     def key(self) -> tuple[str, str]:
