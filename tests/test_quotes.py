@@ -382,7 +382,12 @@ def test_csv_lists_every_code_and_a_clean_section(tmp_path: Path) -> None:
                 "Koordinerende enhet må gi pasienten en individuell plan tidlig i forløpet.",
                 {"KE": ["KE"], "IP": ["individuell plan"]},
                 codes=["KE", "IP"],
-                section=["Fauske 15.10.2018", "Oppsummering etter dialogmøte i Bodø 12.10.2018,", "Kafébord 2,"],
+                section=[
+                    "Fauske 15.10.2018",
+                    "Oppsummering etter dialogmøte i Bodø 12.10.2018,",
+                    "Kafébord 2",
+                    "Oppgave om koordinerende enhet,",
+                ],
             )
         ],
         meeting="Bodø",
@@ -390,4 +395,4 @@ def test_csv_lists_every_code_and_a_clean_section(tmp_path: Path) -> None:
     result = run("quotes", "KE", "--coded", folder, "-c", CODEBOOK, "-f", "csv")
     (row,) = csv.DictReader(io.StringIO(result.stdout))
     assert row["codes"] == "KE" and row["all_codes"] == "KE IP"
-    assert row["section"] == "Kafébord 2"  # dated lines and trailing commas gone
+    assert row["section"] == "Oppgave om koordinerende enhet"  # dated lines, the table line, trailing commas gone
