@@ -90,7 +90,7 @@ def theme_table(
     """
     _check(documents, by, count, split, level, percent, sort)
     documents = counted(documents, headings, evidence)
-    names = {field: topic_names(documents, codebook) for field in ("topic",) if field in (by, split)}
+    merged = {field: topic_names(documents, codebook) for field in ("topic",) if field in (by, split)}
     fields = (by,) if split is None else (by, split)
     rows_of: dict[str, tuple[str, ...]] = {}
     hits: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -100,7 +100,7 @@ def theme_table(
     meetings: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     meeting_rows: dict[str, set[str]] = {}
     for doc in documents:
-        column = tuple(_column_value(doc.meta.get(f), names.get(f)) for f in fields)
+        column = tuple(_column_value(doc.meta.get(f), merged.get(f)) for f in fields)
         if count == "meetings":
             found = _document_rows(doc, level, rows_of)
             name = _column_value(doc.meta.get("meeting"))

@@ -75,15 +75,16 @@ def long_date(value: object, language: str = "nb") -> str:
     from babel.dates import format_date
 
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.date.fromisoformat(value)
+            value = datetime.date.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if isinstance(value, datetime.datetime):
         value = value.date()
     if not isinstance(value, datetime.date):
         return str(value)
-    return format_date(value, format="long", locale=_LOCALES[language])
+    return str(format_date(value, format="long", locale=_LOCALES[language]))
 
 
 def excel_number(value: object) -> object:

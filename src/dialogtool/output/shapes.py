@@ -116,13 +116,15 @@ def number(value: Any) -> Any:
 def quote_source(quote: Any, language: str = "nb") -> str:
     """«Bodø, 12. oktober 2018, kafébord 2 – Individuell plan»: where and when it was said, and
     about what (the table's topic, or else the nearest heading), as a report cites it."""
+    from ..analysis.quotes import unmarked  # only for quotes: `table` need not load the matcher
+
     meeting, date, table, topic = (quote.meta.get(k) for k in ("meeting", "date", "table", "topic"))
     place = [
         str(meeting) if meeting else "",
         long_date(date, language) if date else "",
         f"kafébord {table}" if table else "",
     ]
-    about = str(topic) if topic else (quote.section_path[-1] if quote.section_path else "")
+    about = str(topic) if topic else (unmarked(quote.section_path[-1]) if quote.section_path else "")
     about = about[:1].upper() + about[1:]
     where = ", ".join(p for p in place if p)
     return f"{where} – {about}" if where and about else where or about
