@@ -625,3 +625,16 @@ def test_topics_written_differently_are_one_column(codebook) -> None:
     mapped = parse_codebook(text.replace("topics:\n", "topics:\n  Kompetanse: [Opplæring]\n"))
     table = theme_table(notes, mapped, by="topic")
     assert list(table.counts.columns) == ["Kompetanse", TOTAL] and table.counts.iloc[-1]["Kompetanse"] == 4
+
+
+def test_load_codes_reports_each_note_it_parses(coded: Path) -> None:
+    """The first `table` shows progress over the notes not yet in the index; later ones parse none."""
+    heard: list[tuple[int, int, str]] = []
+    (coded / CODES_INDEX).unlink(missing_ok=True)
+    load_codes(coded, progress=lambda done, total, name: heard.append((done, total, name)))
+    files = sorted(p.name for p in coded.glob("*.yaml"))
+    assert [name for _, _, name in heard] == files
+    assert [done for done, _, _ in heard] == list(range(len(files))) and {t for _, t, _ in heard} == {len(files)}
+    heard.clear()
+    load_codes(coded, progress=lambda done, total, name: heard.append((done, total, name)))
+    assert heard == []

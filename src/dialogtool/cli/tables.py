@@ -233,7 +233,7 @@ def report(
         raise console.fail(exc, console.settings(ctx).debug) from None
     console.note(
         f"Report on {result.documents} note(s) from {result.meetings} meeting(s), {result.segments} segments "
-        f"({result.coded_segments} coded) → {output}"
+        f"({result.coded_segments} coded{'' if include_headings else '; headings left out'}) → {output}"
     )
     for path in result.files:
         console.out.print(str(path), markup=False)
