@@ -46,7 +46,7 @@ def _codes_with_progress(coded: Path) -> list[Any]:
     `table` over a large folder takes a while; later ones read the index)."""
     from ..coded.folder import load_codes
 
-    with console.progress("Reading coded notes") as bar:
+    with console.progress("Reading coded notes", quiet=not console.err.is_terminal) as bar:
         task = bar.add_task("read", total=None, name="")
 
         def step(done: int, total: int, name: str) -> None:
@@ -222,7 +222,7 @@ def report(
         quotes_per_theme=quotes, language=language.value, headings=include_headings, evidence=evidence.value
     )
     try:
-        with console.progress("Report", quiet=quiet) as bar:
+        with console.progress("Report", quiet=quiet or not console.err.is_terminal) as bar:
             task = bar.add_task("report", total=len(STEPS), name="")
 
             def step(name: str) -> None:
