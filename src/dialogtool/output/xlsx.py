@@ -156,7 +156,11 @@ def report_xlsx(content: Any, path: Path) -> None:
             ("Tema × dialogmøte", theme_sheet, content.by_meeting),
             ("Tema × bordtema", theme_sheet, content.by_topic),
             ("Samforekomst", cooccur_sheet, content.cooccur),
-            ("Notater per tema", frame_sheet, content.per_theme),
+            (
+                "Notat per tema" if content.options.language == "nn" else "Notater per tema",
+                frame_sheet,
+                content.per_theme,
+            ),
             *((f"Undertema {b.id}", frame_sheet, b.frame) for b in content.breakdowns),
         ],
         path,
