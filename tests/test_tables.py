@@ -608,6 +608,8 @@ def test_cli_evidence_and_include_headings(corpus: Path) -> None:
     direct = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "--evidence", "direct"]).stdout)))
     both = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "--include-headings"]).stdout)))
     assert plain[-1][-2] == direct[-1][-2] and int(both[-1][-2]) > int(plain[-1][-2])
+    terminal = runner.invoke(app, [*args[:-2], "--evidence", "direct", "--include-headings"])
+    assert "segmenter, med overskrifter, bare direkte koder" in terminal.stdout  # the title says what was counted
     assert sum(int(r[-2]) for r in direct[1:-1]) < sum(int(r[-2]) for r in plain[1:-1])
 
 

@@ -59,6 +59,8 @@ class ThemeTable:
     percent: str = "col"
     level: int = 1
     rows: tuple[ThemeRow, ...] = ()
+    headings: bool = False  # heading segments counted as units
+    evidence: str = "all"  # "direct": codes from context left out
 
 
 def theme_table(
@@ -136,7 +138,7 @@ def theme_table(
     index = pd.Index([*names, n_label(count, language)], name="Kode" if ids else "Tema")
     counts = pd.DataFrame(data, index=index, columns=header, dtype="int64")
     meta = tuple(ThemeRow(r, n, r.count(".") + 1) for r, n in zip(rows, names, strict=True))
-    return ThemeTable(counts, _percents(counts, percent), by, count, split, percent, level, meta)
+    return ThemeTable(counts, _percents(counts, percent), by, count, split, percent, level, meta, headings, evidence)
 
 
 def counted(documents: list[DocumentCodes], headings: bool = False, evidence: str = "all") -> list[DocumentCodes]:

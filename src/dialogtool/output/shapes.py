@@ -48,7 +48,10 @@ def cell(table: ThemeTable, row: int, col: int, language: str = "nb") -> str:
 def title(table: ThemeTable, language: str = "nb") -> str:
     """«Tema etter dialogmøte × språk — segmenter (prosent av kolonnen)»."""
     fields = word(table.by, language) + ("" if table.split is None else f" × {word(table.split, language)}")
-    return f"Tema etter {fields} — {word(table.count, language)} ({word(table.percent, language)})"
+    counted = word(table.count, language)
+    counted += ", med overskrifter" if table.headings else ""
+    counted += ", bare direkte koder" if table.evidence == "direct" else ""
+    return f"Tema etter {fields} — {counted} ({word(table.percent, language)})"
 
 
 def theme_cells(table: ThemeTable, language: str = "nb") -> tuple[list[str], list[list[str]]]:
