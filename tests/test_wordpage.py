@@ -166,3 +166,12 @@ def test_a_table_too_wide_for_the_page_is_split_into_parts_that_fit() -> None:
     assert all(part.columns[0] == 0 for part in parts)  # each part keeps the label column
     assert all(sum(part.widths) <= 453.5 + 1e-6 for part in parts)
     assert max(len(p.columns) for p in parts) - min(len(p.columns) for p in parts) <= 1  # even parts
+
+
+def test_numbers_in_the_document_are_norwegian(docx_file: Path) -> None:
+    body = _part(docx_file, "word/document.xml")
+    cells = ["".join(t.text or "" for t in tc.iter(f"{W}t")) for tc in body.iter(f"{W}tc")]
+    numbers = [c for c in cells if re.fullmatch(r"[\d\u202f]+(,\d+)?|\d+\u00a0\(\d+\u00a0%\)", c)]
+    assert any(re.fullmatch(r"\d+,\d", c) for c in numbers)  # a decimal comma in the overview
+    assert any("\u00a0%)" in c for c in numbers)  # «14 (42 %)»
+    assert not [c for c in cells if re.fullmatch(r"\d+\.\d+|\d+ \(\d+%\)", c)]  # no «62.5», no «14 (42%)»
