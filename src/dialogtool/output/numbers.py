@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import ROUND_HALF_UP, Decimal
-from functools import cache
+from functools import cache, lru_cache
 
 from ..errors import DialogtoolError
 from ..langdata import REPORT_WORDS
@@ -51,8 +51,12 @@ def _pattern(decimals: int) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
+@lru_cache(maxsize=1 << 16)
 def number(value: Decimal | float | int, decimals: int = 0, language: str = "nb") -> str:
-    """«12 345», «9,3», «-0,5»: Babel's nb/nn symbols, the group separator made narrow and unbreakable."""
+    """«12 345», «9,3», «-0,5»: Babel's nb/nn symbols, the group separator made narrow and unbreakable.
+
+    Cached: Babel takes about 0.1 ms a number, and a table by document over 10,000 notes
+    prints 60,000 cells that are mostly the same few small numbers."""
     from babel.numbers import format_decimal, get_group_symbol
 
     locale = _LOCALES[language]
@@ -65,6 +69,7 @@ def percent(value: Decimal | float | int, decimals: int = 0, language: str = "nb
     return f"{number(value, decimals, language)}{NBSP}%"
 
 
+@lru_cache(maxsize=1 << 16)
 def count_share(count: int, base: int, decimals: int = 0, language: str = "nb") -> str:
     """A table cell «14 (42 %)», unbreakable, the percentage half up from count / base."""
     return f"{number(count, 0, language)}{NBSP}({percent(share(count, base, decimals), decimals, language)})"
