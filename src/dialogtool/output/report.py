@@ -94,8 +94,7 @@ def build_report(
         decimals=1,
         language=language,
     )
-    meeting_percents = _body(content.by_meeting.percents).drop(columns=TOTAL)
-    charts.heatmap(meeting_percents, out_dir / "tema_moete.png", None, language=language)
+    charts.heatmap(_exact_percents(content.by_meeting), out_dir / "tema_moete.png", None, language=language)
     charts.heatmap(content.cooccur, out_dir / "samforekomst.png", None, language=language, diagonal=True)
     tick("writing files")
     report_xlsx(content, out_dir / "themes.xlsx")
@@ -169,6 +168,13 @@ def _breakdowns(codes: list[DocumentCodes], codebook: Codebook, options: Options
         frame.index.name = parent.label
         result.append(Breakdown(parent.id, parent.label, frame))
     return result
+
+
+def _exact_percents(table: ThemeTable) -> pd.DataFrame:
+    """Column percentages from the counts, unrounded, so the chart rounds once (half up), as the table does."""
+    counts = table.counts.drop(columns=TOTAL)
+    base = counts.iloc[-1].replace(0, 1)
+    return (counts.iloc[:-1] * 100).div(base, axis=1).astype("float64")
 
 
 def _body(frame: pd.DataFrame | None) -> pd.DataFrame:
