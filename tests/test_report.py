@@ -207,3 +207,20 @@ def test_quotes_must_be_at_least_one(built: tuple[Path, Path], tmp_path: Path, v
     result = CliRunner().invoke(app, ["report", "--coded", str(built[0]), "-o", str(tmp_path / "r"), "--quotes", value])
     assert result.exit_code == 2 and "--quotes" in result.stderr
     assert not (tmp_path / "r").exists()
+
+
+def test_report_with_direct_evidence_says_so_and_counts_so(built: tuple[Path, Path], tmp_path: Path, codebook) -> None:
+    coded, _ = built
+    out = tmp_path / "direct"
+    result = CliRunner().invoke(
+        app,
+        ["report", "--coded", str(coded), "-c", str(ROOT / "codebook.yaml"), "-o", str(out), "--evidence", "direct"],
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "Tabellene teller bare koder et segment har fra egne ord" in text
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(coded.glob("*.yaml"))]
+    counted = [s for n in notes for s in n["segments"] if s.get("kind") != "heading"]
+    for code in codebook.top_level:
+        direct = sum(1 for s in counted if any(c.split(".")[0] == code.id for c in _direct(s)))
+        assert re.search(rf"\| {re.escape(code.label)} \| \d+ \| [\d,]+ \| {direct} \|", text), code.id
