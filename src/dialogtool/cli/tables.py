@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any, Optional
 
@@ -41,7 +42,7 @@ def _check_excel(excel: bool, fmt: TableFormat | MatrixFormat) -> None:
         raise DialogtoolError("--excel goes with --format csv")
 
 
-def _codes_with_progress(coded: Path) -> list[Any]:
+def _codes_with_progress(coded: Path, known: Collection[str]) -> list[Any]:
     """The codes index, with a progress bar while notes not yet in it are parsed (the first
     `table` over a large folder takes a while; later ones read the index)."""
     from ..coded.folder import load_codes
@@ -52,7 +53,7 @@ def _codes_with_progress(coded: Path) -> list[Any]:
         def step(done: int, total: int, name: str) -> None:
             bar.update(task, completed=done, total=total, name=name)
 
-        return load_codes(coded, progress=step)
+        return load_codes(coded, known, progress=step)
 
 
 def register(app: typer.Typer) -> None:
@@ -110,11 +111,12 @@ def table(
     from ..output import delimited, markdown, terminal, xlsx
 
     try:
+        book = load_codebook(codebook)
         console.check_output(fmt, output)
         _check_excel(excel, fmt)
         result = theme_table(
-            _codes_with_progress(coded),
-            load_codebook(codebook),
+            _codes_with_progress(coded, book.ids),
+            book,
             by=by,
             count=count.value,
             split=split,
@@ -167,11 +169,12 @@ def cooccur(
     from ..output import delimited, terminal, xlsx
 
     try:
+        book = load_codebook(codebook)
         console.check_output(fmt, output)
         _check_excel(excel, fmt)
         matrix = cooccurrence(
-            load_codes(coded),
-            load_codebook(codebook),
+            load_codes(coded, book.ids),
+            book,
             count=count.value,
             jaccard=jaccard,
             level=level,

@@ -98,3 +98,11 @@ def _cells_markdown(table: Any) -> str:
         depth = table.depths[r] if r < len(table.depths) else 1
         lines.append("| " + " | ".join(["\u2003" * (depth - 1) + escape(row[0]), *map(escape, row[1:])]) + " |")
     return "\n".join(lines)
+
+
+def notes_markdown(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
+    """Reviewers' notes and edits as one Markdown table (line breaks in a note become spaces)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for row in rows:
+        lines.append("| " + " | ".join(escape(" ".join(value.split())) for value in row) + " |")
+    return "\n".join(lines) + "\n"

@@ -68,8 +68,8 @@ def build_report(
         raise DialogtoolError(f"--quotes must be at least 1, not {options.quotes_per_theme}")
     tick = step or (lambda _: None)
     tick("reading coded notes")
-    codes = load_codes(coded_dir)
-    documents = load_folder(coded_dir)
+    codes = load_codes(coded_dir, codebook.ids)
+    documents = load_folder(coded_dir, codebook.ids)
     tick("counting")
     content = Content(
         by_meeting=_table(codes, codebook, options, by="meeting"),
