@@ -60,8 +60,9 @@ def reviewed(seg: dict[str, Any]) -> set[str]:
 
 
 def unmarked(text: str) -> str:
-    """The reference for a quote's text: the segment's text without a leading «• » or «3) »."""
-    return re.sub(r"^(?:• |\d{1,2}[a-z]?\) |[a-z]\) )", "", text)
+    """The reference for a quote's text: the segment's text without a leading «• », «3) » or
+    «1. » (Word list items carry the number Word shows since issue 12's input half)."""
+    return re.sub(r"^(?:• |\d{1,2}[a-z]?\) |[a-z]\) |\d{1,2}\. (?=[A-ZÆØÅ]))", "", text)
 
 
 def words(text: str) -> int:
