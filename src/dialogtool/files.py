@@ -41,7 +41,7 @@ from .errors import DialogtoolError
 
 # What a file that is not a regular one is, for the message that refuses it.
 _KINDS = (
-    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISDIR, "a directory"),
     (stat.S_ISFIFO, "a FIFO (named pipe)"),
     (stat.S_ISCHR, "a character device"),
     (stat.S_ISBLK, "a block device"),
@@ -88,8 +88,12 @@ def kind_of(mode: int) -> str | None:
     return "not a regular file"
 
 
-def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
-    """A regular file's bytes, at most `limit` of them; anything else is a DialogtoolError naming it.
+# The tool's own caches and indexes (JSON): large for 20,000 notes, but bounded.
+MAX_INDEX_BYTES = 2**30
+
+
+def _open_regular(path: Path, what: str) -> tuple[int, os.stat_result]:
+    """An fd open for reading on a regular file, and its fstat; anything else is a DialogtoolError.
 
     Opened with O_NONBLOCK, so opening a FIFO returns at once, and checked with fstat on the
     open file (not the name, which could be swapped in between); symlinks are followed, so
@@ -102,9 +106,27 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
         raise DialogtoolError(f"cannot read {what}: {reason(exc)}", path=printable(path)) from None
     try:
         info = os.fstat(fd)
-        kind = kind_of(info.st_mode)
-        if kind is not None:
-            raise DialogtoolError(f"not read: {kind}, not a regular file", path=printable(path))
+    except OSError as exc:
+        os.close(fd)
+        raise DialogtoolError(f"cannot read {what}: {reason(exc)}", path=printable(path)) from None
+    kind = kind_of(info.st_mode)
+    if kind is not None:
+        os.close(fd)
+        raise DialogtoolError(f"not read: {kind}, not a regular file", path=printable(path))
+    return fd, info
+
+
+def open_regular(path: Path, what: str = "file") -> BinaryIO:
+    """A regular file open for reading in binary (to read a part of it); see `read_bytes`."""
+    fd, _ = _open_regular(path, what)
+    return os.fdopen(fd, "rb")
+
+
+def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
+    """A regular file's bytes, at most `limit` of them; anything else is a DialogtoolError naming it:
+    a FIFO, a device (or a symlink to one), a socket or a folder is refused without being read."""
+    fd, info = _open_regular(path, what)
+    try:
         if info.st_size > limit:
             raise DialogtoolError(f"{what} is {_size(info.st_size)}, over the {_size(limit)} limit", path=printable(path))
         chunks = []
@@ -128,7 +150,9 @@ def read_text(path: Path, limit: int, what: str = "file", encoding: str = "utf-8
         return data.decode(encoding)
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise DialogtoolError(f"{what} is not {encoding} text (byte {exc.start})", path=printable(path), line=line) from None
+        name = encoding.upper().removesuffix("-SIG")
+        message = f"cannot read {what}: not {name} text (byte {exc.start})"
+        raise DialogtoolError(message, path=printable(path), line=line) from None
 
 
 def _size(count: int) -> str:

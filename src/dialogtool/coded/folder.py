@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
-from ..files import write_text
+from ..files import MAX_INDEX_BYTES, printable, read_bytes, reason, write_text
 from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
 from .store import load_coded
 
@@ -66,15 +66,15 @@ def load_folder(coded_dir: Path) -> list[CodedNote]:
 def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
     """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
     target = path.parent / CACHE / f"{path.name}.json"
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, DialogtoolError):
         target.parent.mkdir(exist_ok=True)
         write_text(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
     try:
-        data = json.loads((path.parent / CACHE / f"{path.name}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(path.parent / CACHE / f"{path.name}.json", MAX_INDEX_BYTES))
+    except (DialogtoolError, ValueError):
         return None
     valid = isinstance(data, list) and len(data) == 3 and isinstance(data[1], dict) and data[2] == _INDEX_VERSION
     return data if valid else None
@@ -90,7 +90,10 @@ def _coded_files(coded_dir: Path) -> list[Path]:
 
 
 def _file_stamp(path: Path) -> list[int]:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as exc:  # a dangling symlink, for one
+        raise DialogtoolError(f"cannot read: {reason(exc)}", path=printable(path)) from None
     return [stat.st_mtime_ns, stat.st_size]
 
 
@@ -113,8 +116,7 @@ def _cached(
     result = []
     changed = len(index) != len(files)
     for path in files:
-        stat = path.stat()
-        stamp = [stat.st_mtime_ns, stat.st_size]
+        stamp = _file_stamp(path)
         entry = index.get(path.name)
         if entry is None or entry[0] != stamp:
             entry = [stamp, pack(load_coded(path))]
@@ -128,8 +130,8 @@ def _cached(
 
 def _read_index(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(path, MAX_INDEX_BYTES))
+    except (DialogtoolError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != _INDEX_VERSION or not isinstance(data.get("files"), dict):
         return {}
@@ -139,7 +141,7 @@ def _read_index(path: Path) -> dict[str, Any]:
 
 def _write_index(path: Path, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(DialogtoolError):
         write_text(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
 
 

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 
 from ..errors import DialogtoolError
-from ..files import write_text
+from ..files import MAX_INDEX_BYTES, open_regular, read_bytes, write_text
 from ..ingest.readers import MAX_FILE_BYTES
 from .codebook import Codebook
 
@@ -36,9 +36,9 @@ def fingerprint(source_sha256: str, codebook: Codebook, overrides: dict[str, obj
 def stored_fingerprint(target: Path) -> str | None:
     """The fingerprint near the top of an existing coded file, read without parsing it."""
     try:
-        with target.open("rb") as handle:
+        with open_regular(target) as handle:
             head = handle.read(4096).decode("utf-8", "replace")
-    except OSError:
+    except (OSError, DialogtoolError):
         return None
     match = _FINGERPRINT.search(head)
     return match.group(1) if match else None
@@ -46,23 +46,7 @@ def stored_fingerprint(target: Path) -> str | None:
 
 def source_digest(path: Path) -> str:
     """sha256 of a note's bytes, read in blocks; files over the size limit are refused unread."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DialogtoolError(
-                f"file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for a note", path=path
-            )
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        return digest.hexdigest()
-    except PermissionError:
-        raise DialogtoolError("permission denied", path=path) from None
-    except DialogtoolError:
-        raise
-    except OSError as exc:
-        raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    return hashlib.sha256(read_bytes(path, MAX_FILE_BYTES)).hexdigest()
 
 
 STAMPS = ".dialogtool-written.json"
@@ -79,8 +63,8 @@ def file_stamp(path: Path) -> list[int] | None:
 def read_stamps(out_dir: Path) -> dict[str, list[int]]:
     """(mtime, size) of each coded file as `code` last left it: a change means a reviewer's edit."""
     try:
-        data = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(out_dir / STAMPS, MAX_INDEX_BYTES))
+    except (DialogtoolError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -92,5 +76,5 @@ def write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path])
         if stamp is not None:
             fresh[path.name] = stamp
     if fresh != stamps and out_dir.is_dir():
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(DialogtoolError):
             write_text(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
