@@ -31,6 +31,7 @@ import contextlib
 import errno
 import io
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Callable
@@ -70,6 +71,20 @@ def printable(path: str | Path) -> str:
     except UnicodeEncodeError:
         return os.fsencode(text).decode("utf-8", "backslashreplace")
     return text
+
+
+def on_disk(shown: str) -> Path:
+    """The path a `printable` name stands for: `\xf8` back to its byte, when such a file exists."""
+    if "\\x" not in shown:
+        return Path(shown)
+    parts = re.split(r"\\x([0-9a-f]{2})", shown)
+    raw = b"".join(bytes([int(part, 16)]) if odd else part.encode("utf-8") for odd, part in _alternate(parts))
+    path = Path(os.fsdecode(raw))
+    return path if path.exists() else Path(shown)
+
+
+def _alternate(parts: list[str]) -> list[tuple[bool, str]]:
+    return [(index % 2 == 1, part) for index, part in enumerate(parts)]
 
 
 def reason(exc: OSError) -> str:

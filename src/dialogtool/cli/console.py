@@ -11,7 +11,9 @@ explicitly by each command, from the context) it re-raises for the traceback.
 
 from __future__ import annotations
 
+import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, IntEnum
 from pathlib import Path
@@ -20,14 +22,45 @@ from typing import NoReturn, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.segment import Segment
 from rich.text import Text
 
 from ..errors import DialogtoolError
 
+# What a terminal must not be sent as it is: C0 and C1 controls (ESC starts a sequence that
+# can retitle the window, move the cursor or hide text), DEL, surrogates (bytes of a file name
+# that are not UTF-8, which would also stop the output with UnicodeEncodeError) and the
+# bidirectional overrides that reorder what is shown. Newline and tab keep their meaning.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """`text` with every character a terminal would act on shown as an escape (`\x1b`, `\u202e`)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+class _SafeConsole(Console):
+    """A Console that escapes, in everything it prints, what `safe` escapes: file names and note
+    text come from users and archives, and must not drive the terminal (escape sequences in a
+    file name were printed raw once). Rich's own control output (the progress bar) is kept."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        cleaned = (segment if segment.control else Segment(safe(segment.text), segment.style) for segment in buffer)
+        return super()._render_buffer(cleaned)
+
+
 # Piped output is not cut to 80 columns: tables stay whole in files and logs.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+out = _SafeConsole(highlight=False, width=None if sys.stdout.isatty() else 200)
 # Messages stay one line and print literally (markup off): file names and patterns may hold "[x]".
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 class ExitStatus(IntEnum):

@@ -224,8 +224,9 @@ def coded_document(
 
 
 def _display_path(path: Path) -> str:
-    """The path relative to the working folder when possible, always with '/'."""
+    """The path relative to the working folder when possible, always with '/'; bytes of the name
+    that are not UTF-8 written as `\xf8` (see `files.printable`), so the YAML loads back."""
     try:
-        return Path(os.path.relpath(path)).as_posix()
+        return printable(Path(os.path.relpath(path)).as_posix())
     except ValueError:  # another drive on Windows
-        return path.as_posix()
+        return printable(path.as_posix())
