@@ -11,6 +11,9 @@ explicitly by each command, from the context) it re-raises for the traceback.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
 import re
 import sys
 from collections.abc import Iterable
@@ -26,6 +29,7 @@ from rich.segment import Segment
 from rich.text import Text
 
 from ..errors import DialogtoolError
+from ..files import printable, reason
 
 # What a terminal must not be sent as it is: C0 and C1 controls (ESC starts a sequence that
 # can retitle the window, move the cursor or hide text), DEL, surrogates (bytes of a file name
@@ -55,6 +59,27 @@ class _SafeConsole(Console):
     def _render_buffer(self, buffer: Iterable[Segment]) -> str:
         cleaned = (segment if segment.control else Segment(safe(segment.text), segment.style) for segment in buffer)
         return super()._render_buffer(cleaned)
+
+    def _check_buffer(self) -> None:
+        try:
+            super()._check_buffer()
+        except OSError as exc:  # Rich handles a broken pipe itself; a full disk or an I/O error here
+            output_failed(exc, "standard error" if self.stderr else "standard output")
+
+    def on_broken_pipe(self) -> None:
+        output_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"), "standard output")
+
+
+def output_failed(exc: OSError, stream: str = "standard output") -> NoReturn:
+    """Stop after stdout failed: quietly when the reader went away (`… | head`), else with one
+    line (`table > /dev/full`); stdout is pointed at /dev/null so the exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    if exc.errno != errno.EPIPE and stream == "standard output":
+        error(f"cannot write to {stream}: {reason(exc)}")
+    raise typer.Exit(ExitStatus.FAILED)
 
 
 # Piped output is not cut to 80 columns: tables stay whole in files and logs.
@@ -94,11 +119,17 @@ def warning(message: str) -> None:
 
 def fail(exc: BaseException, debug: bool) -> typer.Exit:
     """Print an error as one line (or re-raise it with --debug) and give the exit to raise."""
+    if isinstance(exc, typer.Exit):  # an exit already decided (stdout went away)
+        return exc
     if debug:
         raise exc
     if isinstance(exc, DialogtoolError):
         error(str(exc))
         return typer.Exit(ExitStatus.USAGE)
+    if isinstance(exc, OSError):  # the system refused (I/O error, full disk): one line, no traceback
+        where = f"{printable(exc.filename)}: " if exc.filename is not None else ""
+        error(f"{where}{reason(exc)}")
+        return typer.Exit(ExitStatus.FAILED)
     say("Internal error:", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)", "red")
     return typer.Exit(ExitStatus.FAILED)
 
@@ -146,7 +177,11 @@ def check_output(fmt: Enum, output: Optional[Path]) -> None:
 def put_text(text: str, output: Optional[Path]) -> None:
     """Text output to stdout, or atomically to a file (then say so on stderr)."""
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:
+            output_failed(exc)
         return
     from ..files import write_text as write_file
 
