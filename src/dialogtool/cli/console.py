@@ -100,13 +100,13 @@ class ExitStatus(IntEnum):
 def say(label: str, message: str, style: str = "yellow") -> None:
     """One line on stderr: a coloured label, then the message as it is (line breaks shown as \\n)."""
     line = Text(label, style=style)
-    line.append(" " + message.replace("\r", "\\r").replace("\n", "\\n"))
+    line.append(" " + safe(message.replace("\r", "\\r").replace("\n", "\\n")))
     err.print(line)
 
 
 def note(message: str) -> None:
-    """A plain status line on stderr (no label, printed literally)."""
-    err.print(message)
+    """A plain status line on stderr (no label, printed literally, control characters escaped)."""
+    err.print(safe(message))
 
 
 def error(message: str) -> None:
