@@ -44,7 +44,9 @@ IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 # --- helpers ---------------------------------------------------------------------------------
 
 
-def run(*args: str | Path, cwd: Path, stdout: int | io.IOBase | None = subprocess.PIPE, **kwargs) -> subprocess.CompletedProcess:
+def run(
+    *args: str | Path, cwd: Path, stdout: int | io.IOBase | None = subprocess.PIPE, **kwargs
+) -> subprocess.CompletedProcess:
     """`dialogtool ARGS` in a child process, killed after TIMEOUT seconds (then the test fails)."""
     command = [sys.executable, "-m", "dialogtool", *map(str, args)]
     env = {**os.environ, "COLUMNS": "200", "NO_COLOR": "1"}
@@ -145,7 +147,9 @@ def test_fifo_note_named_alone_is_refused(project: Path) -> None:
     os.mkfifo(project / "notes" / "pipe.txt")
     result = run("code", "notes/pipe.txt", "-o", "coded", "-j", "1", cwd=project)
     assert result.returncode == 1
-    assert error_lines(stderr_of(result)) == ["Error: notes/pipe.txt: not read: a FIFO (named pipe), not a regular file"]
+    assert error_lines(stderr_of(result)) == [
+        "Error: notes/pipe.txt: not read: a FIFO (named pipe), not a regular file"
+    ]
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this system")
@@ -212,6 +216,11 @@ def _save_review(path: Path, attempt: int) -> None:
 REVIEWED = 3  # a segment of the note that every attempt keeps
 
 
+def _save_later(path: Path, attempt: int, delay: float) -> None:
+    time.sleep(delay)
+    _save_review(path, attempt)
+
+
 def test_reviewer_saves_raced_against_code_are_never_lost(tmp_path: Path, codebook, monkeypatch) -> None:
     notes = tmp_path / "notes"
     notes.mkdir()
@@ -244,7 +253,7 @@ def test_reviewer_saves_raced_against_code_are_never_lost(tmp_path: Path, codebo
         # each run changes the note, so `code` rewrites the file; the reviewed segment stays
         note.write_text(base + f"\n\nTillegg {attempt}: pasientane treng ein koordinator.\n", encoding="utf-8")
         delay = rng.uniform(0, 0.03)
-        reviewer = threading.Thread(target=lambda: (time.sleep(delay), _save_review(target, attempt)))
+        reviewer = threading.Thread(target=_save_later, args=(target, attempt, delay))
         reviewer.start()
         summary = code_paths([note], codebook, out, jobs=1)
         reviewer.join()
@@ -324,9 +333,9 @@ def test_one_windows_1252_line_in_a_utf8_note(project: Path) -> None:
     lines = [
         "Dialogmøte i Tromsø 12.10.2018".encode(),
         "Kafébord 2 – Koordinerende enhet".encode(),
-        "".encode(),
+        b"",
         "Brukarane på Sjøvegan fortalde om koordinator og individuell plan.".encode("cp1252"),  # line 4
-        "".encode(),
+        b"",
         "Fastlegen og kommunen må samarbeide betre om pasientforløp.".encode(),
     ]
     (project / "notes" / "blandet.txt").write_bytes(b"\n".join(lines) + b"\n")
@@ -369,10 +378,14 @@ def test_alias_bomb_in_meta_yaml_is_refused_at_once(project: Path) -> None:
 
 def test_deeply_nested_codebook_is_refused_with_a_line(project: Path) -> None:
     depth = 900  # under libyaml's own limit of 1000, far over ours
-    (project / "deep.yaml").write_text("themes:\n  - id: X\n    x: " + "[" * depth + "]" * depth + "\n", encoding="utf-8")
+    (project / "deep.yaml").write_text(
+        "themes:\n  - id: X\n    x: " + "[" * depth + "]" * depth + "\n", encoding="utf-8"
+    )
     result = run("code", "notes", "-c", "deep.yaml", "-o", "coded", cwd=project)
     assert result.returncode == 2
-    assert error_lines(stderr_of(result)) == [f"Error: deep.yaml:3: YAML nested more than {yamlio.MAX_DEPTH} levels deep"]
+    assert error_lines(stderr_of(result)) == [
+        f"Error: deep.yaml:3: YAML nested more than {yamlio.MAX_DEPTH} levels deep"
+    ]
 
 
 def _nested(depth: int) -> str:
@@ -499,8 +512,10 @@ def test_table_to_dev_full_is_one_line(project: Path) -> None:
     coded_project(project)
     with open("/dev/full", "wb") as full:
         for args in (("table",), ("table", "-f", "csv"), ("quotes", "KE"), ("--help",)):
-            result = run(*args, "--coded", "coded", cwd=project, stdout=full) if args != ("--help",) else run(
-                *args, cwd=project, stdout=full
+            result = (
+                run(*args, "--coded", "coded", cwd=project, stdout=full)
+                if args != ("--help",)
+                else run(*args, cwd=project, stdout=full)
             )
             assert result.returncode == 1, args
             assert stderr_of(result).splitlines() == ["Error: cannot write to standard output: no space left on device"]
@@ -521,8 +536,13 @@ def test_closed_stdout_is_quiet(project: Path) -> None:
 
 
 def test_write_errors_name_the_file(tmp_path: Path, monkeypatch) -> None:
-    for code, text in ((errno.ENOSPC, "no space left on device"), (errno.EIO, "input/output error"),
-                       (errno.EACCES, "permission denied"), (errno.EROFS, "read-only file system")):
+    for code, text in (
+        (errno.ENOSPC, "no space left on device"),
+        (errno.EIO, "input/output error"),
+        (errno.EACCES, "permission denied"),
+        (errno.EROFS, "read-only file system"),
+    ):
+
         def failing(src, dst, code=code):
             raise OSError(code, os.strerror(code))
 

@@ -143,7 +143,9 @@ def read_bytes(path: Path, limit: int, what: str = "file") -> bytes:
     fd, info = _open_regular(path, what)
     try:
         if info.st_size > limit:
-            raise DialogtoolError(f"{what} is {_size(info.st_size)}, over the {_size(limit)} limit", path=printable(path))
+            raise DialogtoolError(
+                f"{what} is {_size(info.st_size)}, over the {_size(limit)} limit", path=printable(path)
+            )
         chunks = []
         total = 0
         while block := os.read(fd, min(1 << 20, limit + 1 - total)):

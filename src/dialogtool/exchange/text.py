@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..coded.note import CodedNote
 from ..errors import DialogtoolError
 from ..files import on_disk
