@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -83,7 +84,11 @@ def _read_cache(path: Path) -> list[Any] | None:
 def _coded_files(coded_dir: Path) -> list[Path]:
     if not coded_dir.is_dir():
         raise DialogtoolError("no such folder of coded notes", path=coded_dir, hint="run `dialogtool code` first")
-    files = sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith("."))
+    try:  # not glob(), which returns nothing for a folder it cannot list
+        names = [entry.name for entry in os.scandir(coded_dir)]
+    except OSError as exc:
+        raise DialogtoolError(f"cannot read folder: {reason(exc)}", path=printable(coded_dir)) from None
+    files = sorted(coded_dir / name for name in names if name.endswith(".yaml") and not name.startswith("."))
     if not files:
         raise DialogtoolError("no coded notes (*.yaml) here", path=coded_dir, hint="run `dialogtool code` first")
     return files
