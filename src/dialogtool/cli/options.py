@@ -47,6 +47,13 @@ class MatrixCount(StrEnum):
     documents = "documents"
 
 
+class Positions(StrEnum):
+    """What a REFI-QDA project's selection positions count (`import qdpx --positions`)."""
+
+    CODEPOINTS = "codepoints"
+    UTF16 = "utf16"
+
+
 class Percent(StrEnum):
     col = "col"
     row = "row"

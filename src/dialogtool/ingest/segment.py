@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..langdata import FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
+from ..langdata import BYLINE, FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
 from .normalize import BULLET, NUMBERED
 
 HEADING = "heading"
@@ -25,7 +25,8 @@ _HEADING_START = re.compile(
     re.IGNORECASE,
 )
 # Header lines that name people, not topics: headings, but not part of any section path.
-_BYLINE = re.compile(r"^(?:bordvert|kaf[eé]vert|referent|referat|sekretær|skrivar|skriver)\b", re.IGNORECASE)
+# «Referat frå …» is a title that names the writing, kept out of paths like a byline.
+_BYLINE = re.compile(rf"^(?:{BYLINE}|referat\b)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
 _MAX_HEADING_WORDS = 8
@@ -41,8 +42,10 @@ _NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+[A-ZÆØÅ][^.!?;:,]*$")
 # answer, unless it stands in a list of questions (see `_question_lists`).
 _NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
 # A task line: a task, question or theme with its number or a colon, whatever its length.
+# «Runde 2», «Runde 1 – Utfordringar», «Økt 3:»: a round of the table's work.
+_ROUND = re.compile(r"^(?:runde|økt|omgang)\s*\d+\b", re.IGNORECASE)
 _TASK_LINE = re.compile(
-    r"^(?:oppgave|oppgåve|spørsmål|tema|del)\s*(?:nr\.?\s*)?"
+    r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde)\s*(?:nr\.?\s*)?"
     r"(?:(?:\d+[a-z]?|[a-c])?\s*[:.)–-]|\d+\s+(?=[A-ZÆØÅ]))",  # "Tema 2: …", "Del A)", "Tema 4 Kva …"
     re.IGNORECASE,
 )
@@ -167,7 +170,10 @@ def _is_heading(
 
 
 def is_task(block: str) -> bool:
-    """A task with its number ("Oppgave 2:", "1. Hvordan …?"): one of a series, never a title."""
+    """A task or round with its number ("Oppgave 2:", "1. Hvordan …?", "Runde 2"): one of a
+    series, never a title."""
+    if _ROUND.match(block):
+        return True  # «Runde 2»: one of a series, even without a title after it
     return bool(_NUMBERED_QUESTION.match(block) or (_TASK_LINE.match(block) and any(c.isdigit() for c in block[:14])))
 
 
@@ -217,6 +223,8 @@ def _heading_level(body: str, kind: int) -> int:
     sub-heading (see _assign_sections)."""
     if _TABLE_LINE.match(body):
         return 0
+    if _ROUND.match(body):
+        return 2  # a round nests under the task it works on, and ends the round before it
     if _TASK_LINE.match(body):
         return 1
     if NUMBERED.match(body) or _NUMBERED_QUESTION.match(body):
