@@ -16,6 +16,7 @@ import io
 import os
 import random
 import shutil
+import signal
 import stat
 import subprocess
 import sys
@@ -64,6 +65,26 @@ def stderr_of(result: subprocess.CompletedProcess) -> str:
     return text
 
 
+@pytest.fixture(autouse=True)
+def alarm() -> Iterator[None]:
+    """Tests that run in this process (a FIFO opened by the library, the race) fail after
+    TIMEOUT * 3 seconds instead of hanging the suite."""
+    if not hasattr(signal, "SIGALRM"):
+        yield
+        return
+
+    def hung(signum, frame):
+        raise TimeoutError(f"test still running after {TIMEOUT * 3} s")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(TIMEOUT * 3)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     """A working folder with notes/good.txt and the codebook."""
@@ -93,12 +114,17 @@ def test_latin1_file_name_is_coded_and_read_back_by_every_command(project: Path)
     raw = os.fsencode(project / "notes") + b"/" + LATIN1_NAME
     with open(raw, "wb") as handle:
         handle.write(GOOD.read_bytes())
+    empty = os.fsencode(project / "notes") + b"/tom \xe5.txt"
+    with open(empty, "wb"):
+        pass  # empty: its error line names it once, printably
     with open(os.fsencode(project / "notes") + b"/skjema\xe6.doc", "wb") as handle:
         handle.write(b"not a note")
     result = run("code", "notes", "-o", "coded", "-j", "1", cwd=project)
     err = stderr_of(result)
-    assert result.returncode == 0, err
+    assert result.returncode == 1, err
     assert "Skipped: notes/skjema\\xe6.doc: not a note (.doc)" in err  # a printable form of the name
+    assert error_lines(err) == ["Error: notes/tom \\xe5.txt: file is empty"]
+    os.unlink(empty)
     coded = project / "coded" / "Tromsø_bord_2.yaml"  # the bytes read as Windows-1252: a readable id
     document = load_coded(coded)  # loads back
     assert document.document == "Tromsø_bord_2"

@@ -96,8 +96,9 @@ def _init_worker(codebook: Codebook) -> None:
 def reason(exc: DialogtoolError, note: Path) -> str:
     """The message for a note's line: without the note's own path (the line starts with it),
     with the path when the problem is in another file (its coded YAML), and with the hint."""
-    text = exc.message if exc.path == str(note) else str(exc)
-    return f"{text} ({exc.hint})" if exc.hint and exc.path == str(note) else text
+    own = exc.path in (str(note), printable(note))  # readers name a file that is not UTF-8 printably
+    text = exc.message if own else str(exc)
+    return f"{text} ({exc.hint})" if exc.hint and own else text
 
 
 def _die_with_parent() -> None:
