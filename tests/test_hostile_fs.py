@@ -17,6 +17,7 @@ import os
 import random
 import shutil
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -219,6 +220,11 @@ def test_reader_refuses_special_files_and_bounds_regular_ones(tmp_path: Path) ->
         files.read_bytes(Path("/dev/zero"), 10)
     with pytest.raises(DialogtoolError, match="not read: a directory"):
         files.read_bytes(tmp_path, 10)
+    if hasattr(socket, "AF_UNIX"):
+        with socket.socket(socket.AF_UNIX) as server:
+            server.bind(str(tmp_path / "s.txt"))
+            with pytest.raises(DialogtoolError, match=r"s\.txt: not read: a socket, not a regular file"):
+                files.read_bytes(tmp_path / "s.txt", 10)
     if hasattr(os, "mkfifo"):
         os.mkfifo(tmp_path / "fifo")
         with pytest.raises(DialogtoolError, match=r"not read: a FIFO"):

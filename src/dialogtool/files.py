@@ -118,6 +118,9 @@ def _open_regular(path: Path, what: str) -> tuple[int, os.stat_result]:
     try:
         fd = os.open(path, flags)
     except OSError as exc:
+        kind = _kind_by_name(path)  # a socket cannot be opened at all (ENXIO): say what it is
+        if kind is not None:
+            raise DialogtoolError(f"not read: {kind}, not a regular file", path=printable(path)) from None
         raise DialogtoolError(f"cannot read {what}: {reason(exc)}", path=printable(path)) from None
     try:
         info = os.fstat(fd)
@@ -129,6 +132,13 @@ def _open_regular(path: Path, what: str) -> tuple[int, os.stat_result]:
         os.close(fd)
         raise DialogtoolError(f"not read: {kind}, not a regular file", path=printable(path))
     return fd, info
+
+
+def _kind_by_name(path: Path) -> str | None:
+    try:
+        return kind_of(os.stat(path).st_mode)
+    except OSError:
+        return None
 
 
 def open_regular(path: Path, what: str = "file") -> BinaryIO:
