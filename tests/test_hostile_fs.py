@@ -511,7 +511,15 @@ def test_csv_prefix_per_owasp() -> None:
     from dialogtool.output.delimited import neutral
 
     assert [neutral(v) for v in HOSTILE_CELLS] == ["'" + v for v in HOSTILE_CELLS]
-    assert [neutral(v) for v in ("Alta", " -x", -3, 2.5, "")] == ["Alta", " -x", -3, 2.5, ""]
+    assert [neutral(v) for v in ("Alta", " -x", -3, 2.5, "", "-2,5", "+12 %")] == [
+        "Alta",
+        " -x",
+        -3,
+        2.5,
+        "",
+        "-2,5",
+        "'+12 %",
+    ]
 
 
 # --- item 10: control characters in names ----------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Start-up cost: `--help` and `table` must not import spaCy (it takes about a second)."""
+"""Start-up cost: `--help` and `table` must not import spaCy (it takes about a second), nor Textual."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 from dialogtool.cli import app
 result = CliRunner().invoke(app, {args!r})
 assert result.exit_code == 0, result.output
-print(sorted(m for m in ("spacy", "simplemma", "pandas", "matplotlib") if m in sys.modules))
+print(sorted(m for m in ("spacy", "simplemma", "pandas", "matplotlib", "textual") if m in sys.modules))
 """
 
 
@@ -37,4 +37,5 @@ def test_table_does_not_import_spacy(tmp_path: Path) -> None:
     code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
     modules = _imported(["table", "--coded", str(tmp_path), "-f", "csv"])
     assert "spacy" not in modules and "simplemma" not in modules and "matplotlib" not in modules
+    assert "textual" not in modules  # only `review` loads Textual
     assert "pandas" in modules  # the probe really ran the table

@@ -45,7 +45,8 @@ def export_qdpx(
     from ..exchange.refi import export_qdpx as run_export
 
     try:
-        summary = run_export(load_folder(coded), load_codebook(codebook), output, user=user, units=positions.value)
+        book = load_codebook(codebook)
+        summary = run_export(load_folder(coded, book.ids), book, output, user=user, units=positions.value)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for code in summary.unknown_codes:
@@ -106,7 +107,8 @@ def import_qdpx(
     from ..exchange.refi import import_qdpx as run_import
 
     try:
-        notes, book = load_folder(coded), load_codebook(codebook)
+        book = load_codebook(codebook)
+        notes = load_folder(coded, book.ids)
         # on a terminal only: a transient bar leaves an empty line in a log or a pipe
         with console.progress("Aligning", quiet or not console.err.is_terminal) as bar:
             task = bar.add_task("align", total=None, name="")

@@ -34,6 +34,22 @@ class QuotesFormat(StrEnum):
     csv = "csv"
 
 
+class ReviewOnly(StrEnum):
+    """Which segments `review --only` goes through (analysis.review.Only has the meanings)."""
+
+    all = "all"
+    uncoded = "uncoded"
+    inherited = "inherited"
+    changed = "changed"
+    unreviewed = "unreviewed"
+
+
+class NotesFormat(StrEnum):
+    terminal = "terminal"
+    md = "md"
+    xlsx = "xlsx"
+
+
 class TableCount(StrEnum):
     segments = "segments"
     paragraphs = "paragraphs"
@@ -63,6 +79,37 @@ class Percent(StrEnum):
 class Sort(StrEnum):
     codebook = "codebook"
     freq = "freq"
+
+
+class Evidence(StrEnum):
+    """Which codes `table`, `cooccur` and `report` count."""
+
+    all = "all"
+    direct = "direct"
+
+
+class Language(StrEnum):
+    """The written standard of a report: Bokmål or Nynorsk."""
+
+    nb = "nb"
+    nn = "nn"
+
+
+IncludeHeadings = Annotated[
+    bool,
+    typer.Option(
+        "--include-headings",
+        help="Count headings (titles, table and task lines) as units too; by default they are not units of analysis.",
+    ),
+]
+EvidenceOption = Annotated[
+    Evidence,
+    typer.Option(
+        "--evidence",
+        help="all: every code; direct: only codes a segment has from its own words or a reviewer, "
+        "not from its context (a heading, the sentence before).",
+    ),
+]
 
 
 class Breakdown(StrEnum):

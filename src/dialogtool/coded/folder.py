@@ -1,7 +1,7 @@
 """Read a folder of coded notes for reporting, through indexes that make it fast.
 
 Parsing YAML is slow (10,000 notes take half a minute), so what was parsed is kept in
-index files in the folder, keyed by each file's size and modification time; only new
+index files in the folder's `.dialogtool/` (see `workdir`), keyed by each file's size and modification time; only new
 or changed files (e.g. after a reviewer's edit) are parsed again. `load_codes` keeps
 just what frequency tables need, so `table` stays quick on large corpora.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -20,12 +20,15 @@ from ..errors import DialogtoolError
 from ..files import MAX_INDEX_BYTES, printable, read_bytes, reason, write_text
 from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
 from .store import load_coded
+from .validate import check_codes
+from .workdir import cache_path
 
-CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
-CODES_INDEX = ".dialogtool-codes.json"
-# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`).
-# Record a bump in CHANGELOG.md.
-_INDEX_VERSION = 3
+CACHE = "notes"  # in .dialogtool/: one JSON per coded note, the parsed note stamped with the file's mtime and size
+CODES_INDEX = "codes.json"  # in .dialogtool/
+# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`);
+# 4: the ids in review blocks, checked against the codebook on every read; 5: which segments are
+# headings, and which codes came from context only. Record a bump in CHANGELOG.md.
+_INDEX_VERSION = 5
 _SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "review")
 
 
@@ -34,7 +37,10 @@ class DocumentCodes:
     """What frequency tables need of a coded note: its metadata and each segment's codes.
 
     `paras` gives each segment's paragraph number, so tables can count paragraphs
-    (distinct document + paragraph) as well as segments and notes.
+    (distinct document + paragraph) as well as segments and notes. `headings` marks the
+    segments that are headings (titles, task lines), which tables leave out by default, and
+    `derived` the codes a segment has only from its context (a heading, the sentence before),
+    which `--evidence direct` leaves out.
     """
 
     document: str
@@ -42,10 +48,17 @@ class DocumentCodes:
     ids: tuple[str, ...]
     codes: tuple[tuple[str, ...], ...]  # per segment, after review
     paras: tuple[int, ...] = ()  # per segment; a segment without a number is a paragraph of its own
+    reviewed: frozenset[str] = frozenset()  # every id in the note's review blocks (add and remove)
+    file: str = ""  # the coded file's name
+    headings: tuple[bool, ...] = ()  # per segment; empty means none
+    derived: tuple[tuple[str, ...], ...] = ()  # per segment; empty means none
 
 
-def load_folder(coded_dir: Path) -> list[CodedNote]:
+def load_folder(coded_dir: Path, known: Collection[str] | None = None) -> list[CodedNote]:
     """All coded notes in a folder, whole, in file-name order; a broken file stops with its name.
+
+    With `known` (the codebook's ids), an id in a review block that is not one of them stops
+    with the file and line (cached notes too: the codebook may have changed since).
 
     Each note's parsed form is cached in a file of its own beside it, so only notes that
     changed since (re-coded, or edited by a reviewer) are parsed again. `code` does not write
@@ -53,28 +66,48 @@ def load_folder(coded_dir: Path) -> list[CodedNote]:
     """
     result = []
     for path in _coded_files(coded_dir):
-        stamp = _file_stamp(path)
-        cached = _read_cache(path)
-        if cached is not None and cached[0] == stamp:
-            result.append(_unpack(cached[1], path))
-            continue
-        doc = load_coded(path)
-        write_cache(path, stamp, doc)
+        doc = _load_one(path)
+        if known is not None:
+            check_codes(doc, known, path)
         result.append(doc)
     return result
 
 
+def read_each(coded_dir: Path, known: Collection[str]) -> Iterator[tuple[Path, CodedNote | DialogtoolError]]:
+    """Each coded file of a folder with its note, or with the error that stops reading it:
+    for `status`, which lists every broken file instead of stopping at the first."""
+    files = _yaml_files(coded_dir) if coded_dir.is_dir() else []
+    for path in files:
+        try:
+            doc = _load_one(path)
+            check_codes(doc, known, path)
+        except DialogtoolError as exc:
+            yield path, exc
+            continue
+        yield path, doc
+
+
+def _load_one(path: Path) -> CodedNote:
+    """A coded note from the cache when the file is unchanged since, else parsed (and cached)."""
+    stamp = _file_stamp(path)
+    cached = _read_cache(path)
+    if cached is not None and cached[0] == stamp:
+        return _unpack(cached[1], path)
+    doc = load_coded(path)
+    write_cache(path, stamp, doc)
+    return doc
+
+
 def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
     """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
-    target = path.parent / CACHE / f"{path.name}.json"
     with contextlib.suppress(OSError, DialogtoolError):
-        target.parent.mkdir(exist_ok=True)
+        target = cache_path(path.parent, f"{CACHE}/{path.name}.json", create=True)
         write_text(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
     try:
-        data = json.loads(read_bytes(path.parent / CACHE / f"{path.name}.json", MAX_INDEX_BYTES))
+        data = json.loads(read_bytes(cache_path(path.parent, f"{CACHE}/{path.name}.json"), MAX_INDEX_BYTES))
     except (DialogtoolError, ValueError):
         return None
     valid = isinstance(data, list) and len(data) == 3 and isinstance(data[1], dict) and data[2] == _INDEX_VERSION
@@ -84,14 +117,19 @@ def _read_cache(path: Path) -> list[Any] | None:
 def _coded_files(coded_dir: Path) -> list[Path]:
     if not coded_dir.is_dir():
         raise DialogtoolError("no such folder of coded notes", path=coded_dir, hint="run `dialogtool code` first")
-    try:  # not glob(), which returns nothing for a folder it cannot list
-        names = [entry.name for entry in os.scandir(coded_dir)]
-    except OSError as exc:
-        raise DialogtoolError(f"cannot read folder: {reason(exc)}", path=printable(coded_dir)) from None
-    files = sorted(coded_dir / name for name in names if name.endswith(".yaml") and not name.startswith("."))
+    files = _yaml_files(coded_dir)
     if not files:
         raise DialogtoolError("no coded notes (*.yaml) here", path=coded_dir, hint="run `dialogtool code` first")
     return files
+
+
+def _yaml_files(coded_dir: Path) -> list[Path]:
+    """The coded files of a folder, sorted; not glob(), which returns nothing for a folder it cannot list."""
+    try:
+        names = [entry.name for entry in os.scandir(coded_dir)]
+    except OSError as exc:
+        raise DialogtoolError(f"cannot read folder: {reason(exc)}", path=printable(coded_dir)) from None
+    return sorted(coded_dir / name for name in names if name.endswith(".yaml") and not name.startswith("."))
 
 
 def _file_stamp(path: Path) -> list[int]:
@@ -102,9 +140,27 @@ def _file_stamp(path: Path) -> list[int]:
     return [stat.st_mtime_ns, stat.st_size]
 
 
-def load_codes(coded_dir: Path) -> list[DocumentCodes]:
-    """Metadata and reviewed codes of every coded note, from a lighter index of their own."""
-    return _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
+Progress = Callable[[int, int, str], None]  # (files parsed, files to parse, file name)
+
+
+def load_codes(
+    coded_dir: Path, known: Collection[str] | None = None, progress: Progress | None = None
+) -> list[DocumentCodes]:
+    """Metadata and reviewed codes of every coded note, from a lighter index of their own.
+
+    With `known`, review ids are checked as in `load_folder`: the index keeps each note's
+    review ids, and a file with an unknown one is parsed again to report its line.
+    `progress` hears of each file that has to be parsed (the first `table` over a large
+    folder, or after many edits); files already in the index are not reported.
+    """
+    documents = _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes, progress)
+    if known is not None:
+        allowed = frozenset(known)
+        for doc in documents:
+            if not allowed.issuperset(doc.reviewed):
+                path = coded_dir / doc.file
+                check_codes(load_coded(path), allowed, path)
+    return documents
 
 
 def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
@@ -113,23 +169,33 @@ def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
 
 
 def _cached(
-    coded_dir: Path, name: str, pack: Callable[[CodedNote], Any], unpack: Callable[[Any, Path], Any]
+    coded_dir: Path,
+    name: str,
+    pack: Callable[[CodedNote], Any],
+    unpack: Callable[[Any, Path], Any],
+    progress: Progress | None = None,
 ) -> list[Any]:
     files = _coded_files(coded_dir)
-    index = _read_index(coded_dir / name)
+    index = _read_index(cache_path(coded_dir, name))
     fresh: dict[str, Any] = {}
     result = []
     changed = len(index) != len(files)
+    stamps = {path: _file_stamp(path) for path in files}
+    stale = [p for p in files if (index.get(p.name) or [None])[0] != stamps[p]]
+    parsed = 0
     for path in files:
-        stamp = _file_stamp(path)
+        stamp = stamps[path]
         entry = index.get(path.name)
         if entry is None or entry[0] != stamp:
+            if progress is not None:
+                progress(parsed, len(stale), path.name)
             entry = [stamp, pack(load_coded(path))]
+            parsed += 1
             changed = True
         fresh[path.name] = entry
         result.append(unpack(entry[1], path))
     if changed:
-        _write_index(coded_dir / name, fresh)
+        _write_index(coded_dir, name, fresh)
     return result
 
 
@@ -144,10 +210,13 @@ def _read_index(path: Path) -> dict[str, Any]:
     return files
 
 
-def _write_index(path: Path, files: dict[str, Any]) -> None:
+def _write_index(coded_dir: Path, name: str, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
-    with contextlib.suppress(DialogtoolError):
-        write_text(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
+    with contextlib.suppress(OSError, DialogtoolError):
+        write_text(
+            cache_path(coded_dir, name, create=True),
+            json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False),
+        )
 
 
 def _pack(note: CodedNote) -> dict[str, Any]:
@@ -200,9 +269,9 @@ def record_codes(coded_dir: Path, entries: dict[str, tuple[list[int], dict[str, 
     """
     if not entries:
         return
-    index = _read_index(coded_dir / CODES_INDEX)
+    index = _read_index(cache_path(coded_dir, CODES_INDEX))
     index.update({name: [stamp, packed] for name, (stamp, packed) in entries.items()})
-    _write_index(coded_dir / CODES_INDEX, index)
+    _write_index(coded_dir, CODES_INDEX, index)
 
 
 def pack_codes(note: CodedNote) -> dict[str, Any]:
@@ -217,7 +286,23 @@ def _pack_codes(note: CodedNote) -> dict[str, Any]:
         "ids": [s.id for s in note.segments],
         "codes": [s.reviewed_codes for s in note.segments],
         "paras": [_para(s.para, i) for i, s in enumerate(note.segments)],
+        "reviewed": sorted(_review_ids(note)),
+        "headings": [i for i, s in enumerate(note.segments) if s.kind != TEXT],
+        "derived": {str(i): codes for i, s in enumerate(note.segments) if (codes := derived_codes(s))},
     }
+
+
+def _review_ids(note: CodedNote) -> set[str]:
+    reviews = [s.review for s in note.segments] + [u.review for u in note.unplaced_reviews]
+    return {code for r in reviews if r is not None for code in (*r.add, *r.remove)}
+
+
+def derived_codes(segment: CodedSegment) -> list[str]:
+    """The segment's reviewed codes that only its context gave it: a reviewer's `add` is direct."""
+    if not segment.context:
+        return []
+    added = () if segment.review is None else segment.review.add
+    return [c for c in segment.reviewed_codes if c in segment.context and c not in added]
 
 
 def _para(value: object, position: int) -> int:
@@ -231,10 +316,17 @@ def _para(value: object, position: int) -> int:
 def _unpack_codes(packed: dict[str, Any], path: Path) -> DocumentCodes:
     meta = dict(packed["meta"])
     meta["document"] = packed["document"]
+    size = len(packed["ids"])
+    heading_at = set(packed["headings"])
+    derived = packed["derived"]
     return DocumentCodes(
         packed["document"],
         meta,
         tuple(packed["ids"]),
         tuple(map(tuple, packed["codes"])),
         tuple(packed["paras"]),
+        frozenset(packed["reviewed"]),
+        path.name,
+        tuple(i in heading_at for i in range(size)) if heading_at else (),
+        tuple(tuple(derived.get(str(i), ())) for i in range(size)) if derived else (),
     )

@@ -2,7 +2,7 @@
 
 A coded file records a fingerprint of what it was made from (source bytes, codebook,
 manifest entry, CODER_VERSION); `code` skips a note whose fingerprint is unchanged. The
-stamps file (.dialogtool-written.json) keeps each coded file's (mtime, size) as `code`
+stamps file (`written.json` in the coded folder's `.dialogtool/`) keeps each coded file's (mtime, size) as `code`
 left it, so a file a reviewer edited since is noticed and read before it is skipped.
 """
 
@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+from ..coded.workdir import cache_path
 from ..errors import DialogtoolError
 from ..files import MAX_INDEX_BYTES, open_regular, read_bytes, write_text
 from ..ingest.readers import MAX_FILE_BYTES
@@ -49,7 +50,7 @@ def source_digest(path: Path) -> str:
     return hashlib.sha256(read_bytes(path, MAX_FILE_BYTES)).hexdigest()
 
 
-STAMPS = ".dialogtool-written.json"
+STAMPS = "written.json"  # in .dialogtool/
 
 
 def file_stamp(path: Path) -> list[int] | None:
@@ -63,7 +64,7 @@ def file_stamp(path: Path) -> list[int] | None:
 def read_stamps(out_dir: Path) -> dict[str, list[int]]:
     """(mtime, size) of each coded file as `code` last left it: a change means a reviewer's edit."""
     try:
-        data = json.loads(read_bytes(out_dir / STAMPS, MAX_INDEX_BYTES))
+        data = json.loads(read_bytes(cache_path(out_dir, STAMPS), MAX_INDEX_BYTES))
     except (DialogtoolError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -76,5 +77,5 @@ def write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path])
         if stamp is not None:
             fresh[path.name] = stamp
     if fresh != stamps and out_dir.is_dir():
-        with contextlib.suppress(DialogtoolError):
-            write_text(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
+        with contextlib.suppress(OSError, DialogtoolError):
+            write_text(cache_path(out_dir, STAMPS, create=True), json.dumps(fresh, sort_keys=True))

@@ -17,6 +17,7 @@ from typing import Any
 from ..coded.folder import pack_codes
 from ..coded.note import TEXT, CodedNote, CodedSegment
 from ..coded.store import carry_reviews, dump_note, parse_note
+from ..coded.validate import check_codes
 from ..errors import DialogtoolError
 from ..files import printable, read_bytes, replace_if_unchanged
 from ..ingest.meta import FIELDS
@@ -138,7 +139,7 @@ def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
     codings = code_note(note.text, note.segments, matcher)
     for _ in range(_ATTEMPTS):
         before = _read_coded(task.target)
-        old = _parse_coded(before, task.target) if before is not None else None
+        old = _old_coding(before, task.target, codebook)
         document = coded_document(note, codings, codebook, old, task.fingerprint)
         data = dump_note(document).encode("utf-8")
         if data == before:
@@ -180,13 +181,19 @@ def _read_coded(target: Path) -> bytes | None:
         raise
 
 
-def _parse_coded(data: bytes, target: Path) -> CodedNote:
+def _old_coding(data: bytes | None, target: Path, codebook: Codebook) -> CodedNote | None:
+    """The coded file being replaced (its bytes as read), whose reviews are carried over. A review
+    that cannot be read, or names a code the codebook lacks, stops this note: rewriting would drop it."""
+    if data is None:
+        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         raise DialogtoolError(f"cannot read coded note: not UTF-8 (byte {exc.start})", path=target, line=line) from None
-    return parse_note(text, target)
+    old = parse_note(text, target)
+    check_codes(old, codebook.ids, target)
+    return old
 
 
 def coded_document(
