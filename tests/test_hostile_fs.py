@@ -653,3 +653,29 @@ def test_permission_denied_on_the_output_folder(project: Path) -> None:
         target.chmod(0o755)
     assert result.returncode == 2
     assert error_lines(stderr_of(result)) == ["Error: locked/t.csv: cannot write: permission denied"]
+
+
+def test_a_review_saved_by_the_tool_does_not_overwrite_a_save_in_between(tmp_path: Path, monkeypatch) -> None:
+    """`write_review` (the review screen) reads, changes one block and writes: a save by someone
+    else between its read and its write is read again, both reviews kept."""
+    from dialogtool.coded import store
+    from dialogtool.coded.note import Review
+
+    target = tmp_path / "good.yaml"
+    shutil.copy(ROOT / "data" / "coded" / "narvik_bord5.yaml", target)
+    ids = [seg.id for seg in load_coded(target).segments]
+    original = store.parse_note
+    calls = []
+
+    def parse_then_someone_saves(text: str, where):
+        note = original(text, where)
+        if not calls:  # the first read: a colleague's editor saves a review on another segment now
+            _save_review(target, 7)
+        calls.append(where)
+        return note
+
+    monkeypatch.setattr(store, "parse_note", parse_then_someone_saves)
+    store.write_review(target, ids[0], Review(note="mine"))
+    assert len(calls) == 2  # read, refused to overwrite, read again
+    notes = {seg.id: seg.review.note for seg in load_coded(target).segments if seg.review is not None}
+    assert notes == {ids[0]: "mine", ids[REVIEWED]: "save-7"}
