@@ -76,7 +76,7 @@ def load_folder(coded_dir: Path, known: Collection[str] | None = None) -> list[C
 def read_each(coded_dir: Path, known: Collection[str]) -> Iterator[tuple[Path, CodedNote | DialogtoolError]]:
     """Each coded file of a folder with its note, or with the error that stops reading it:
     for `status`, which lists every broken file instead of stopping at the first."""
-    files = _yaml_files(coded_dir) if coded_dir.is_dir() else []
+    files = yaml_files(coded_dir) if coded_dir.is_dir() else []
     for path in files:
         try:
             doc = _load_one(path)
@@ -117,13 +117,13 @@ def _read_cache(path: Path) -> list[Any] | None:
 def _coded_files(coded_dir: Path) -> list[Path]:
     if not coded_dir.is_dir():
         raise DialogtoolError("no such folder of coded notes", path=coded_dir, hint="run `dialogtool code` first")
-    files = _yaml_files(coded_dir)
+    files = yaml_files(coded_dir)
     if not files:
         raise DialogtoolError("no coded notes (*.yaml) here", path=coded_dir, hint="run `dialogtool code` first")
     return files
 
 
-def _yaml_files(coded_dir: Path) -> list[Path]:
+def yaml_files(coded_dir: Path) -> list[Path]:
     """The coded files of a folder, sorted; not glob(), which returns nothing for a folder it cannot list."""
     try:
         names = [entry.name for entry in os.scandir(coded_dir)]
