@@ -68,6 +68,8 @@ def code(
         console.say("Skipped:", f"{problem.path}: {problem.message.removeprefix('skipped: ')}")
     for problem in summary.problems:
         console.error(f"{problem.path}: {problem.message}")
+    for problem in summary.warnings:
+        console.warning(f"{problem.path}: {problem.message}")
     for doc, text in summary.unplaced_reviews:
         console.say("Review kept but not placed", f"({doc}): segment text changed: «{text[:70]}»")
     if summary.interrupted:
@@ -121,7 +123,11 @@ def meta(
     failed = 0
     manifests: dict[Path, Manifest] = {}
     try:
-        files, _ = find_notes(paths or [Path("data/raw")])
+        files, skipped = find_notes(paths or [Path("data/raw")])
+        for problem in skipped:
+            if problem.error:
+                console.error(f"{problem.path}: {problem.message}")
+                failed += 1
         for path in files:
             manifest_for(path, manifests)
         for manifest in manifests.values():

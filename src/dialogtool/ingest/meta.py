@@ -7,6 +7,7 @@ manifest `meta.yaml` in the input folder, so staff can correct what detection mi
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -195,7 +196,7 @@ class Manifest:
 def read_manifest(folder: Path) -> Manifest:
     """The folder's meta.yaml with every mistake found (see Manifest); absent, it is empty."""
     path = folder / MANIFEST
-    if not path.is_file():
+    if not os.path.lexists(path):  # anything else of that name (a FIFO, a folder) is refused by the reader
         return Manifest(path)
     try:
         root = yamlio.compose(yamlio.read_text(path, "manifest", encoding="utf-8-sig"), path)
