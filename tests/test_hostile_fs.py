@@ -118,12 +118,14 @@ def test_latin1_file_name_is_coded_and_read_back_by_every_command(project: Path)
     empty = os.fsencode(project / "notes") + b"/tom \xe5.txt"
     with open(empty, "wb"):
         pass  # empty: its error line names it once, printably
-    with open(os.fsencode(project / "notes") + b"/skjema\xe6.doc", "wb") as handle:
+    with open(
+        os.fsencode(project / "notes") + b"/skjema\xe6.xlsx", "wb"
+    ) as handle:  # not a note (a .doc is one, refused)
         handle.write(b"not a note")
     result = run("code", "notes", "-o", "coded", "-j", "1", cwd=project)
     err = stderr_of(result)
     assert result.returncode == 1, err
-    assert "Skipped: notes/skjema\\xe6.doc: not a note (.doc)" in err  # a printable form of the name
+    assert "Skipped: notes/skjema\\xe6.xlsx: not a note (.xlsx)" in err  # a printable form of the name
     assert error_lines(err) == ["Error: notes/tom \\xe5.txt: file is empty"]
     os.unlink(empty)
     coded = project / "coded" / "Tromsø_bord_2.yaml"  # the bytes read as Windows-1252: a readable id
@@ -159,13 +161,17 @@ def test_fifo_and_dev_zero_among_the_notes_are_refused_by_name(project: Path) ->
         "Error: notes/zero.txt: not read: a character device, not a regular file",
     ]
     assert load_coded(project / "coded" / "good.yaml").meta["meeting"] == "Narvik"
-    # the manifest as a FIFO: each note of the folder names it instead of hanging
+    # the manifest as a FIFO: refused once, by name, instead of hanging (issue 12: a manifest
+    # mistake is reported once), and each note of the folder points at it
     os.mkfifo(project / "notes" / "meta.yaml")
     result = run("code", "notes", "-o", "coded", "-j", "1", "--force", cwd=project)
     assert result.returncode == 1
-    refused = "notes/meta.yaml: not read: a FIFO (named pipe), not a regular file"
     assert error_lines(stderr_of(result)) == [
-        f"Error: notes/{name}: {refused}" for name in ("good.txt", "note.txt", "zero.txt")
+        "Error: notes/meta.yaml: not read: a FIFO (named pipe), not a regular file",
+        *(
+            f"Error: notes/{name}: notes/meta.yaml cannot be read (see the error above)"
+            for name in ("good.txt", "note.txt", "zero.txt")
+        ),
     ]
 
 
@@ -526,13 +532,13 @@ def test_csv_prefix_per_owasp() -> None:
 
 
 def test_escape_sequences_in_file_names_are_not_sent_to_the_terminal(project: Path) -> None:
-    name = "bad\x1b]0;pwned\x07\x1b[2J\u202e.doc"
+    name = "bad\x1b]0;pwned\x07\x1b[2J\u202e.xlsx"
     (project / "notes" / name).write_bytes(b"x")
     (project / "notes" / "tom\x1b[31m.txt").write_bytes(b"")
     result = run("code", "notes", "-o", "coded", "-j", "1", cwd=project)
     err = stderr_of(result)
     assert "\x1b" not in err and "\x07" not in err and "\u202e" not in err
-    assert "Skipped: notes/bad\\x1b]0;pwned\\x07\\x1b[2J\\u202e.doc: not a note (.doc)" in err
+    assert "Skipped: notes/bad\\x1b]0;pwned\\x07\\x1b[2J\\u202e.xlsx: not a note (.xlsx)" in err
     assert "Error: notes/tom\\x1b[31m.txt: file is empty" in err
 
 
