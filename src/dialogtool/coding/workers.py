@@ -54,7 +54,13 @@ _WORKER: dict[str, Any] = {}
 
 
 def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Result]:
-    """Results in task order, from this process or from a pool of `jobs` processes."""
+    """Results in task order, from this process or from a pool of `jobs` processes.
+
+    With no task (an unchanged re-run) nothing is loaded: the matcher's lemma tables and
+    spaCy are only needed when a note is coded.
+    """
+    if not tasks:
+        return
     _WORKER["codebook"] = codebook
     _WORKER["matcher"] = Matcher(codebook)
     if jobs <= 1 or len(tasks) < 4 * jobs:
