@@ -310,3 +310,28 @@ def test_cli_user_errors(handmade: Path) -> None:
     assert fmt.exit_code == 2 and "'pdf' is not one of 'terminal', 'md', 'docx', 'csv'" in fmt.stderr
     field = run("quotes", "KE", "--coded", handmade, "-c", CODEBOOK, "--by", "sted")
     assert field.exit_code == 2 and "no metadata field 'sted'" in field.stderr
+
+
+def test_streamed_selection_with_limit_equals_sorting_everything(coded: Path) -> None:
+    """Many copies of the sample notes, streamed: each group keeps only its best quotes as it
+    goes, and the result is what ranking all quotes and cutting at the limit gives."""
+    from dataclasses import replace
+
+    from dialogtool.analysis.quotes import select_themes
+    from dialogtool.coded.folder import iter_folder
+
+    book = load_codebook(CODEBOOK)
+    notes = load_folder(coded)
+    copies = [replace(n, document=f"{n.document}-{i:02d}") for i in range(40) for n in notes]
+    themes = [c.id for c in book.top_level]
+    streamed = select_themes(iter(copies), book, themes, by="meeting", limit=3)
+    for theme, selection in zip(themes, streamed, strict=True):
+        everything = select_quotes(copies, book, theme, by="meeting")
+        assert selection.segments == everything.segments and selection.left_out == everything.left_out
+        assert [g.value for g in selection.groups] == [g.value for g in everything.groups]
+        for mine, full in zip(selection.groups, everything.groups, strict=True):
+            assert mine.total == full.total == len(full.quotes)
+            assert [(q.document, q.id) for q in mine.quotes] == [(q.document, q.id) for q in full.quotes[:3]]
+    assert max(g.total for s in streamed for g in s.groups) > 4 * 3 + 64  # a group was pruned on the way
+    one = select_themes(iter_folder(coded), book, ["KE"], limit=2)[0]
+    assert one == select_quotes(notes, book, "KE", limit=2)

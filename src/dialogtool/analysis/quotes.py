@@ -119,7 +119,7 @@ def theme_codes(codebook: Codebook, theme: str) -> tuple[str, ...]:
 
 
 def select_quotes(
-    documents: Sequence[CodedNote],
+    documents: Iterable[CodedNote],
     codebook: Codebook,
     theme: str,
     *,
@@ -129,28 +129,79 @@ def select_quotes(
     matcher: Matcher | None = None,
 ) -> QuoteSelection:
     """The segments coded with `theme` after review, grouped by `by` and ordered (module docstring)."""
-    codes = theme_codes(codebook, theme)
-    theme = codes[0]
-    if by is not None and documents and all(by != "document" and by not in d.meta for d in documents):
-        fields = sorted({"document", *(k for d in documents for k in d.meta)})
-        raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(fields)}")
-    matcher = matcher or Matcher(codebook)
-    found: list[Quote] = []
+    return select_themes(documents, codebook, [theme], by=by, limit=limit, include_all=include_all, matcher=matcher)[0]
+
+
+def select_themes(
+    documents: Iterable[CodedNote],
+    codebook: Codebook,
+    themes: Sequence[str],
+    *,
+    by: str | None = None,
+    limit: int | None = None,
+    include_all: bool = False,
+    matcher: Matcher | None = None,
+) -> list[QuoteSelection]:
+    """`select_quotes` for several themes in one pass over the notes.
+
+    `documents` may be a stream (`coded.folder.iter_folder`): each note is looked at once
+    and dropped, and with a `limit` each group keeps only its best quotes so far, so memory
+    stays bounded however many notes there are.
+    """
+    selectors = [_Selector(theme_codes(codebook, theme), by, limit, include_all) for theme in themes]
+    fields = {"document"}
+    notes = 0
     for doc in documents:
-        found.extend(_quotes_of(doc, set(codes), matcher))
-    kept = [q for q in found if include_all or (q.kind != HEADING and q.words >= MIN_WORDS)]
-    groups: dict[str | None, list[Quote]] = {}
-    for quote in kept:
-        groups.setdefault(_group_value(quote, by), []).append(quote)
-    result = []
-    for value in sorted(groups, key=_group_key):
-        quotes = sorted(groups[value], key=_rank)
-        shown = quotes[:limit] if limit else quotes
-        # highlighting needs the tokenizer: only for the quotes shown (a report on 10,000 notes
-        # would otherwise tokenise every candidate)
-        shown = [_highlighted(q, matcher) for q in shown]
-        result.append(QuoteGroup(value, tuple(shown), len(quotes)))
-    return QuoteSelection(theme, codebook.label(theme), by, tuple(result), len(found), len(found) - len(kept))
+        notes += 1
+        fields.update(doc.meta)
+        for selector in selectors:
+            selector.add(doc)
+    if by is not None and notes and by not in fields:
+        raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(sorted(fields))}")
+    matcher = matcher or Matcher(codebook)
+    return [selector.selection(codebook, matcher) for selector in selectors]
+
+
+class _Selector:
+    """The quotes of one theme, gathered note by note: each group's best `limit` so far,
+    its count, and the segments left out."""
+
+    def __init__(self, codes: tuple[str, ...], by: str | None, limit: int | None, include_all: bool) -> None:
+        self.theme = codes[0]
+        self.codes = set(codes)
+        self.by = by
+        self.limit = limit
+        self.include_all = include_all
+        self.groups: dict[str | None, list[Quote]] = {}
+        self.totals: dict[str | None, int] = {}
+        self.found = 0
+        self.kept = 0
+
+    def add(self, doc: CodedNote) -> None:
+        for quote in _quotes_of(doc, self.codes):
+            self.found += 1
+            if not (self.include_all or (quote.kind != HEADING and quote.words >= MIN_WORDS)):
+                continue
+            self.kept += 1
+            value = _group_value(quote, self.by)
+            group = self.groups.setdefault(value, [])
+            group.append(quote)
+            self.totals[value] = self.totals.get(value, 0) + 1
+            if self.limit and len(group) >= 4 * self.limit + 64:
+                group.sort(key=_rank)  # ranks are unique (document, position): the same best as sorting all
+                del group[self.limit :]
+
+    def selection(self, codebook: Codebook, matcher: Matcher) -> QuoteSelection:
+        result = []
+        for value in sorted(self.groups, key=_group_key):
+            quotes = sorted(self.groups[value], key=_rank)
+            shown = quotes[: self.limit] if self.limit else quotes
+            # highlighting needs the tokenizer: only for the quotes shown (a report on 10,000 notes
+            # would otherwise tokenise every candidate)
+            shown = [_highlighted(q, matcher) for q in shown]
+            result.append(QuoteGroup(value, tuple(shown), self.totals[value]))
+        label = codebook.label(self.theme)
+        return QuoteSelection(self.theme, label, self.by, tuple(result), self.found, self.found - self.kept)
 
 
 def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
@@ -159,7 +210,7 @@ def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
     return replace(quote, spans=theme_spans(matcher, quote.text, set(quote.codes)))
 
 
-def _quotes_of(doc: CodedNote, codes: set[str], matcher: Matcher) -> Iterable[Quote]:
+def _quotes_of(doc: CodedNote, codes: set[str]) -> Iterable[Quote]:
     meta = dict(doc.meta)
     document = doc.document
     headings = doc.headings

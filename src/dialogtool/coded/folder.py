@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -50,17 +50,28 @@ def load_folder(coded_dir: Path) -> list[CodedNote]:
     changed since (re-coded, or edited by a reviewer) are parsed again. `code` writes the
     cache as it writes each file, so the first `report` after `code` parses nothing.
     """
-    result = []
-    for path in _coded_files(coded_dir):
+    return list(iter_folder(coded_dir))
+
+
+def iter_folder(coded_dir: Path) -> Iterator[CodedNote]:
+    """`load_folder` one note at a time, for readers that need not hold every note at once
+    (`report` and `quotes`: at 10,000 notes the whole folder took 600–800 MiB).
+
+    A missing or empty folder is reported at once, a broken file when it is reached.
+    """
+    return _iter_notes(_coded_files(coded_dir))
+
+
+def _iter_notes(files: list[Path]) -> Iterator[CodedNote]:
+    for path in files:
         stamp = _file_stamp(path)
         cached = _read_cache(path)
         if cached is not None and cached[0] == stamp:
-            result.append(_unpack(cached[1], path))
+            yield _unpack(cached[1], path)
             continue
         doc = load_coded(path)
         write_cache(path, stamp, doc)
-        result.append(doc)
-    return result
+        yield doc
 
 
 def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:

@@ -13,9 +13,9 @@ from pathlib import Path
 import pandas as pd
 
 from ..analysis.cooccur import cooccurrence
-from ..analysis.quotes import QuoteSelection, select_quotes
+from ..analysis.quotes import QuoteSelection, select_themes
 from ..analysis.tables import TOTAL, ThemeTable, theme_table
-from ..coded.folder import DocumentCodes, load_codes, load_folder
+from ..coded.folder import DocumentCodes, iter_folder, load_codes
 from ..coding.codebook import Codebook
 from ..files import write_text
 from .docx import report_docx
@@ -52,15 +52,15 @@ def build_report(
     from . import charts
 
     codes = load_codes(coded_dir)
-    documents = load_folder(coded_dir)
+    # the notes are streamed: only the best quotes per theme are kept, never every note
+    themes = [code.id for code in codebook.top_level]
+    quotes = select_themes(iter_folder(coded_dir), codebook, themes, limit=quotes_per_theme)
     content = _Content(
         by_meeting=theme_table(codes, codebook, by="meeting"),
         by_topic=theme_table(codes, codebook, by="topic"),
         cooccur=cooccurrence(codes, codebook),
         per_theme=themes_overview(codes, codebook),
-        quotes=tuple(
-            select_quotes(documents, codebook, code.id, limit=quotes_per_theme) for code in codebook.top_level
-        ),
+        quotes=tuple(quotes),
     )
     out_dir.mkdir(parents=True, exist_ok=True)
     pictures = {
