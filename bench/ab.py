@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ab.py --baseline main [--notes 1000] [--rounds 5] [--jobs 1]
 
-Each side codes the same synthetic corpus (bench/corpus.py) from scratch with its own source
+Each side codes the same synthetic corpus (bench/corpus.py, with wordfreq's vocabulary) from scratch with its own source
 and its own codebook.yaml, in a fresh process; the two sides alternate, so a machine that gets
 busier affects both. Prints each side's median and the ratio, which is what holds on a shared
 machine (seconds do not). The baseline's source is taken with `git archive`, nothing is
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import make_corpus, sentence_pool  # noqa: E402
+from corpus import make_corpus, sentence_pool, vocabulary  # noqa: E402
 
 
 def checkout(revision: str, target: Path) -> Path:
@@ -58,7 +58,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dialogtool-ab-") as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
-        words = make_corpus(corpus, args.notes, sentence_pool(ROOT / "data" / "raw"))
+        words = make_corpus(corpus, args.notes, sentence_pool(ROOT / "data" / "raw"), vocab=vocabulary())
         baseline = checkout(args.baseline, work / "baseline")
         sides = {"baseline": (baseline, baseline / "codebook.yaml"), "current": (ROOT, ROOT / "codebook.yaml")}
         times: dict[str, list[float]] = {name: [] for name in sides}
