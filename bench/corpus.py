@@ -30,6 +30,11 @@ HEADINGS = {
     "nn": ["Utfordringar:", "Moglegheiter:", "Tiltak:", "Anna:"],
 }
 _CONTENT = re.compile(r"\b[a-zæøå]{4,}\b")  # a lower-case word of four letters or more: may be replaced
+# Sentences kept as they are: near the top of a note, metadata detection reads one opening
+# with "Tema", "Bord…" or "Oppgåve/Oppgave…" as the table's topic ("Oppgavene er lagt til …"
+# does), and varied, each would be a topic of its own: hundreds of topic columns in the
+# report, which no real set of notes has.
+_METADATA_LIKE = re.compile(r"(?i)(tema|bord|oppg)")
 SHARE = 0.35  # of the content words replaced by a drawn one
 
 
@@ -100,7 +105,7 @@ def make_corpus(
             if rng.random() < 0.12:
                 lines += [rng.choice(HEADINGS[language]), ""]
             sentence = rng.choice(pool[language])
-            if vocab is not None:
+            if vocab is not None and not _METADATA_LIKE.match(sentence):
                 sentence = _varied(sentence, rng, vocab)
             bullet = "\uf0b7 " if rng.random() < 0.5 else ""
             lines += [bullet + sentence, ""]
