@@ -122,3 +122,24 @@ def distinct_words(folder: Path) -> int:
     for path in folder.glob("*.txt"):
         seen.update(re.findall(r"[^\W\d_]+", path.read_text(encoding="utf-8").lower()))
     return len(seen)
+
+
+def main() -> None:
+    """`python bench/corpus.py FOLDER COUNT`: write a corpus, print its words and distinct words as JSON.
+
+    bench/run.py calls this in a process of its own, so that the benchmark's own process stays
+    small: a child's peak memory counts its parent's size at fork.
+    """
+    import json
+    import sys
+
+    folder, count = Path(sys.argv[1]), int(sys.argv[2])
+    vocab = vocabulary()
+    if vocab is None:
+        print("wordfreq is not installed (`make install` installs it): the corpus repeats 899 words", file=sys.stderr)
+    words = make_corpus(folder, count, sentence_pool(Path(__file__).resolve().parents[1] / "data" / "raw"), vocab=vocab)
+    print(json.dumps({"words": words, "distinct": distinct_words(folder), "vocabulary": vocab and vocab.source}))
+
+
+if __name__ == "__main__":
+    main()

@@ -33,10 +33,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))
-
-from corpus import distinct_words, make_corpus, sentence_pool, vocabulary  # noqa: E402
-
 PY = sys.executable
 TOOL = [PY, "-m", "dialogtool"]
 
@@ -53,11 +49,19 @@ def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
     return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
-def literal_terms(codebook: Path, target: Path) -> None:
-    from dialogtool.coding.codebook import load_codebook
-    from dialogtool.coding.matcher import Matcher
+TERMS = """
+import sys
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.matcher import Matcher
+print("\\n".join(Matcher(load_codebook(sys.argv[1])).literal_terms))
+"""
 
-    target.write_text("\n".join(Matcher(load_codebook(codebook)).literal_terms) + "\n", encoding="utf-8")
+
+def literal_terms(codebook: Path, target: Path) -> None:
+    """The codebook's literal words, one a line, for grep and the peer (in a child process, like
+    everything that would make this process big: a child's peak memory counts its parent's size)."""
+    done = subprocess.run([PY, "-c", TERMS, str(codebook)], capture_output=True, text=True, check=True)
+    target.write_text(done.stdout, encoding="utf-8")
 
 
 def commands(size: int, jobs: int, work: Path) -> list[tuple[str, list[str], Path | None]]:
@@ -82,9 +86,10 @@ def commands(size: int, jobs: int, work: Path) -> list[tuple[str, list[str], Pat
     ]
 
 
-def bench_size(size: int, jobs: int, rounds: int, pool: dict[str, list[str]], vocab: object, work: Path) -> dict:
+def bench_size(size: int, jobs: int, rounds: int, work: Path) -> dict:
     raw = work / f"raw{size}"
-    words = make_corpus(raw, size, pool, vocab=vocab)  # type: ignore[arg-type]
+    made = subprocess.run([PY, str(ROOT / "bench" / "corpus.py"), str(raw), str(size)], capture_output=True, check=True)
+    corpus = json.loads(made.stdout)
     samples: dict[str, list[tuple[float, float, int]]] = {}
     steps = commands(size, jobs, work)
     for _ in range(rounds):
@@ -96,7 +101,8 @@ def bench_size(size: int, jobs: int, rounds: int, pool: dict[str, list[str]], vo
     same = sorted(p.name for p in one.glob("*.yaml")) == sorted(p.name for p in many.glob("*.yaml")) and all(
         (many / p.name).read_bytes() == p.read_bytes() for p in one.glob("*.yaml")
     )
-    row: dict = {"notes": size, "words": words, "distinct": distinct_words(raw), "jobs_identical": same}
+    row: dict = {"notes": size, "words": corpus["words"], "distinct": corpus["distinct"], "jobs_identical": same}
+    row["vocabulary"] = corpus["vocabulary"]
     for name, runs in samples.items():
         row[name] = {
             "wall": statistics.median(r[0] for r in runs),
@@ -155,17 +161,13 @@ def main() -> None:
         saved = json.loads(args.show.read_text(encoding="utf-8"))
         print(render(saved["rows"], saved["jobs"]))
         return
-    pool = sentence_pool(ROOT / "data" / "raw")
-    vocab = vocabulary()
-    if vocab is None:
-        print("wordfreq is not installed (`make install` installs it): the corpus repeats 899 words", file=sys.stderr)
     rows = []
     with tempfile.TemporaryDirectory(prefix="dialogtool-bench-") as tmp:
         work = Path(tmp)
         literal_terms(ROOT / "codebook.yaml", work / "terms.txt")
         subprocess.run([*TOOL, "code", str(ROOT / "data" / "raw"), "-o", str(work / "warm"), "-q"], check=True)
         for size in args.sizes:
-            rows.append(bench_size(size, args.jobs, args.rounds, pool, vocab, work))
+            rows.append(bench_size(size, args.jobs, args.rounds, work))
             print(f"{size} notes done", file=sys.stderr)
     args.results.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -176,7 +178,7 @@ def main() -> None:
         "load": os.getloadavg(),
     }
     target = args.results / f"bench-{stamp}.json"
-    payload = {"machine": machine, "jobs": args.jobs, "rounds": args.rounds, "vocabulary": vocab and vocab.source}
+    payload = {"machine": machine, "jobs": args.jobs, "rounds": args.rounds}
     target.write_text(json.dumps(payload | {"rows": rows}, indent=2) + "\n")
     print(render(rows, args.jobs))
     print(f"results: {target}", file=sys.stderr)
