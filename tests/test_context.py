@@ -298,3 +298,76 @@ def test_weak_must_be_true_or_false() -> None:
 
     with pytest.raises(DialogtoolError, match="weak of 'INFO › Kontakt' must be true or false"):
         parse_codebook(WEAK_BOOK.replace("weak: true", "weak: ja"), "kb.yaml")
+
+
+# --- once_named concepts -------------------------------------------------------------------------
+
+ONCE_BOOK = """\
+context: {heading: false, reference: false, leadin: false}
+codes:
+  - id: IP
+    label: Individuell plan
+    concepts:
+      - label: Ved navn
+        terms: [individuell plan, IP]
+      - label: Planen
+        once_named: true
+        terms: [=planen, =plana]
+"""
+
+
+def test_a_once_named_word_codes_only_after_the_note_has_named_its_theme() -> None:
+    raw = "Planen ligger i en perm.\n\nMange har individuell plan.\n\nPlanen blir ikke oppdatert.\n"
+    codings = [c for _, c in coded(raw, parse_codebook(ONCE_BOOK, "kb.yaml"))]
+    assert [c.codes for c in codings] == [(), ("IP",), ("IP",)]
+    assert codings[2].terms == {"IP": ("=planen",)}
+
+
+def test_a_heading_that_names_the_theme_counts_and_the_word_itself_does_not() -> None:
+    book = parse_codebook(ONCE_BOOK, "kb.yaml")
+    headed = [c.codes for _, c in coded("Oppgåve 2: IP\n\nPlana vert ikkje brukt.\n", book)]
+    assert headed == [("IP",), ("IP",)]
+    alone = [c.codes for _, c in coded("Planen er klar.\n\nPlanen er god.\n", book)]
+    assert alone == [(), ()]  # «planen» twice does not name the theme
+
+
+def test_once_named_must_be_true_or_false() -> None:
+    from dialogtool.errors import DialogtoolError
+
+    with pytest.raises(DialogtoolError, match="once_named of 'IP › Planen' must be true or false"):
+        parse_codebook(ONCE_BOOK.replace("once_named: true", "once_named: 1"), "kb.yaml")
+
+
+# --- bylines -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line", ["Notat: Terje Hove, Informasjonsavdelinga", "Skrivar – Kari Li, koordinerande eining", "Referent: Ola KE"]
+)
+def test_a_byline_that_names_a_person_gets_no_theme_from_its_words(line: str) -> None:
+    codings = by_text(
+        f"Dialogmøte i Førde\nKafébord 2\n{line}\n\nOppgåve 1: Koordinerande eining\nEininga er lite kjend.\n"
+    )
+    assert codings[line].codes == ()
+    # and passes nothing down: the task heading's theme is what the units below it get
+    assert codings["Eininga er lite kjend."].codes == ("KE",)
+
+
+def test_a_sentence_that_starts_with_a_role_word_keeps_its_theme() -> None:
+    codings = by_text("Oppgave 1\n\nBordvert: vi snakket mest om informasjon ved utskriving.\n")
+    assert codings["Bordvert: vi snakket mest om informasjon ved utskriving."].codes == ("INFO",)
+
+
+def test_the_list_under_an_attendance_heading_gets_no_theme() -> None:
+    raw = (
+        "Kafébord 2\n\nDeltakarar:\nKoordinerande eining i Ulvik, brukarrepresentant frå pasientgruppe ME\n\n"
+        "Oppgåve 1\nKoordinerande eining er lite kjend.\n"
+    )
+    codings = by_text(raw)
+    assert codings["Koordinerande eining i Ulvik, brukarrepresentant frå pasientgruppe ME"].codes == ()
+    assert codings["Koordinerande eining er lite kjend."].codes == ("KE",)
+
+
+def test_a_remark_on_the_discussion_itself_takes_no_theme_from_its_heading() -> None:
+    codings = by_text("Oppgave 4: Koordinerende enhet\n\nHer ble det en del diskusjon, og ikke alle var enige.\n")
+    assert codings["Her ble det en del diskusjon, og ikke alle var enige."].codes == ()

@@ -252,3 +252,14 @@ def test_manifest_overrides_detection(tmp_path: Path) -> None:
     meta = read_note(note).meta
     assert meta["meeting"] == "Hammerfest" and meta["date"] == "2018-09-19"
     assert meta["table"] == 1  # fields the manifest does not name stay detected
+
+
+def test_the_hosts_line_wins_over_the_writers_line_whichever_comes_first() -> None:
+    text = "Kafébord 3\n\nSkrivar: Ingrid Hauge\n\nBordvert: Solveig Myklebust\n\nTekst."
+    assert meta_of(text)["host"] == "Solveig Myklebust"
+    assert meta_of("Kafébord 3\n\nNotat: Terje Hove, Voss sjukehus\n\nTekst.")["host"] == "Terje Hove, Voss sjukehus"
+
+
+def test_vert_is_a_role_only_with_a_colon() -> None:
+    assert meta_of("Kafébord 3\n\nVert: Kari Li\n\nTekst.")["host"] == "Kari Li"
+    assert meta_of("Kafébord 3\n\nVert det gjort noko?\n\nTekst.")["host"] is None

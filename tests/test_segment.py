@@ -317,3 +317,15 @@ def test_spans_cover_all_non_space_text(raw: str) -> None:
 @given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from([" ", "\n", "\n\n"])), max_size=40))
 def test_spans_cover_all_non_space_text_of_word_sequences(pieces: list[tuple[str, str]]) -> None:
     _check_spans(normalize("".join(word + sep for word, sep in pieces)))
+
+
+def test_a_round_with_its_number_is_a_task_heading() -> None:
+    raw = (
+        "Kafébord 3\n\nRunde 1 – Utfordringar\nDei fleste kjenner ikkje eininga.\n\n"
+        "Runde 2: Kva fungerer?\nFaste møte.\n"
+    )
+    segs = segment(normalize(raw))
+    kinds = {s.text: (s.kind, s.section[-1:]) for s in segs}
+    assert kinds["Runde 1 – Utfordringar"][0] == HEADING
+    assert kinds["Dei fleste kjenner ikkje eininga."][1] == ("Runde 1 – Utfordringar",)
+    assert kinds["Faste møte."][1] == ("Runde 2: Kva fungerer?",)

@@ -221,12 +221,37 @@ DANGLING_WORDS = frozenset(
     ]
 )
 
+# The roles a byline names («Bordvert: Kari Nilsen», «Skrivar – Ola», «Referent/sekretær: …»).
+# The host's roles first: metadata takes the host from them and falls back to the writer's.
+# «vert» (also Nynorsk for "becomes") and «skriver» ("writes") are roles only when a colon or
+# dash follows, so a wrapped line «… det / vert gjort» stays a continuation.
+HOST_ROLES = ("bordvert", "bordverter", "kafévert", "kafevert", "ordstyrer", "ordstyrar")
+WRITER_ROLES = ("referent", "sekretær", "skrivar")
+# «Notat: Kari Nilsen» names who took the notes; «Notat til kommunen …» is a sentence.
+AMBIGUOUS_HOST_ROLES = ("vert",)
+AMBIGUOUS_WRITER_ROLES = ("skriver", "notat", "notater", "notatar")
+AMBIGUOUS_ROLES = AMBIGUOUS_HOST_ROLES + AMBIGUOUS_WRITER_ROLES
+_ROLE_WORDS = "|".join(HOST_ROLES + WRITER_ROLES)
+_ROLE_WORDS_ANY = "|".join(HOST_ROLES + WRITER_ROLES + AMBIGUOUS_ROLES)
+_ROLE_MARK = r"(?:\s*/\s*\w+)*\s*[:\-–]"  # «Referent/sekretær:», «Bordvert –»
+# A byline: a role word at the start, or an ambiguous one followed by «:» or a dash.
+BYLINE = rf"(?:(?:{_ROLE_WORDS})\b|(?:{_ROLE_WORDS_ANY}){_ROLE_MARK})"
+# A byline that names a person («Notat: Terje Hove, Voss sjukehus»): its words are a name and a
+# workplace, never a theme («notat», «sjukehus» are mere mentions there).
+NAMED_BYLINE = rf"^(?:{_ROLE_WORDS_ANY}){_ROLE_MARK}\s*(?-i:[A-ZÆØÅ])"
+
+
+def byline_name(roles: tuple[str, ...]) -> str:
+    """A regex for a byline of one of `roles` that captures the name after «:» or a dash."""
+    return rf"^(?:{'|'.join(roles)}){_ROLE_MARK}\s*(.+?)\s*$"
+
+
 # Header lines ("dialogkafebord 4 – Kompetanse", "gruppe 2:"): such a line is never a
 # continuation of the line above, even in lower case. Common nouns ("del", "tema", "bord")
 # count only when a number or a colon follows, since "en stor / del av" is a wrapped line.
 HEADER_LINE = (
-    r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
-    r"|(?:dialog)?kaf[eé]-?bord\b|bordvert\b|kaf[eé]vert\b|referent\b"
+    r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord|runde)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
+    rf"|(?:dialog)?kaf[eé]-?bord\b|{BYLINE}"
     # a section word alone on its line («Anna», «Tiltak:») starts a section, even after «… med dei»
     r"|(?:anna|annet|tiltak|utfordringar|utfordringer|moglegheiter|muligheter|forslag|praktisk|"
     r"oppsummering|samandrag|sammendrag|bakgrunn|konklusjon|avslutning|diverse|eventuelt)\s*:?\s*$)"
@@ -292,9 +317,9 @@ BOKMAAL_EXTRA_STOP_WORDS = _words(
 
 # Words about the meeting itself rather than its subject ("Bordet mente …", "Spørsmål til
 # bordet"): frequent in every note, never a gap in the codebook.
-MEETING_STOP_WORDS = _words(
+MEETING_STOP_WORDS = frozenset(HOST_ROLES + WRITER_ROLES) | _words(
     """
-    bord bordet borda bordene kafébord kafebord kafévert kafevert bordvert referat referent
+    bord bordet borda bordene kafébord kafebord referat
     oppgave oppgåve oppgaven oppgåva spørsmål spørsmålet spørsmåla spørsmålene diskusjon
     diskusjonen innspill innspel punkt punktet punkta punktene takk takke takka gruppearbeid
     """
@@ -350,7 +375,7 @@ PROCEDURAL_WORDS = _words(
     takk takke takka takker takkar takket pause pausen pausa kaffe kaffen kaffi kaffien lunsj
     lunsjen lunch matpause middag kake kaker frukt rommet lokalet lokala møterommet klokka klokken
     kl stemning stemninga stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter
-    minuttar
+    minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde
     """
 )
 # Two words in a row: «neste møte», «rundt bordet», «andre runde», «gule lapper».
@@ -361,9 +386,8 @@ PROCEDURAL_PAIRS = (
     (frozenset(["gule"]), frozenset(["lapper", "lappar"])),
 )
 # First words of procedural lines: the host's line, who took part, a sign-off, the close.
-PROCEDURAL_OPENERS = _words(
+PROCEDURAL_OPENERS = frozenset(HOST_ROLES + WRITER_ROLES + AMBIGUOUS_ROLES) | _words(
     """
-    bordvert bordverter kafévert kafevert referent sekretær skrivar skriver ordstyrer ordstyrar
     deltakere deltakarar deltagere deltok tilstades avslutningsvis helsing hilsen mvh
     """
 )

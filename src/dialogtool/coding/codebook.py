@@ -20,7 +20,7 @@ from .patterns import PatternError, parse_rule
 
 TOP_KEYS = {"name", "description", "version", "inherit_headings", "context", "codes"}
 CODE_KEYS = {"id", "label", "description", "color", "terms", "exclude", "concepts", "children"}
-CONCEPT_KEYS = {"label", "description", "terms", "exclude", "weak"}
+CONCEPT_KEYS = {"label", "description", "terms", "exclude", "weak", "once_named"}
 CONTEXT_KEYS = {"heading", "leadin", "reference", "groups"}
 _ID = re.compile(r"^[A-Za-z][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*$")
 _COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -35,6 +35,9 @@ class Concept:
     terms: tuple[str, ...]
     exclude: tuple[str, ...]
     weak: bool = False  # its words code the unit but leave room for a heading's theme (see context.py)
+    # its words («planen», «eininga») point back to the theme, so they code a unit only once the
+    # note has named the theme with other words (see context.py)
+    once_named: bool = False
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,11 @@ class Codebook:
     def weak_patterns(self) -> frozenset[str]:
         """Patterns of weak concepts: a unit coded by these alone still takes its heading's theme."""
         return frozenset(t for code in self.codes for c in code.concepts if c.weak for t in c.terms)
+
+    @property
+    def once_named_patterns(self) -> frozenset[str]:
+        """Patterns that code a unit only after the note has named their theme otherwise."""
+        return frozenset(t for code in self.codes for c in code.concepts if c.once_named for t in c.terms)
 
     @property
     def inherit_headings(self) -> bool:
@@ -312,8 +320,9 @@ class _Validator:
             if not terms:
                 raise self.fail(fields.get("terms", item), f"concept '{where}' has no terms")
             weak = self.boolean(fields["weak"], f"weak of '{where}'") if "weak" in fields else False
+            once = self.boolean(fields["once_named"], f"once_named of '{where}'") if "once_named" in fields else False
             exclude = tuple(self.patterns(fields, "exclude", where))
-            result.append(Concept(label, description, tuple(terms), exclude, weak))
+            result.append(Concept(label, description, tuple(terms), exclude, weak, once))
         return tuple(result)
 
     def patterns(self, fields: dict[str, yaml.Node], key: str, code_id: str) -> list[str]:

@@ -6,6 +6,9 @@ context; these rules do the same, each switchable in the codebook (`context:`) a
 recorded in the coded file as (rule, id of the segment the theme came from), so reviewers
 can tell a code from context apart and `evaluate --by rule` can say which rule earns its keep.
 
+Words of a `once_named` concept («planen», «eininga») point back to their theme: they code a
+unit only once an earlier unit of the note (a heading included) has the theme from other words.
+
 A line listing who took part gets no theme at all: the roles and places named in it («leiar
 for KE i Alta») are mere mentions. In the order they are applied to each unit:
 - `leadin`: a sentence ending in ":" or "?" that has themes of its own, or a numbered task
@@ -40,6 +43,7 @@ from ..langdata import (
     COMMON_VERBS,
     DEFINITE_PLURAL,
     EXPLETIVE_NEXT,
+    NAMED_BYLINE,
     OFF_TOPIC_HEADINGS,
     OPENING_WORDS,
     OTHER_MATTERS,
@@ -60,6 +64,7 @@ _PAIRS = frozenset((a, b) for first, second in PROCEDURAL_PAIRS for a in first f
 _PAIR_FIRSTS = frozenset(a for a, _ in _PAIRS)
 _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
 _ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
+_NAMED_BYLINE = re.compile(NAMED_BYLINE, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
@@ -95,13 +100,15 @@ def apply_context(
     """Each segment's codes from its own terms (`own`, code -> patterns) and the context rules."""
     rules = codebook.context
     weak = codebook.weak_patterns
+    once_named = codebook.once_named_patterns
+    named: set[str] = set()  # themes an earlier unit has from words that are not `once_named`
     order = codebook.order()
     state = _State()
     results: list[SegmentCoding] = []
     by_id: dict[str, SegmentCoding] = {}
     sizes = Counter(seg.para for seg in segments)
     for i, seg in enumerate(segments):
-        terms = {} if _ATTENDANCE.match(_strip_mark(seg.text)) else own[i]
+        terms = {} if _mere_mentions(seg) else _named_yet(own[i], once_named, named)
         context: dict[str, tuple[str, str]] = {}
         item = is_item(seg.text) or sizes[seg.para] == 1
         if _ASIDE.match(_strip_mark(seg.text)):
@@ -111,6 +118,7 @@ def apply_context(
         if (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
             context.clear()  # about the meeting: nothing from its context, and it ends a list
             state.leadin = state.group = None
+        named.update(code for code, found in terms.items() if not once_named.issuperset(found))
         codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
         coding = SegmentCoding(codes, terms, context)
         by_id[seg.id] = coding
@@ -292,6 +300,30 @@ def _inherit_heading(
                 if not terms or code not in terms:
                     context.setdefault(code, (HEADING_RULE, heading_id))
             return
+
+
+def _named_yet(
+    terms: dict[str, tuple[str, ...]], once_named: frozenset[str], named: set[str]
+) -> dict[str, tuple[str, ...]]:
+    """A unit's terms without the `once_named` words of themes the note has not named yet."""
+    if not once_named:
+        return terms
+    kept = {}
+    for code, found in terms.items():
+        if code.split(".")[0] not in named and code not in named:
+            found = tuple(t for t in found if t not in once_named)
+        if found:
+            kept[code] = found
+    return kept
+
+
+def _mere_mentions(seg: Segment) -> bool:
+    """Who took part (a line, or the list under «Deltakarar:»), or whose notes these are: the
+    roles, places and words in such a line are names, so it gets no theme at all, not even
+    from its own words."""
+    line = _strip_mark(seg.text)
+    in_list = bool(seg.section) and _ATTENDANCE.match(seg.section[-1]) is not None
+    return bool(in_list or _ATTENDANCE.match(line) or _NAMED_BYLINE.match(line))
 
 
 def is_procedural(text: str) -> bool:

@@ -19,7 +19,7 @@ from ..files import write_text
 from ..ingest.readers import MAX_FILE_BYTES
 from .codebook import Codebook
 
-CODER_VERSION = "2"  # 2: proximity rules, concepts and context rules (coded format 2)
+CODER_VERSION = "3"  # 2: proximity rules, concepts and context rules (coded format 2); 3: bylines, rounds
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)

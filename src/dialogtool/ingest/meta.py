@@ -12,7 +12,16 @@ from pathlib import Path
 
 from .. import yamlio
 from ..errors import DialogtoolError
-from ..langdata import BOKMAAL_MARKERS, NYNORSK_MARKERS
+from ..langdata import (
+    AMBIGUOUS_HOST_ROLES,
+    AMBIGUOUS_WRITER_ROLES,
+    BOKMAAL_MARKERS,
+    BYLINE,
+    HOST_ROLES,
+    NYNORSK_MARKERS,
+    WRITER_ROLES,
+    byline_name,
+)
 
 FIELDS = ("meeting", "date", "table", "topic", "group", "host", "language")
 MANIFEST = "meta.yaml"
@@ -52,11 +61,13 @@ _TOPIC = re.compile(
     re.IGNORECASE,
 )
 _GROUP = re.compile(r"^gruppe\s+(\d+\w*(?:\s*[-–—]\s*[\wæøå]+)?)", re.IGNORECASE)
-_HOST = re.compile(
-    r"^(?:bordvert|kaf[eé]vert|vert|referent|sekretær|ordstyrar|ordstyrer)(?:\s*/\s*\w+)*\s*[:\-–]\s*(.+?)\s*$",
-    re.IGNORECASE,
+# The host's own line first; a writer's line («Referent: …») names the host only when no host
+# line does.
+_HOSTS = (
+    re.compile(byline_name(HOST_ROLES + AMBIGUOUS_HOST_ROLES), re.IGNORECASE),
+    re.compile(byline_name(WRITER_ROLES + AMBIGUOUS_WRITER_ROLES), re.IGNORECASE),
 )
-_SIGN_OFF = re.compile(r"^(?:bordvert|kaf[eé]vert|referent)\b", re.IGNORECASE)
+_SIGN_OFF = re.compile(rf"^{BYLINE}", re.IGNORECASE)
 _NAME = re.compile(r"^[A-ZÆØÅ][a-zæøåé\-]+(?:\s+[A-ZÆØÅ][a-zæøåé\-]+){0,3}$")
 _WORD = re.compile(r"[a-zæøåò]+")
 
@@ -81,8 +92,7 @@ def detect_meta(text: str) -> dict[str, object]:
             meta["topic"] = match.group(1).rstrip(".:")
         if meta["group"] is None and (match := _GROUP.match(block)):
             meta["group"] = match.group(1)
-        if meta["host"] is None and (match := _HOST.match(block)):
-            meta["host"] = match.group(1).rstrip(".")
+    meta["host"] = _host(header)
     _sign_off(blocks, meta)
     meta["language"] = detect_language(text)
     return meta
@@ -90,16 +100,25 @@ def detect_meta(text: str) -> dict[str, object]:
 
 def _sign_off(blocks: list[str], meta: dict[str, object]) -> None:
     """A closing "Kari Beate / Kafévert på bord 1." gives the host and the table."""
-    for i in range(max(0, len(blocks) - 6), len(blocks)):
+    closing = range(max(0, len(blocks) - 6), len(blocks))
+    meta["host"] = meta["host"] or _host([blocks[i] for i in closing])
+    for i in closing:
         block = blocks[i]
-        if meta["host"] is None and (match := _HOST.match(block)):
-            meta["host"] = match.group(1).rstrip(".")
         if _SIGN_OFF.match(block):
             if meta["table"] is None and (match := _TABLE_PLAIN.search(block)):
                 meta["table"] = int(match.group(1))
             name = _GREETING.sub("", blocks[i - 1]) if i > 0 else ""
             if meta["host"] is None and _NAME.match(name):
                 meta["host"] = name
+
+
+def _host(blocks: list[str]) -> str | None:
+    """The name on the first host line of `blocks`, else on the first writer line."""
+    for pattern in _HOSTS:
+        for block in blocks:
+            if match := pattern.match(block):
+                return match.group(1).rstrip(".")
+    return None
 
 
 def find_date(text: str) -> str | None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..langdata import FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
+from ..langdata import BYLINE, FINAL_ABBREVIATIONS, NON_FINAL_ABBREVIATIONS
 from .normalize import BULLET, NUMBERED
 
 HEADING = "heading"
@@ -25,7 +25,8 @@ _HEADING_START = re.compile(
     re.IGNORECASE,
 )
 # Header lines that name people, not topics: headings, but not part of any section path.
-_BYLINE = re.compile(r"^(?:bordvert|kaf[eé]vert|referent|referat|sekretær|skrivar|skriver)\b", re.IGNORECASE)
+# «Referat frå …» is a title that names the writing, kept out of paths like a byline.
+_BYLINE = re.compile(rf"^(?:{BYLINE}|referat\b)", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.!?…]+[»”\"’')\]]*(?=\s)")
 _NEXT_START = re.compile(r"\s+[«\"“(\[]?([A-ZÆØÅÄÖÜÉ0-9])")
 _MAX_HEADING_WORDS = 8
@@ -42,7 +43,7 @@ _NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+[A-ZÆØÅ][^.!?;:,]*$")
 _NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
 # A task line: a task, question or theme with its number or a colon, whatever its length.
 _TASK_LINE = re.compile(
-    r"^(?:oppgave|oppgåve|spørsmål|tema|del)\s*(?:nr\.?\s*)?"
+    r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde)\s*(?:nr\.?\s*)?"
     r"(?:(?:\d+[a-z]?|[a-c])?\s*[:.)–-]|\d+\s+(?=[A-ZÆØÅ]))",  # "Tema 2: …", "Del A)", "Tema 4 Kva …"
     re.IGNORECASE,
 )
