@@ -39,6 +39,7 @@ def test_table_does_not_import_spacy(tmp_path: Path) -> None:
     code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
     modules = _imported(["table", "--coded", str(tmp_path), "-f", "csv"])
     assert "spacy" not in modules and "simplemma" not in modules and "matplotlib" not in modules
+    assert "marisa_trie" not in modules
     assert "pandas" in modules  # the probe really ran the table
 
 
