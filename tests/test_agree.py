@@ -193,3 +193,38 @@ def test_alpha_matches_the_krippendorff_package(units: list[list[int | None]]) -
     data = np.array([[np.nan if v is None else v for v in unit] for unit in units], dtype=float).T
     theirs = krippendorff.alpha(reliability_data=data, level_of_measurement="nominal")
     assert ours == pytest.approx(theirs)
+
+
+def test_agree_between_two_reviewers_compares_only_what_both_reviewed(sample: Path, tmp_path: Path, codebook) -> None:
+    """Kari and Ola review the same note in their own copies; `--reviewed` compares their judgements."""
+    kari, ola = tmp_path / "kari", tmp_path / "ola"
+    for folder in (kari, ola):
+        shutil.copytree(sample, folder, ignore=shutil.ignore_patterns(".dialogtool"))
+    name = "tromso_bord1_ke.yaml"
+    doc = yaml.safe_load((kari / name).read_text(encoding="utf-8"))
+    texts = [i for i, s in enumerate(doc["segments"]) if s.get("kind") != "heading"][:4]
+    ke = ["KE" in doc["segments"][i]["codes"] for i in texts]
+    # Kari: KE on for segments 0-2 (and a review on 3); Ola: KE on for 0, off for 1-2; nothing on 3.
+    decisions = {
+        kari: [True, True, True, None],
+        ola: [True, False, False, "none"],
+    }
+    for folder, wanted in decisions.items():
+        data = yaml.safe_load((folder / name).read_text(encoding="utf-8"))
+        for index, has_ke, want in zip(texts, ke, wanted, strict=True):
+            if want == "none":
+                continue
+            add = ["KE"] if want and not has_ke else []
+            remove = ["KE"] if not want and has_ke else []
+            data["segments"][index]["review"] = {"add": add, "remove": remove, "by": folder.name}
+        (folder / name).write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    report = agreement(load_coding(str(kari), kari), load_coding(str(ola), kari), codebook, reviewed=True)
+    assert report.segments == 3 and report.a.endswith("(by kari)") and report.b.endswith("(by ola)")
+    all_pairs = agreement(load_coding(str(kari), kari), load_coding(str(ola), kari), codebook)
+    assert report.not_reviewed == all_pairs.segments - 3
+    table = dict(report.themes)["KE"]
+    assert (table.both, table.a_only, table.b_only, table.neither) == (1, 2, 0, 0)
+    result = CliRunner().invoke(app, ["agree", str(kari), str(ola), "-c", str(ROOT / "codebook.yaml"), "--reviewed"])
+    assert result.exit_code == 0, result.output
+    assert "(by kari)" in result.stdout and "(by ola)" in result.stdout
+    assert f"{report.not_reviewed} shared segment(s) not reviewed on both sides" in result.stderr

@@ -256,6 +256,12 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Me rakk ikkje å diskutere punktet ferdig.",
         "Vi vart ikkje ferdige med alt.",
         "Kari Beate Nilsen",
+        "Her kom samtalen først i gang etter kaffipausen.",
+        "Etter matpausa tok vi opp att tråden.",
+        "Ved mitt bord var det fjorten personar frå fem kommunar.",
+        "Det ble for øvrig sagt at det er dyrt å reise.",
+        "Noen sa spøkefullt at arbeidet alltid vokser.",
+        "Det vart ikkje semje om dette.",
     ],
 )
 def test_procedural(text: str) -> None:

@@ -46,7 +46,7 @@ PARAGRAPH = (
 runner = CliRunner()
 
 # dialogtool's own bookkeeping in an output folder (temp files are not among them)
-STATE_FILES = {".dialogtool-written.json", ".dialogtool-cache", ".dialogtool-codes.json"}
+STATE_FILES = {".dialogtool"}
 
 
 # --- helpers ---------------------------------------------------------------------------------

@@ -126,7 +126,8 @@ class Corpus:
             if i % 5 == 1:
                 document = yaml.safe_load(text)
                 segment = next(s for s in document["segments"] if s["codes"])
-                review = {"add": ["KE"], "remove": [segment["codes"][0]], "note": f"Sjekket av Kari ({i})"}
+                added = "KOMP" if segment["codes"][0] == "KE" else "KE"  # adding what is removed is an error
+                review = {"add": [added], "remove": [segment["codes"][0]], "note": f"Sjekket av Kari ({i})"}
                 segment["review"] = review
                 text = HEADER + dump_yaml(document)
                 self.reviews[name] = {segment["text"]: review}

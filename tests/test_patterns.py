@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
-from dialogtool.coding.matcher import Matcher, code_hits, words_of
+from dialogtool.coding.matcher import Matcher, code_hits, code_note, words_of
 from dialogtool.coding.patterns import BEFORE, NEAR, PLAIN, PREFIX, PatternError, Rule, Word, parse_rule
 from dialogtool.errors import DialogtoolError
+from dialogtool.ingest.segment import TEXT, Segment
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,7 +40,11 @@ def real() -> Matcher:
 
 
 def real_codes(matcher: Matcher, text: str) -> set[str]:
-    return {c.split(".")[0] for c in code_hits(matcher.hits(words_of(text), text))}
+    """The themes of `text` as the only unit of a note (so a `once_named` word finds no theme
+    named before it)."""
+    segments = [Segment("s1", TEXT, 1, (), (), 0, len(text), text)]
+    (coding,) = code_note(text, segments, matcher)
+    return {c.split(".")[0] for c in coding.codes}
 
 
 # --- parsing ---------------------------------------------------------------------------------

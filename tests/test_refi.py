@@ -130,9 +130,11 @@ def test_codes_variables_and_review_notes(exported: Path) -> None:
     grupper = top[book.get("GRUPPER").label]
     children = [c.get("name") for c in grupper.findall("q:Code", NS)]
     assert children == [c.label for c in book.codes if c.parent == "GRUPPER"]
-    assert grupper.find("q:Description", NS).text == book.get("GRUPPER").description
+    assert grupper.find("q:Description", NS).text == f"{book.get('GRUPPER').description}\n\ndialogtool id: GRUPPER"
     assert top[book.get("KE").label].get("color") == book.get("KE").color.upper()
-    assert all(len(c.get("color")) == 7 for c in root.iter(f"{{{NS['q']}}}Code"))
+    colors = [c.get("color") for c in root.iter(f"{{{NS['q']}}}Code")]
+    assert len(colors) == len(book.codes) and all(len(c) == 7 for c in colors)
+    assert len(set(colors)) == len(colors)  # GRUPPER.MUSKEL once had KE's blue
     declared = root.findall("q:Variables/q:Variable", NS)
     variables = {v.get("guid"): v.get("name") for v in declared}
     kinds = {v.get("name"): v.get("typeOfVariable") for v in declared}
@@ -145,6 +147,37 @@ def test_codes_variables_and_review_notes(exported: Path) -> None:
     notes = {note.get("guid"): note for note in root.findall("q:Notes/q:Note", NS)}
     refs = [ref.get("targetGUID") for ref in tromso.findall("q:PlainTextSelection/q:NoteRef", NS)]
     assert len(refs) == 1 and notes[refs[0]].find("q:PlainTextContent", NS).text == REVIEW_NOTE
+    # where ATLAS.ti, MAXQDA and NVivo put a quotation's comment, and QualCoder a coding memo
+    reviewed = next(s for s in tromso.findall("q:PlainTextSelection", NS) if s.find("q:NoteRef", NS) is not None)
+    assert reviewed.find("q:Description", NS).text == REVIEW_NOTE
+    # QualCoder's annotation: a NoteRef on the source, a Note anchored to the same stretch
+    assert [r.get("targetGUID") for r in tromso.findall("q:NoteRef", NS)] == refs
+    anchor = notes[refs[0]].find("q:PlainTextSelection", NS)
+    assert (anchor.get("startPosition"), anchor.get("endPosition")) == (
+        reviewed.get("startPosition"),
+        reviewed.get("endPosition"),
+    )
+
+
+def test_every_element_has_a_user_and_a_date(exported: Path, coded: Path) -> None:
+    """Older QualCoder crashes on a selection without a date, qc on a coding without a user."""
+    root, _ = project(exported)
+    users = root.findall("q:Users/q:User", NS)
+    assert [u.get("name") for u in users] == ["dialogtool"]
+    user = users[0].get("guid")
+    dates = {doc.document: doc.meta.get("date") for doc in load_folder(coded)}
+    stamped = 0
+    for source in root.findall("q:Sources/q:TextSource", NS):
+        day = dates[source.get("name")] or "2000-01-01"
+        elements = [source, *source.iter(f"{{{NS['q']}}}PlainTextSelection"), *source.iter(f"{{{NS['q']}}}Coding")]
+        for element in elements:
+            assert element.get("creatingUser") == user
+            assert element.get("creationDateTime") == f"{day}T00:00:00Z"
+            stamped += 1
+    assert stamped > 300
+    assert {d for d in dates.values() if d}  # some notes have a meeting date, so both branches are seen
+    for note in root.findall("q:Notes/q:Note", NS):
+        assert note.get("creatingUser") == user and note.get("modifiedDateTime", "").endswith("T00:00:00Z")
 
 
 def test_round_trip_through_the_cli_loses_no_code(coded: Path, tmp_path: Path) -> None:
@@ -290,20 +323,25 @@ def test_import_rejects_what_is_not_a_project(tmp_path: Path, coded: Path) -> No
 
 
 def test_codebook_round_trip(tmp_path: Path) -> None:
+    """Our own export comes back with the same ids, so existing coded files and reviews fit."""
     book = load_codebook(ROOT / "codebook.yaml")
     qdc = tmp_path / "kodebok.qdc"
     assert export_qdc(book, qdc) == len(book.codes)
     root = ET.parse(qdc).getroot()
     assert root.tag == "{urn:QDA-XML:codebook:1.0}CodeBook"
     target = tmp_path / "codebook.yaml"
-    assert import_qdc(qdc, target) == len(book.codes)
+    summary = import_qdc(qdc, target)
+    assert (summary.codes, summary.own_ids, summary.folders) == (len(book.codes), len(book.codes), 0)
     again = load_codebook(target)
-    assert [c.label for c in again.codes] == [c.label for c in book.codes]
-    assert [c.description for c in again.codes] == [c.description for c in book.codes]
-    assert [c.color for c in again.codes if c.id in {"KOMPETANSE"}] == [book.get("KOMP").color]
-    parents = {c.label: again.get(c.parent).label if c.parent else None for c in again.codes}
-    assert parents == {c.label: book.get(c.parent).label if c.parent else None for c in book.codes}
-    assert again.get("KOORDINERENDE_ENHET").terms == ("koordinerende enhet",)
+    fields = ("id", "label", "description", "parent")
+    assert [[getattr(c, f) for f in fields] for c in again.codes] == [
+        [getattr(c, f) for f in fields] for c in book.codes
+    ]
+    # a code without a colour of its own was given one on export: that one comes back
+    exported = [c.get("color") for c in root.iter("{urn:QDA-XML:codebook:1.0}Code")]
+    assert [c.color for c in again.codes] == exported
+    assert all(c.color == a.color for c, a in zip(book.codes, again.codes, strict=True) if c.color)
+    assert again.get("KE").terms == ("koordinerende enhet",)
     assert "refine the terms" in target.read_text(encoding="utf-8")
     with pytest.raises(DialogtoolError, match="already exists"):
         import_qdc(qdc, target)
@@ -330,15 +368,143 @@ def test_import_qdc_derives_ids_and_terms(tmp_path: Path) -> None:
         f'<Code guid="{uuid.uuid4()}" name="Økonomi" isCodable="true"/>'
         f'<Code guid="{uuid.uuid4()}" name="1. Helse (H)" isCodable="false">'
         f'<Description>Alt om helse</Description><Code guid="{uuid.uuid4()}" name="Barn &amp; unge" isCodable="true"/>'
-        "</Code></Codes></CodeBook>",
+        "</Code>"
+        f'<Code guid="{uuid.uuid4()}" name="Koordinerende enhet (KE) i kommunen" isCodable="true"/>'
+        f'<Code guid="{uuid.uuid4()}" name="Brukergrupper med udekkede behov på sjukehus" isCodable="true"/>'
+        "</Codes></CodeBook>",
         encoding="utf-8",
     )
     target = tmp_path / "cb.yaml"
     result = CliRunner().invoke(app, ["import", "qdc", str(qdc), "--codebook", str(target)])
     assert result.exit_code == 0, result.output
+    assert "1 folder(s) as parents without terms" in result.stderr
     book = load_codebook(target)
-    assert [c.id for c in book.codes] == ["OEKONOMI", "OEKONOMI_2", "C1_HELSE_H", "C1_HELSE_H.BARN_UNGE"]
+    assert [c.id for c in book.codes] == [
+        "OEKONOMI",
+        "OEKONOMI_2",
+        "C1_HELSE_H",
+        "C1_HELSE_H.BARN_UNGE",
+        "KE",
+        "BRUKERGRUPPER_MED_UDEKKEDE",
+    ]
     assert book.get("OEKONOMI").color == "#AABBCC"
-    assert book.get("C1_HELSE_H").terms == ("1 helse",)
+    assert book.get("C1_HELSE_H").terms == ()  # a folder codes nothing itself
     assert book.get("C1_HELSE_H.BARN_UNGE").terms == ("barn unge",)
     assert book.get("C1_HELSE_H").description == "Alt om helse"
+
+
+def small_project(text: str, selections: list[tuple[int, int, str]], origin: str, source: str) -> bytes:
+    """A one-source project: `source` is the TextSource's attributes; selections are
+    (start, end, code name) with codes known by name only."""
+    names = sorted({code for _, _, code in selections})
+    guids = {name: str(uuid.uuid4()) for name in names}
+    xml = [
+        f'<Project xmlns="urn:QDA-XML:project:1.0" name="p" origin="{origin}"><CodeBook><Codes>',
+        *(f'<Code guid="{guids[n]}" name="{n}" isCodable="true"/>' for n in names),
+        f'</Codes></CodeBook><Sources><TextSource guid="{uuid.uuid4()}" {source}>',
+        *(
+            f'<PlainTextSelection guid="{uuid.uuid4()}" startPosition="{s}" endPosition="{e}">'
+            f'<Coding guid="{uuid.uuid4()}"><CodeRef targetGUID="{guids[c]}"/></Coding></PlainTextSelection>'
+            for s, e, c in selections
+        ),
+        "</TextSource></Sources></Project>",
+    ]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("project.qde", "".join(xml))
+        zipped.writestr("sources/alta_emoji.txt", text)
+    return archive.getvalue()
+
+
+def emoji_note(coded: Path) -> tuple[CodedNote, str]:
+    doc = next(d for d in load_folder(coded) if d.document == "alta_emoji")
+    return doc, "\n\n".join(_blocks(doc)).replace("\n", "\r\n")
+
+
+def test_qc_sources_bad_selections_and_overrides(coded: Path, tmp_path: Path) -> None:
+    """A qc-style source (no name, plainTextPath without internal://) is read; selections
+    outside the text or ending before they start are reported and skipped; --positions and
+    --crlf read UTF-16 positions in a project from a program we do not know."""
+    doc, text = emoji_note(coded)
+    start = text.index("Koordinerende")
+    end = text.index("synlig") + len("synlig")
+    units = len(text[:start].encode("utf-16-le")) // 2, len(text[:end].encode("utf-16-le")) // 2
+    selections = [(*units, "Kompetanse"), (end, start, "Kompetanse"), (len(text) + 5, len(text) + 9, "Kompetanse")]
+    selections.append(("12.5", "x", "Kompetanse"))  # type: ignore[arg-type]
+    path = tmp_path / "qc.qdpx"
+    path.write_bytes(small_project(text, selections, "Unknown 1.0", 'plainTextPath="alta_emoji.txt"'))
+    book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
+    out = tmp_path / "deep" / "er" / "coder2"  # created when missing
+    args = ["import", "qdpx", str(path), "-o", str(out), *book, "--positions", "utf16", "--crlf", "2"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert "3 skipped (outside their source, ending before they start, or not numbers)" in result.stderr
+    assert "alta_emoji.txt 12.5–x" in result.stderr
+    assert "UTF-16 code units, CRLF as 2 (as given)" in result.stderr
+    imported = yaml.safe_load((out / "alta_emoji.yaml").read_text(encoding="utf-8"))
+    coded_segments = [s["text"] for s in imported["segments"] if s["codes"]]
+    assert coded_segments == [next(s.text for s in doc.segments if s.text.startswith("Koordinerende"))]
+    # without them: an unknown program, no recorded text; as code points the selection would
+    # start inside a word (an emoji comes before it), so UTF-16 is the guess, and said
+    again = CliRunner().invoke(app, [*args[:4], str(tmp_path / "guess"), *book])
+    assert again.exit_code == 0, again.output
+    assert "UTF-16 code units, CRLF as 2 (from selections starting and ending at word boundaries)" in again.stderr
+    guessed = yaml.safe_load((tmp_path / "guess" / "alta_emoji.yaml").read_text(encoding="utf-8"))
+    assert [s["text"] for s in guessed["segments"] if s["codes"]] == coded_segments
+
+
+def test_an_import_that_matches_nothing_fails(coded: Path, tmp_path: Path) -> None:
+    path = tmp_path / "other.qdpx"
+    source = 'name="annet" plainTextPath="internal://alta_emoji.txt"'
+    path.write_bytes(small_project("Noe helt annet.", [(0, 3, "Kompetanse")], "X", source))
+    book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
+    result = CliRunner().invoke(app, ["import", "qdpx", str(path), "-o", str(tmp_path / "out"), *book])
+    assert result.exit_code == 2 and "no source in the project matches a coded note: annet" in result.output
+    assert not (tmp_path / "out").exists()
+    _doc, text = emoji_note(coded)
+    unknown = tmp_path / "unknown.qdpx"
+    source = source.replace("annet", "alta_emoji")
+    unknown.write_bytes(small_project(text, [(0, 9, "Økonomi")], "X", source))
+    result = CliRunner().invoke(app, ["import", "qdpx", str(unknown), "-o", str(tmp_path / "out"), *book])
+    assert result.exit_code == 2 and "none of the project's codes is in the codebook" in result.output
+
+
+def test_export_file_follows_the_umask(exported: Path) -> None:
+    assert exported.stat().st_mode & 0o777 == 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    import os
+
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def test_export_for_nvivo_counts_utf16_and_comes_back(coded: Path, tmp_path: Path) -> None:
+    """`--positions utf16`: NVivo's unit, so an emoji before a selection does not shift it
+    there; reading it back, the selections' recorded text tells the import which unit."""
+    target = tmp_path / "nvivo.qdpx"
+    book = ["--coded", str(coded), "-c", str(ROOT / "codebook.yaml")]
+    result = CliRunner().invoke(app, ["export", "qdpx", "-o", str(target), *book, "--positions", "utf16"])
+    assert result.exit_code == 0, result.output
+    root, archive = project(target)
+    emoji = next(s for s in root.findall("q:Sources/q:TextSource", NS) if s.get("name") == "alta_emoji")
+    text = archive.read(f"sources/{emoji.get('guid')}.txt").decode("utf-8")
+    doc = next(d for d in load_folder(coded) if d.document == "alta_emoji")
+    spans = {s.text: s.span for s in doc.segments}
+    shifted = 0
+    for selection in emoji.findall("q:PlainTextSelection", NS):
+        start, end = spans[next(t for t in spans if t.startswith(selection.get("name").rstrip("…")))]
+        units = (len(text[:start].encode("utf-16-le")) // 2, len(text[:end].encode("utf-16-le")) // 2)
+        assert (int(selection.get("startPosition")), int(selection.get("endPosition"))) == units
+        shifted += units != (start, end)
+    assert shifted  # the emoji note has selections after an emoji
+    back = tmp_path / "back"
+    result = CliRunner().invoke(app, ["import", "qdpx", str(target), "-o", str(back), *book])
+    assert result.exit_code == 0, result.output
+    assert "alta_emoji read as UTF-16 code units, CRLF as 2 (from the selections' recorded text)" in result.stderr
+    again = {d.document: d for d in load_folder(back)}
+    for original in load_folder(coded):
+        codes = [sorted(s.codes) for s in again[original.document].segments]
+        assert codes == [sorted(effective_codes(s)) for s in original.segments]

@@ -329,3 +329,14 @@ def test_a_round_with_its_number_is_a_task_heading() -> None:
     assert kinds["Runde 1 – Utfordringar"][0] == HEADING
     assert kinds["Dei fleste kjenner ikkje eininga."][1] == ("Runde 1 – Utfordringar",)
     assert kinds["Faste møte."][1] == ("Runde 2: Kva fungerer?",)
+
+
+def test_rounds_nest_under_their_task_and_a_written_by_line_is_a_byline() -> None:
+    raw = (
+        "Oppsummering kafébord 2\n\nTema: Individuell plan\n\nSkrevet av Ingrid Hals og Per Rønning\n\n"
+        "Runde 1\n\nPlanen kommer sent i gang.\n\nRunde 2\n\nKurs for nye koordinatorer.\n"
+    )
+    paths = {s.text: s.section for s in segment(normalize(raw))}
+    assert paths["Planen kommer sent i gang."][-2:] == ("Tema: Individuell plan", "Runde 1")
+    assert paths["Kurs for nye koordinatorer."][-2:] == ("Tema: Individuell plan", "Runde 2")
+    assert all("Skrevet av" not in name for path in paths.values() for name in path)

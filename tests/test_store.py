@@ -158,4 +158,5 @@ def test_bad_review_block_names_file_and_segment(tmp_path: Path, codebook) -> No
 
     with pytest.raises(DialogtoolError) as info:
         load_coded(out / "bodo.yaml")
-    assert "bodo.yaml" in str(info.value) and "unknown key(s) ad" in str(info.value)
+    assert "bodo.yaml" in str(info.value) and "unknown key 'ad'" in str(info.value)
+    assert info.value.line is not None

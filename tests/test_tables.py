@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 from dialogtool.analysis.tables import MISSING, TOTAL, theme_table
 from dialogtool.cli import app
-from dialogtool.coded.folder import CODES_INDEX, load_codes, load_folder, segments_of
+from dialogtool.coded.folder import CACHE, CODES_INDEX, load_codes, load_folder, segments_of
+from dialogtool.coded.workdir import cache_path
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.run import code_paths
 from dialogtool.errors import DialogtoolError
@@ -321,7 +322,7 @@ def test_user_errors(corpus: Path, book) -> None:
 def test_indexes_follow_edits_and_removals(coded: Path, codebook) -> None:
     """The cached indexes never serve a stale coding: edits and deletions show at once."""
     first = {d.document: d for d in load_codes(coded)}
-    assert (coded / CODES_INDEX).exists()
+    assert cache_path(coded, CODES_INDEX).exists()
     path = coded / "harstad_bord3.yaml"
     doc = yaml.safe_load(path.read_text(encoding="utf-8"))
     doc["segments"][0]["review"] = {"add": ["GRUPPER.ME"], "remove": []}
@@ -334,7 +335,7 @@ def test_indexes_follow_edits_and_removals(coded: Path, codebook) -> None:
     full = {d.document: d for d in load_folder(coded)}
     review = full["harstad_bord3"].segments[0].review
     assert review is not None and review.add == ("GRUPPER.ME",)
-    (coded / CODES_INDEX).write_text("{not json", encoding="utf-8")  # a damaged index is rebuilt
+    cache_path(coded, CODES_INDEX).write_text("{not json", encoding="utf-8")  # a damaged index is rebuilt
     assert {d.document for d in load_codes(coded)} == set(second)
 
 
@@ -342,11 +343,11 @@ def test_index_keeps_paragraphs_and_old_indexes_are_rebuilt(coded: Path) -> None
     import json
 
     load_codes(coded)
-    index = json.loads((coded / CODES_INDEX).read_text(encoding="utf-8"))
+    index = json.loads(cache_path(coded, CODES_INDEX).read_text(encoding="utf-8"))
     old = {"version": 1, "files": {}}
     for name, (stamp, packed) in index["files"].items():  # what version 1 wrote: no paragraphs
         old["files"][name] = [stamp, {k: v for k, v in packed.items() if k != "paras"}]
-    (coded / CODES_INDEX).write_text(json.dumps(old), encoding="utf-8")
+    cache_path(coded, CODES_INDEX).write_text(json.dumps(old), encoding="utf-8")
     documents = {d.document: d for d in load_codes(coded)}
     for note in _notes(coded):
         assert documents[note["document"]].paras == tuple(p for p, _ in note["segments"])
@@ -490,7 +491,7 @@ def test_code_records_the_codes_index_it_would_have_built(raw_copy: Path, tmp_pa
     """`code` fills the codes index as it writes; it must equal what parsing the files gives."""
     out = tmp_path / "coded"
     code_paths([raw_copy], codebook, out, jobs=2)
-    index = out / ".dialogtool-codes.json"
+    index = cache_path(out, CODES_INDEX)
     assert index.exists()
     recorded = load_codes(out)
     index.unlink()
@@ -510,9 +511,9 @@ def test_note_cache_equals_parsing(raw_copy: Path, tmp_path: Path, codebook) -> 
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     code_paths([raw_copy], codebook, out, jobs=1, force=True)  # re-coded: the review is carried over
     load_folder(out)  # builds the cache
-    assert len(list((out / ".dialogtool-cache").glob("*.json"))) == 8
+    assert len(list(cache_path(out, CACHE).glob("*.json"))) == 8
     cached = load_folder(out)
-    shutil.rmtree(out / ".dialogtool-cache")
+    shutil.rmtree(cache_path(out, CACHE))
     parsed = load_folder(out)
     assert cached == parsed
     bodo = next(d for d in parsed if d.document == "bodo_2018-10-12_bord2")
@@ -528,7 +529,7 @@ def test_code_writes_the_note_cache(raw_copy: Path, tmp_path: Path, codebook, jo
 
     out = tmp_path / "coded"
     code_paths([raw_copy], codebook, out, jobs=jobs)
-    assert len(list((out / folder.CACHE).glob("*.json"))) == 8
+    assert len(list(cache_path(out, folder.CACHE).glob("*.json"))) == 8
 
     def no_parsing(path: Path) -> None:
         raise AssertionError(f"parsed {path}: the cache `code` wrote should have been used")
@@ -536,5 +537,5 @@ def test_code_writes_the_note_cache(raw_copy: Path, tmp_path: Path, codebook, jo
     with monkeypatch.context() as patch:
         patch.setattr(folder, "load_coded", no_parsing)
         cached = load_folder(out)
-    shutil.rmtree(out / folder.CACHE)
+    shutil.rmtree(cache_path(out, folder.CACHE))
     assert cached == load_folder(out) and len(cached) == 8

@@ -33,3 +33,24 @@ def test_unreadable_file_names_what_it_is(tmp_path: Path) -> None:
 def test_compose_keeps_lines_for_validators() -> None:
     node = yamlio.compose("codes:\n  - id: KE\n", "codebook.yaml")
     assert node is not None and node.value[0][1].start_mark.line == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        ("a: 1\nb: 2\na: 3\n", 3),
+        ("segments:\n- id: s1\n  review: {add: [KE]}\n  text: x\n  review: {add: [IP]}\n", 5),
+        ("x: {k: 1, k: 2}\n", 1),
+    ],
+)
+def test_a_key_given_twice_is_an_error_at_its_second_line(text: str, line: int) -> None:
+    with pytest.raises(DialogtoolError) as caught:
+        yamlio.parse(text, "t.yaml")
+    assert caught.value.line == line
+    assert "duplicate key" in caught.value.message and "first at line" in caught.value.message
+
+
+def test_merge_keys_may_be_overridden_and_aliases_are_checked_once() -> None:
+    text = "base: &b {a: 1, b: 2}\nuse:\n  <<: *b\n  a: 3\nagain: *b\n"
+    assert yamlio.parse(text, "t.yaml")["use"] == {"a": 3, "b": 2}
+    assert yamlio.parse("a: 1\n'1': 2\n1: 3\n", "t.yaml") == {"a": 1, "1": 2, 1: 3}

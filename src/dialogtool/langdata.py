@@ -226,7 +226,7 @@ DANGLING_WORDS = frozenset(
 # «vert» (also Nynorsk for "becomes") and «skriver» ("writes") are roles only when a colon or
 # dash follows, so a wrapped line «… det / vert gjort» stays a continuation.
 HOST_ROLES = ("bordvert", "bordverter", "kafévert", "kafevert", "ordstyrer", "ordstyrar")
-WRITER_ROLES = ("referent", "sekretær", "skrivar")
+WRITER_ROLES = ("referent", "sekretær", "skrivar", "skrevet av", "skriven av", "skrive av", "notert av", "ført av")
 # «Notat: Kari Nilsen» names who took the notes; «Notat til kommunen …» is a sentence.
 AMBIGUOUS_HOST_ROLES = ("vert",)
 AMBIGUOUS_WRITER_ROLES = ("skriver", "notat", "notater", "notatar")
@@ -238,7 +238,7 @@ _ROLE_MARK = r"(?:\s*/\s*\w+)*\s*[:\-–]"  # «Referent/sekretær:», «Bordver
 BYLINE = rf"(?:(?:{_ROLE_WORDS})\b|(?:{_ROLE_WORDS_ANY}){_ROLE_MARK})"
 # A byline that names a person («Notat: Terje Hove, Voss sjukehus»): its words are a name and a
 # workplace, never a theme («notat», «sjukehus» are mere mentions there).
-NAMED_BYLINE = rf"^(?:{_ROLE_WORDS_ANY}){_ROLE_MARK}\s*(?-i:[A-ZÆØÅ])"
+NAMED_BYLINE = rf"^(?:(?:{_ROLE_WORDS_ANY}){_ROLE_MARK}|(?:{_ROLE_WORDS})\s)\s*(?-i:[A-ZÆØÅ])"
 
 
 def byline_name(roles: tuple[str, ...]) -> str:
@@ -375,13 +375,18 @@ PROCEDURAL_WORDS = _words(
     takk takke takka takker takkar takket pause pausen pausa kaffe kaffen kaffi kaffien lunsj
     lunsjen lunch matpause middag kake kaker frukt rommet lokalet lokala møterommet klokka klokken
     kl stemning stemninga stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter
-    minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde
+    minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde semje usemje
+    forresten forøvrig spøk spøkte spøkefullt
     """
 )
+# Compounds that end in a break or a meal («kaffipausen», «matpausa», «felleslunsjen»).
+PROCEDURAL_COMPOUND_ENDS = ("pause", "pausen", "pausa", "lunsj", "lunsjen")
 # Two words in a row: «neste møte», «rundt bordet», «andre runde», «gule lapper».
 PROCEDURAL_PAIRS = (
     (frozenset(["neste"]), frozenset(["møte", "dialogmøte", "samling", "gang", "år"])),
     (frozenset(["rundt", "ved"]), frozenset(["bordet"])),
+    (frozenset(["mitt", "vårt", "dette"]), frozenset(["bord"])),
+    (frozenset(["for"]), frozenset(["øvrig", "øvrige", "resten"])),
     (frozenset(["første", "andre", "tredje", "fjerde", "siste", "ny", "neste"]), frozenset(["runde", "økt"])),
     (frozenset(["gule"]), frozenset(["lapper", "lappar"])),
 )

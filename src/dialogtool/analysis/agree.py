@@ -16,6 +16,7 @@ from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 
+from ..coded.note import SegmentRow
 from ..coding.codebook import Codebook
 from .codings import Coding, align, check_level, theme_order, themes
 
@@ -139,13 +140,24 @@ class AgreementReport:
     notes_only_a: tuple[str, ...]
     notes_only_b: tuple[str, ...]
     disagreements: tuple[Disagreement, ...]
+    not_reviewed: int = 0  # with `reviewed`: shared segments left out, not reviewed on both sides
 
 
-def agreement(a: Coding, b: Coding, codebook: Codebook, level: int = 1) -> AgreementReport:
-    """Per-theme and overall agreement over segments aligned by note and text."""
+def agreement(a: Coding, b: Coding, codebook: Codebook, level: int = 1, *, reviewed: bool = False) -> AgreementReport:
+    """Per-theme and overall agreement over segments aligned by note and text.
+
+    With `reviewed`, only segments that carry a review block on both sides are compared —
+    two reviewers' judgements, not the automatic coding they share — and each side's label
+    names its reviewers (`by:`).
+    """
     check_level(level)
     aligned = align(a, b)
-    decided = [(sa, sb, themes(sa.codes, level), themes(sb.codes, level)) for sa, sb in aligned.pairs]
+    pairs = aligned.pairs
+    labels = a.label, b.label
+    if reviewed:
+        pairs = [(sa, sb) for sa, sb in pairs if sa.reviewed and sb.reviewed]
+        labels = _with_reviewers(a.label, [sa for sa, _ in pairs]), _with_reviewers(b.label, [sb for _, sb in pairs])
+    decided = [(sa, sb, themes(sa.codes, level), themes(sb.codes, level)) for sa, sb in pairs]
     used = set().union(*(ta | tb for _, _, ta, tb in decided)) if decided else set()
     rows = theme_order(codebook, level, used)
     counts: dict[str, Counter[str]] = {theme: Counter() for theme in rows}
@@ -162,16 +174,22 @@ def agreement(a: Coding, b: Coding, codebook: Codebook, level: int = 1) -> Agree
     order = {theme: i for i, theme in enumerate(rows)}
     disagreements.sort(key=lambda d: order[d.theme])
     return AgreementReport(
-        a.label,
-        b.label,
+        labels[0],
+        labels[1],
         level,
         tables,
         overall,
         aligned.documents,
-        len(aligned.pairs),
+        len(pairs),
         len(aligned.only_a),
         len(aligned.only_b),
         tuple(aligned.notes_only_a),
         tuple(aligned.notes_only_b),
         tuple(disagreements),
+        len(aligned.pairs) - len(pairs),
     )
+
+
+def _with_reviewers(label: str, rows: Sequence[SegmentRow]) -> str:
+    names = sorted({row.reviewer or "unnamed" for row in rows})
+    return f"{label} (by {', '.join(names)})" if names else label

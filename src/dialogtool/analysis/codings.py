@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import subprocess
 from collections import defaultdict, deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,15 +48,19 @@ class Alignment:
         return len({a.document for a, _ in self.pairs})
 
 
-def load_coding(spec: str | None, coded_dir: Path) -> Coding:
+def load_coding(spec: str | None, coded_dir: Path, known: Collection[str] | None = None) -> Coding:
     """Resolve one side: None is the --coded folder as it is on disk; an existing folder is
     read as a folder; anything else must be a git revision of the repository holding
-    --coded, and is read from there."""
+    --coded, and is read from there.
+
+    `known` (the codebook's ids) checks review ids in folders; a revision is history, which
+    a reviewer cannot fix any more, so only its structure is checked.
+    """
     if spec is None:
-        return _from_folder(coded_dir, f"{coded_dir} (working tree)")
+        return _from_folder(coded_dir, f"{coded_dir} (working tree)", known)
     path = Path(spec)
     if path.is_dir():
-        return _from_folder(path, str(path))
+        return _from_folder(path, str(path), known)
     return _from_revision(spec, coded_dir)
 
 
@@ -116,10 +120,10 @@ def theme_order(codebook: Codebook, level: int, found: Iterable[str]) -> list[st
 # -- folders -------------------------------------------------------------------------------
 
 
-def _from_folder(folder: Path, label: str) -> Coding:
+def _from_folder(folder: Path, label: str, known: Collection[str] | None) -> Coding:
     from ..coded.folder import load_folder  # its index makes re-reading a large folder fast
 
-    return Coding(label, {note.document: _segments(note) for note in load_folder(folder)})
+    return Coding(label, {note.document: _segments(note) for note in load_folder(folder, known)})
 
 
 def _segments(note: CodedNote) -> list[SegmentRow]:

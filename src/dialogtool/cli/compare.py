@@ -43,7 +43,9 @@ def diff(
 
     try:
         book = load_codebook(codebook)
-        result = diff_codings(load_coding(a or "HEAD", coded), load_coding(b, coded), book, level=level)
+        result = diff_codings(
+            load_coding(a or "HEAD", coded, book.ids), load_coding(b, coded, book.ids), book, level=level
+        )
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     if result.empty:
@@ -63,6 +65,10 @@ def agree(
     disagreements: Annotated[
         bool, typer.Option("--disagreements", "-d", help="List the segments coded differently.")
     ] = False,
+    reviewed: Annotated[
+        bool,
+        typer.Option("--reviewed", help="Compare reviewers: only segments reviewed on both sides; name who (by:)."),
+    ] = False,
 ) -> None:
     """Agreement between two codings of the same notes: %, Cohen's kappa, Krippendorff's alpha.
 
@@ -76,11 +82,15 @@ def agree(
 
     try:
         book = load_codebook(codebook)
-        report = agreement(load_coding(a, coded), load_coding(b, coded), book, level=level)
+        report = agreement(
+            load_coding(a, coded, book.ids), load_coding(b, coded, book.ids), book, level=level, reviewed=reviewed
+        )
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for item in agreement_rich(report, book, disagreements):
         console.out.print(item)
+    if reviewed:
+        console.say("Not compared:", f"{report.not_reviewed} shared segment(s) not reviewed on both sides")
     for name in report.notes_only_a:
         console.say("Not compared:", f"{name} is only in {report.a}")
     for name in report.notes_only_b:

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from . import console
-from .options import CODEBOOK, CODED, Codebook, Coded
+from .options import CODEBOOK, CODED, Codebook, Coded, Positions
 
 export_app = typer.Typer(
     help="Export the coding or the codebook for other QDA programs (REFI-QDA).", no_args_is_help=True
@@ -27,6 +27,12 @@ def export_qdpx(
     output: Annotated[Path, typer.Option("--output", "-o", help="The .qdpx file to write.")],
     coded: Coded = CODED,
     codebook: Codebook = CODEBOOK,
+    user: Annotated[
+        str, typer.Option("--user", help="Name the project gives as the coder of every coding and note.")
+    ] = "dialogtool",
+    positions: Annotated[
+        Positions, typer.Option("--positions", help="What positions count: codepoints (the standard) or utf16 (NVivo).")
+    ] = Positions.CODEPOINTS,
 ) -> None:
     """The coded notes as a REFI-QDA project (.qdpx) for ATLAS.ti, MAXQDA, NVivo, QualCoder, ….
 
@@ -39,7 +45,8 @@ def export_qdpx(
     from ..exchange.refi import export_qdpx as run_export
 
     try:
-        summary = run_export(load_folder(coded), load_codebook(codebook), output)
+        book = load_codebook(codebook)
+        summary = run_export(load_folder(coded, book.ids), book, output, user=user, units=positions.value)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for code in summary.unknown_codes:
@@ -78,24 +85,53 @@ def import_qdpx(
     coded: Coded = CODED,
     codebook: Codebook = CODEBOOK,
     force: Annotated[bool, typer.Option("--force", help="Overwrite coded notes already in the output folder.")] = False,
+    positions: Annotated[
+        Optional[Positions],
+        typer.Option("--positions", help="What positions count (default: the producer's unit, or a guess)."),
+    ] = None,
+    crlf: Annotated[
+        Optional[int],
+        typer.Option("--crlf", min=1, max=2, help="Positions a CRLF line end takes, 1 or 2 (default: detected)."),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Codes another program gave these notes, as a second coder's folder for `agree`.
 
-    Sources are matched to coded notes by GUID, name or text; a selection's codes go to
-    every segment whose text it covers; codes map to the codebook by GUID, label or id.
+    Sources are matched to coded notes by GUID, name or text; positions are read in the
+    producer's unit (NVivo: UTF-16 code units) and line-end count; a selection's codes go to
+    every segment whose text it covers; codes map to the codebook by GUID, id, or label and
+    parent.
     """
     from ..coded.folder import load_folder
     from ..coding.codebook import load_codebook
     from ..exchange.refi import import_qdpx as run_import
 
     try:
-        summary = run_import(project, load_folder(coded), load_codebook(codebook), output, coded, force=force)
+        book = load_codebook(codebook)
+        notes = load_folder(coded, book.ids)
+        # on a terminal only: a transient bar leaves an empty line in a log or a pipe
+        with console.progress("Aligning", quiet or not console.err.is_terminal) as bar:
+            task = bar.add_task("align", total=None, name="")
+
+            def report(name: str, done: int, total: int) -> None:
+                bar.update(task, completed=done, total=total, name=name)
+
+            units = positions.value if positions is not None else None
+            summary = run_import(project, notes, book, output, coded, force, units, crlf, report)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     for name in summary.unmatched_sources:
         console.say("Skipped source:", f"{name}: no coded note with that name or text")
     for name, count in sorted(summary.unmapped_codes.items()):
         console.say("Unknown code:", f"'{name}' is not in the codebook: {count} coding(s) left out")
+    if summary.invalid:
+        shown = ", ".join(summary.invalid[:5]) + (" …" if len(summary.invalid) > 5 else "")
+        console.say(
+            "Bad selections:",
+            f"{len(summary.invalid)} skipped (outside their source, ending before they start, or not numbers): {shown}",
+        )
+    for name, convention, why in summary.conventions:
+        console.note(f"Positions in {name} read as {convention} ({why}).")
     if summary.realigned:
         console.note(f"Text differs from the coded note, positions carried over: {', '.join(summary.realigned)}")
     if summary.outside:
@@ -113,20 +149,26 @@ def import_qdpx(
 @import_app.command("qdc")
 def import_qdc(
     ctx: typer.Context,
-    file: Annotated[Path, typer.Argument(help="A .qdc codebook from another program.")],
+    file: Annotated[Path, typer.Argument(help="A .qdc codebook (or a .qdpx/.qde project) from another program.")],
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Codebook to write (default: --codebook).")
     ] = None,
     codebook: Codebook = CODEBOOK,
     force: Annotated[bool, typer.Option("--force", help="Overwrite the codebook file if it exists.")] = False,
 ) -> None:
-    """A REFI-QDA codebook as codebook.yaml: ids from names, children nested, each code's
-    name as its only term (refine the terms before coding)."""
+    """A REFI-QDA codebook as codebook.yaml: ids from names (or back from our own export),
+    children nested, folders as parents, each code's name as its only term (refine the
+    terms before coding). Also reads the codebook of a .qdpx or .qde project."""
     from ..exchange.refi import import_qdc as run_import
 
     target = output or codebook
     try:
-        count = run_import(file, target, force=force)
+        summary = run_import(file, target, force=force)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
-    console.note(f"Wrote {target}: {count} code(s). Each code's only term is its name: refine the terms.")
+    if summary.sets:
+        console.note(f"{len(summary.sets)} code group(s) kept as a comment at the top of {target}.")
+    console.note(
+        f"Wrote {target}: {summary.codes} code(s), {summary.folders} folder(s) as parents without terms, "
+        f"{summary.own_ids} id(s) from dialogtool's own export. Each code's only term is its name: refine the terms."
+    )

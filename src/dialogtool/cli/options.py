@@ -34,6 +34,22 @@ class QuotesFormat(StrEnum):
     csv = "csv"
 
 
+class ReviewOnly(StrEnum):
+    """Which segments `review --only` goes through (analysis.review.Only has the meanings)."""
+
+    all = "all"
+    uncoded = "uncoded"
+    inherited = "inherited"
+    changed = "changed"
+    unreviewed = "unreviewed"
+
+
+class NotesFormat(StrEnum):
+    terminal = "terminal"
+    md = "md"
+    xlsx = "xlsx"
+
+
 class TableCount(StrEnum):
     segments = "segments"
     paragraphs = "paragraphs"
@@ -45,6 +61,13 @@ class MatrixCount(StrEnum):
     segments = "segments"
     paragraphs = "paragraphs"
     documents = "documents"
+
+
+class Positions(StrEnum):
+    """What a REFI-QDA project's selection positions count (`import qdpx --positions`)."""
+
+    CODEPOINTS = "codepoints"
+    UTF16 = "utf16"
 
 
 class Percent(StrEnum):

@@ -53,7 +53,7 @@ def evaluate(
 
     try:
         book = load_codebook(codebook)
-        result = run_evaluation(gold, load_folder(coded), book)
+        result = run_evaluation(gold, load_folder(coded, book.ids), book)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     console.out.print(evaluation_rich(result, {c.id: c.label for c in book.codes}))
@@ -103,7 +103,8 @@ def quotes(
         console.check_output(fmt, output)
         book = load_codebook(codebook)
         q.theme_codes(book, theme)  # an unknown theme fails before the notes are read
-        selection = q.select_quotes(iter_folder(coded), book, theme, by=by, limit=limit, include_all=show_all)
+        notes = iter_folder(coded, book.ids)
+        selection = q.select_quotes(notes, book, theme, by=by, limit=limit, include_all=show_all)
         if fmt is QuotesFormat.terminal:
             for item in terminal.quotes_rich(selection):
                 console.out.print(item)
@@ -151,6 +152,7 @@ def kwic(
 def uncoded(
     ctx: typer.Context,
     coded: Coded = CODED,
+    codebook: Codebook = CODEBOOK,
     limit: Annotated[Optional[int], typer.Option("--limit", "-n", min=1, help="Show at most N segments.")] = None,
     show_all: Annotated[bool, typer.Option("--all", help="Include headings.")] = False,
 ) -> None:
@@ -161,10 +163,11 @@ def uncoded(
     from ..analysis.suggest import uncoded_segments
     from ..coded.folder import load_folder
     from ..coded.note import HEADING
+    from ..coding.codebook import load_codebook
     from ..output.terminal import segment_rows_rich
 
     try:
-        documents = load_folder(coded)
+        documents = load_folder(coded, load_codebook(codebook).ids)
         segments = uncoded_segments(documents, include_headings=show_all)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
@@ -197,7 +200,8 @@ def suggest(
     from ..output.terminal import suggest_rich
 
     try:
-        rows = rank(load_folder(coded), load_codebook(codebook), min_count=min_count)
+        book = load_codebook(codebook)
+        rows = rank(load_folder(coded, book.ids), book, min_count=min_count)
     except Exception as exc:
         raise console.fail(exc, console.settings(ctx).debug) from None
     console.out.print(suggest_rich(rows[:limit]))

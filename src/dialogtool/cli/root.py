@@ -1,6 +1,6 @@
 """The `dialogtool` application: the top-level options and the command groups.
 
-Commands live in one module per group (coding, tables, reading, compare, exchange); each
+Commands live in one module per group (project, coding, review, tables, reading, compare, exchange); each
 registers itself on `app` here. Usage mistakes that Typer catches (an unknown choice, a
 missing argument) are shown like every other user error: one line, `Error: …`, exit 2.
 """
@@ -69,9 +69,9 @@ def main(
 
 def _register() -> None:
     """Each group adds its commands; imported here, after `app` exists."""
-    from . import coding, compare, exchange, reading, tables
+    from . import coding, compare, exchange, project, reading, review, tables
 
-    for group in (coding, tables, reading, compare, exchange):
+    for group in (project, coding, review, tables, reading, compare, exchange):
         group.register(app)
 
 

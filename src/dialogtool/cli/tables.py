@@ -80,10 +80,11 @@ def table(
     from ..output import delimited, markdown, terminal, xlsx
 
     try:
+        book = load_codebook(codebook)
         console.check_output(fmt, output)
         result = theme_table(
-            load_codes(coded),
-            load_codebook(codebook),
+            load_codes(coded, book.ids),
+            book,
             by=by,
             count=count.value,
             split=split,
@@ -131,9 +132,10 @@ def cooccur(
     from ..output import delimited, terminal, xlsx
 
     try:
+        book = load_codebook(codebook)
         console.check_output(fmt, output)
         matrix = cooccurrence(
-            load_codes(coded), load_codebook(codebook), count=count.value, jaccard=jaccard, level=level, ids=ids
+            load_codes(coded, book.ids), book, count=count.value, jaccard=jaccard, level=level, ids=ids
         )
         if fmt is MatrixFormat.terminal:
             console.out.print(terminal.cooccur_rich(matrix))

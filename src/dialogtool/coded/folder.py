@@ -1,7 +1,7 @@
 """Read a folder of coded notes for reporting, through indexes that make it fast.
 
 Parsing YAML is slow (10,000 notes take half a minute), so what was parsed is kept in
-index files in the folder, keyed by each file's size and modification time; only new
+index files in the folder's `.dialogtool/` (see `workdir`), keyed by each file's size and modification time; only new
 or changed files (e.g. after a reviewer's edit) are parsed again. `load_codes` keeps
 just what frequency tables need, so `table` stays quick on large corpora.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -19,12 +19,14 @@ from ..errors import DialogtoolError
 from ..files import write_text
 from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
 from .store import load_coded
+from .validate import check_codes
+from .workdir import cache_path
 
-CACHE = ".dialogtool-cache"  # one JSON per coded note: the parsed note, stamped with the file's mtime and size
-CODES_INDEX = ".dialogtool-codes.json"
-# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`).
-# Record a bump in CHANGELOG.md.
-_INDEX_VERSION = 3
+CACHE = "notes"  # in .dialogtool/: one JSON per coded note, the parsed note stamped with the file's mtime and size
+CODES_INDEX = "codes.json"  # in .dialogtool/
+# 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`);
+# 4: the ids in review blocks, checked against the codebook on every read. Record a bump in CHANGELOG.md.
+_INDEX_VERSION = 4
 _SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "review")
 
 
@@ -41,50 +43,75 @@ class DocumentCodes:
     ids: tuple[str, ...]
     codes: tuple[tuple[str, ...], ...]  # per segment, after review
     paras: tuple[int, ...] = ()  # per segment; a segment without a number is a paragraph of its own
+    reviewed: frozenset[str] = frozenset()  # every id in the note's review blocks (add and remove)
+    file: str = ""  # the coded file's name
 
 
-def load_folder(coded_dir: Path) -> list[CodedNote]:
+def load_folder(coded_dir: Path, known: Collection[str] | None = None) -> list[CodedNote]:
     """All coded notes in a folder, whole, in file-name order; a broken file stops with its name.
+
+    With `known` (the codebook's ids), an id in a review block that is not one of them stops
+    with the file and line (cached notes too: the codebook may have changed since).
 
     Each note's parsed form is cached in a file of its own beside it, so only notes that
     changed since (re-coded, or edited by a reviewer) are parsed again. `code` writes the
     cache as it writes each file, so the first `report` after `code` parses nothing.
     """
-    return list(iter_folder(coded_dir))
+    return list(iter_folder(coded_dir, known))
 
 
-def iter_folder(coded_dir: Path) -> Iterator[CodedNote]:
+def iter_folder(coded_dir: Path, known: Collection[str] | None = None) -> Iterator[CodedNote]:
     """`load_folder` one note at a time, for readers that need not hold every note at once
     (`report` and `quotes`: at 10,000 notes the whole folder took 600–800 MiB).
 
     A missing or empty folder is reported at once, a broken file when it is reached.
     """
-    return _iter_notes(_coded_files(coded_dir))
+    return _iter_notes(_coded_files(coded_dir), known)
 
 
-def _iter_notes(files: list[Path]) -> Iterator[CodedNote]:
+def _iter_notes(files: list[Path], known: Collection[str] | None) -> Iterator[CodedNote]:
     for path in files:
-        stamp = _file_stamp(path)
-        cached = _read_cache(path)
-        if cached is not None and cached[0] == stamp:
-            yield _unpack(cached[1], path)
-            continue
-        doc = load_coded(path)
-        write_cache(path, stamp, doc)
+        doc = _load_one(path)
+        if known is not None:
+            check_codes(doc, known, path)
         yield doc
+
+
+def read_each(coded_dir: Path, known: Collection[str]) -> Iterator[tuple[Path, CodedNote | DialogtoolError]]:
+    """Each coded file of a folder with its note, or with the error that stops reading it:
+    for `status`, which lists every broken file instead of stopping at the first."""
+    files = sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith(".")) if coded_dir.is_dir() else []
+    for path in files:
+        try:
+            doc = _load_one(path)
+            check_codes(doc, known, path)
+        except DialogtoolError as exc:
+            yield path, exc
+            continue
+        yield path, doc
+
+
+def _load_one(path: Path) -> CodedNote:
+    """A coded note from the cache when the file is unchanged since, else parsed (and cached)."""
+    stamp = _file_stamp(path)
+    cached = _read_cache(path)
+    if cached is not None and cached[0] == stamp:
+        return _unpack(cached[1], path)
+    doc = load_coded(path)
+    write_cache(path, stamp, doc)
+    return doc
 
 
 def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
     """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
-    target = path.parent / CACHE / f"{path.name}.json"
     with contextlib.suppress(OSError):
-        target.parent.mkdir(exist_ok=True)
+        target = cache_path(path.parent, f"{CACHE}/{path.name}.json", create=True)
         write_text(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
     try:
-        data = json.loads((path.parent / CACHE / f"{path.name}.json").read_text(encoding="utf-8"))
+        data = json.loads(cache_path(path.parent, f"{CACHE}/{path.name}.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
     valid = isinstance(data, list) and len(data) == 3 and isinstance(data[1], dict) and data[2] == _INDEX_VERSION
@@ -105,9 +132,20 @@ def _file_stamp(path: Path) -> list[int]:
     return [stat.st_mtime_ns, stat.st_size]
 
 
-def load_codes(coded_dir: Path) -> list[DocumentCodes]:
-    """Metadata and reviewed codes of every coded note, from a lighter index of their own."""
-    return _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
+def load_codes(coded_dir: Path, known: Collection[str] | None = None) -> list[DocumentCodes]:
+    """Metadata and reviewed codes of every coded note, from a lighter index of their own.
+
+    With `known`, review ids are checked as in `load_folder`: the index keeps each note's
+    review ids, and a file with an unknown one is parsed again to report its line.
+    """
+    documents = _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
+    if known is not None:
+        allowed = frozenset(known)
+        for doc in documents:
+            if not allowed.issuperset(doc.reviewed):
+                path = coded_dir / doc.file
+                check_codes(load_coded(path), allowed, path)
+    return documents
 
 
 def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
@@ -119,7 +157,7 @@ def _cached(
     coded_dir: Path, name: str, pack: Callable[[CodedNote], Any], unpack: Callable[[Any, Path], Any]
 ) -> list[Any]:
     files = _coded_files(coded_dir)
-    index = _read_index(coded_dir / name)
+    index = _read_index(cache_path(coded_dir, name))
     fresh: dict[str, Any] = {}
     result = []
     changed = len(index) != len(files)
@@ -133,7 +171,7 @@ def _cached(
         fresh[path.name] = entry
         result.append(unpack(entry[1], path))
     if changed:
-        _write_index(coded_dir / name, fresh)
+        _write_index(coded_dir, name, fresh)
     return result
 
 
@@ -148,10 +186,13 @@ def _read_index(path: Path) -> dict[str, Any]:
     return files
 
 
-def _write_index(path: Path, files: dict[str, Any]) -> None:
+def _write_index(coded_dir: Path, name: str, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
     with contextlib.suppress(OSError):
-        write_text(path, json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False))
+        write_text(
+            cache_path(coded_dir, name, create=True),
+            json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False),
+        )
 
 
 def _pack(note: CodedNote) -> dict[str, Any]:
@@ -204,9 +245,9 @@ def record_codes(coded_dir: Path, entries: dict[str, tuple[list[int], dict[str, 
     """
     if not entries:
         return
-    index = _read_index(coded_dir / CODES_INDEX)
+    index = _read_index(cache_path(coded_dir, CODES_INDEX))
     index.update({name: [stamp, packed] for name, (stamp, packed) in entries.items()})
-    _write_index(coded_dir / CODES_INDEX, index)
+    _write_index(coded_dir, CODES_INDEX, index)
 
 
 def pack_codes(note: CodedNote) -> dict[str, Any]:
@@ -221,7 +262,13 @@ def _pack_codes(note: CodedNote) -> dict[str, Any]:
         "ids": [s.id for s in note.segments],
         "codes": [s.reviewed_codes for s in note.segments],
         "paras": [_para(s.para, i) for i, s in enumerate(note.segments)],
+        "reviewed": sorted(_review_ids(note)),
     }
+
+
+def _review_ids(note: CodedNote) -> set[str]:
+    reviews = [s.review for s in note.segments] + [u.review for u in note.unplaced_reviews]
+    return {code for r in reviews if r is not None for code in (*r.add, *r.remove)}
 
 
 def _para(value: object, position: int) -> int:
@@ -241,4 +288,6 @@ def _unpack_codes(packed: dict[str, Any], path: Path) -> DocumentCodes:
         tuple(packed["ids"]),
         tuple(map(tuple, packed["codes"])),
         tuple(packed["paras"]),
+        frozenset(packed["reviewed"]),
+        path.name,
     )

@@ -15,6 +15,7 @@ the folder cache and codes index, git revisions, exchange and analysis.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,19 +24,29 @@ from typing import Any
 from ..errors import DialogtoolError
 from ..ingest.segment import HEADING as HEADING  # re-exported: a segment kind is part of the schema
 from ..ingest.segment import TEXT as TEXT
+from .reviewcheck import ReviewError, line_at
 
 FORMAT = 2  # bump (and record in CHANGELOG.md) when the layout of a coded file changes
 READABLE_FORMATS = (1, 2)  # 1: `inherited: {CODE: heading id}` where 2 has `context: {CODE: [rule, id]}`
-REVIEW_KEYS = ("add", "remove", "note")
+REVIEW_KEYS = ("add", "remove", "accepted", "note", "by")
+# What a segment may hold; `inherited` is format 1's. Anything else is a reviewer's slip.
+SEGMENT_KEYS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "inherited", "review")
 
 
 @dataclass(frozen=True, slots=True)
 class Review:
-    """A reviewer's correction of one segment's codes: the only part of a coded file people write."""
+    """A reviewer's correction of one segment's codes: the only part of a coded file people write.
+
+    `accepted` records an explicit "the automatic codes are right" (`dialogtool review`'s
+    `a`), so a segment checked and left alone is told apart from one nobody looked at;
+    `by` names the reviewer, so `agree` can compare two of them.
+    """
 
     add: tuple[str, ...] = ()
     remove: tuple[str, ...] = ()
     note: str | None = None
+    by: str | None = None
+    accepted: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "add", tuple(self.add))
@@ -49,24 +60,36 @@ class Review:
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"add": list(self.add), "remove": list(self.remove)}
+        if self.accepted:
+            data["accepted"] = True
         if self.note:
             data["note"] = self.note
+        if self.by:
+            data["by"] = self.by
         return data
 
     @classmethod
     def from_dict(cls, value: Any, where: str | Path, segment_id: object = None) -> Review | None:
-        """Check a reviewer's block; mistakes name the file and segment so they can be fixed."""
+        """Check a reviewer's block; a mistake is a ReviewError whose `keys` lead to its line."""
         if value is None:
             return None
         if isinstance(value, Review):
             return value
         what = f"review of segment {segment_id}"
         if not isinstance(value, dict):
-            raise DialogtoolError(f"{what} must be a mapping with add/remove/note", path=where)
-        unknown = sorted(set(value) - set(REVIEW_KEYS))
+            raise ReviewError(
+                f"{what} must be a mapping, not {_kind(value)}",
+                path=where,
+                keys=("review",),
+                hint="write add:, remove:, note: indented under review:",
+            )
+        unknown = sorted(map(str, set(value) - set(REVIEW_KEYS)))
         if unknown:
-            raise DialogtoolError(
-                f"{what} has unknown key(s) {', '.join(map(str, unknown))}", path=where, hint="use add, remove, note"
+            raise ReviewError(
+                f"{what} has unknown key '{unknown[0]}'",
+                path=where,
+                keys=("review", unknown[0]),
+                hint=f"use {', '.join(REVIEW_KEYS)}",
             )
         lists: dict[str, list[str]] = {}
         for key in ("add", "remove"):
@@ -74,10 +97,31 @@ class Review:
             if isinstance(items, str):
                 items = [items]
             if not isinstance(items, list) or not all(isinstance(i, str) for i in items):
-                raise DialogtoolError(f"{what}: '{key}' must be a list of code ids", path=where)
+                raise ReviewError(f"{what}: '{key}' must be a list of code ids", path=where, keys=("review", key))
             lists[key] = items
-        note = value.get("note")
-        return cls(tuple(lists["add"]), tuple(lists["remove"]), None if note is None else str(note))
+        both = [code for code in lists["remove"] if code in lists["add"]]
+        if both:
+            position = lists["remove"].index(both[0])
+            raise ReviewError(
+                f"{what} both adds and removes '{both[0]}'",
+                path=where,
+                keys=("review", "remove", position),
+                hint="keep it in one of add: or remove:",
+            )
+        accepted = value.get("accepted", False)
+        if not isinstance(accepted, bool):
+            raise ReviewError(f"{what}: 'accepted' must be true or false", path=where, keys=("review", "accepted"))
+        note, by = value.get("note"), value.get("by")
+        for key, text in (("note", note), ("by", by)):
+            if isinstance(text, (dict, list)):
+                raise ReviewError(f"{what}: '{key}' must be text, not {_kind(text)}", path=where, keys=("review", key))
+        return cls(
+            tuple(lists["add"]),
+            tuple(lists["remove"]),
+            None if note is None else str(note),
+            None if by is None else str(by),
+            accepted,
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +168,7 @@ class CodedSegment:
         if not isinstance(data, dict) or "text" not in data:
             raise DialogtoolError("a segment without 'text'", path=where)
         segment_id = data.get("id")
+        _check_segment_keys(data, where, segment_id)
         return cls(
             id="" if segment_id is None else str(segment_id),
             text=str(data["text"]),
@@ -203,7 +248,7 @@ class CodedNote:
         document = data.get("document")
         return cls(
             document=str(document) if document is not None else Path(str(where)).stem,
-            segments=tuple(CodedSegment.from_dict(s, where) for s in data["segments"]),
+            segments=tuple(_segments(data["segments"], where, text)),
             meta=dict(_mapping(data.get("meta"))),
             source=_optional_str(data.get("source")),
             sha256=_optional_str(data.get("sha256")),
@@ -212,7 +257,7 @@ class CodedNote:
             codebook_sha256=_optional_str(codebook.get("sha256")),
             fingerprint=_optional_str(data.get("fingerprint")),
             imported=dict(data["imported"]) if isinstance(data.get("imported"), dict) else None,
-            unplaced_reviews=tuple(_unplaced(data.get("unplaced_reviews"), where)),
+            unplaced_reviews=tuple(_unplaced(data.get("unplaced_reviews"), where, text)),
         )
 
     @property
@@ -233,6 +278,8 @@ class SegmentRow:
     para: int = 0
     section: tuple[str, ...] = ()
     meta: Mapping[str, Any] = field(default_factory=dict)
+    reviewed: bool = False  # has a review block
+    reviewer: str | None = None  # its `by:`
 
 
 def rows_of(notes: Iterable[CodedNote]) -> list[SegmentRow]:
@@ -252,6 +299,8 @@ def rows_of(notes: Iterable[CodedNote]) -> list[SegmentRow]:
                     seg.para or 0,
                     seg.section,
                     meta,
+                    seg.review is not None,
+                    None if seg.review is None else seg.review.by,
                 )
             )
     return rows
@@ -297,12 +346,57 @@ def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
 
 
-def _unplaced(value: object, where: str | Path) -> Iterable[UnplacedReview]:
-    for item in value if isinstance(value, list) else []:
+def _segments(items: list[Any], where: str | Path, text: str | None) -> Iterable[CodedSegment]:
+    for index, item in enumerate(items):
+        try:
+            yield CodedSegment.from_dict(item, where)
+        except ReviewError as exc:
+            raise exc.at(line_at(text, ("segments", index, *exc.keys))) from None
+
+
+def _unplaced(value: object, where: str | Path, text: str | None = None) -> Iterable[UnplacedReview]:
+    for index, item in enumerate(value if isinstance(value, list) else []):
         if isinstance(item, dict) and "text" in item:
             identifier = item.get("id")
-            review = Review.from_dict(item.get("review"), where, identifier)
+            try:
+                review = Review.from_dict(item.get("review"), where, identifier)
+            except ReviewError as exc:
+                raise exc.at(line_at(text, ("unplaced_reviews", index, *exc.keys))) from None
             yield UnplacedReview(None if identifier is None else str(identifier), str(item["text"]), review)
+
+
+def _check_segment_keys(data: dict[Any, Any], where: str | Path, segment_id: object) -> None:
+    """A review key at segment level (`add:` indented one level too little) would be ignored, and
+    dropped by the next `code`; any other unknown key is most likely a misspelt `review`."""
+    for key in data:
+        if key in SEGMENT_KEYS:
+            continue
+        name = str(key)
+        if name in REVIEW_KEYS:
+            raise ReviewError(
+                f"'{name}' in segment {segment_id} belongs in its review block",
+                path=where,
+                keys=(name,),
+                hint=f"indent it under review: ({name} is not a segment key)",
+            )
+        guess = difflib.get_close_matches(name, SEGMENT_KEYS, n=1)
+        raise ReviewError(
+            f"unknown key '{name}' in segment {segment_id}",
+            path=where,
+            keys=(name,),
+            hint=f"did you mean '{guess[0]}'?" if guess else f"a segment has {', '.join(SEGMENT_KEYS)}",
+        )
+
+
+def _kind(value: object) -> str:
+    """How a reviewer would name what they wrote: a list, text, a number …"""
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, str):
+        return f"the text '{value}'"
+    if isinstance(value, bool):
+        return "true/false"
+    return "a number" if isinstance(value, (int, float)) else type(value).__name__
 
 
 def _line_of(key: str, text: str | None) -> int | None:

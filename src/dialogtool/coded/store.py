@@ -7,14 +7,27 @@ to people, and they are carried over by segment text (see `carry_reviews`).
 from __future__ import annotations
 
 from collections import defaultdict, deque
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from .. import yamlio
+from ..errors import DialogtoolError
+from ..files import write_text
 from . import emit
 from .note import FORMAT, CodedNote, CodedSegment, Review, UnplacedReview
 
-__all__ = ["FORMAT", "HEADER", "carry_reviews", "dump_note", "dump_yaml", "effective_codes", "load_coded", "parse_note"]
+__all__ = [
+    "FORMAT",
+    "HEADER",
+    "carry_reviews",
+    "dump_note",
+    "dump_yaml",
+    "effective_codes",
+    "load_coded",
+    "parse_note",
+    "write_review",
+]
 
 HEADER = (
     "# Coded by dialogtool. Everything here is rewritten by `dialogtool code` except the\n"
@@ -68,3 +81,25 @@ def carry_reviews(old: CodedNote | None, texts: list[str]) -> tuple[list[Review 
         placed.append(queue.popleft().review if queue else None)
     unplaced = [entry for queue in pending.values() for entry in queue]
     return placed, unplaced
+
+
+def write_review(path: Path, segment_id: str, review: Review | None) -> CodedNote:
+    """Set one segment's review block in a coded file, as a reviewer editing it by hand would.
+
+    The file is read again first (another reviewer, or an editor, may have changed it), the
+    note re-emitted with the one block changed, and written atomically: killed at any
+    moment, the file is the old version or the new one. Returns the note as written.
+    """
+    note = load_coded(path)
+    found = False
+    segments = []
+    for segment in note.segments:
+        if segment.id == segment_id and not found:
+            segment = replace(segment, review=review)
+            found = True
+        segments.append(segment)
+    if not found:
+        raise DialogtoolError(f"no segment {segment_id} (was the note re-coded?)", path=path)
+    written = replace(note, segments=tuple(segments))
+    write_text(path, dump_note(written))
+    return written

@@ -98,6 +98,11 @@ class Codebook:
         """The heading rule (the only context rule of the first codebook format)."""
         return self.context.heading
 
+    @property
+    def ids(self) -> frozenset[str]:
+        """Every code id, themes and their children: what a review block may name (case-sensitive)."""
+        return frozenset(c.id for c in self.codes)
+
     def get(self, code_id: str) -> Code:
         for code in self.codes:
             if code.id == code_id:

@@ -48,6 +48,7 @@ from ..langdata import (
     OPENING_WORDS,
     OTHER_MATTERS,
     PEOPLE_NOUNS,
+    PROCEDURAL_COMPOUND_ENDS,
     PROCEDURAL_OPENERS,
     PROCEDURAL_PAIRS,
     PROCEDURAL_START,
@@ -335,7 +336,7 @@ def is_procedural(text: str) -> bool:
         return False
     if words[0] in PROCEDURAL_OPENERS or _NAME_LINE.match(line) or _PROCEDURAL_START.match(line):
         return True
-    if not PROCEDURAL_WORDS.isdisjoint(words):
+    if not PROCEDURAL_WORDS.isdisjoint(words) or any(w.endswith(PROCEDURAL_COMPOUND_ENDS) for w in words):
         return True
     if _PAIR_FIRSTS.isdisjoint(words):
         return False

@@ -2,7 +2,7 @@
 
 A coded file records a fingerprint of what it was made from (source bytes, codebook,
 manifest entry, CODER_VERSION); `code` skips a note whose fingerprint is unchanged. The
-stamps file (.dialogtool-written.json) keeps each coded file's (mtime, size) as `code`
+stamps file (`written.json` in the coded folder's `.dialogtool/`) keeps each coded file's (mtime, size) as `code`
 left it, so a file a reviewer edited since is noticed and read before it is skipped.
 """
 
@@ -14,6 +14,7 @@ import json
 import re
 from pathlib import Path
 
+from ..coded.workdir import cache_path
 from ..errors import DialogtoolError
 from ..files import write_text
 from ..ingest.readers import MAX_FILE_BYTES
@@ -65,7 +66,7 @@ def source_digest(path: Path) -> str:
         raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
 
 
-STAMPS = ".dialogtool-written.json"
+STAMPS = "written.json"  # in .dialogtool/
 
 
 def file_stamp(path: Path) -> list[int] | None:
@@ -79,7 +80,7 @@ def file_stamp(path: Path) -> list[int] | None:
 def read_stamps(out_dir: Path) -> dict[str, list[int]]:
     """(mtime, size) of each coded file as `code` last left it: a change means a reviewer's edit."""
     try:
-        data = json.loads((out_dir / STAMPS).read_text(encoding="utf-8"))
+        data = json.loads(cache_path(out_dir, STAMPS).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
@@ -93,4 +94,4 @@ def write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path])
             fresh[path.name] = stamp
     if fresh != stamps and out_dir.is_dir():
         with contextlib.suppress(OSError):
-            write_text(out_dir / STAMPS, json.dumps(fresh, sort_keys=True))
+            write_text(cache_path(out_dir, STAMPS, create=True), json.dumps(fresh, sort_keys=True))

@@ -13,6 +13,7 @@ from typing import Any
 
 from ..coded.folder import record_codes
 from ..coded.store import load_coded
+from ..coded.validate import check_codes
 from ..errors import DialogtoolError
 from ..ingest.discover import Problem, discover
 from ..ingest.note import Note, doc_id, manifest_for, read_note
@@ -85,7 +86,7 @@ def code_paths(
         target = out_dir / f"{key}.yaml"
         mark = fingerprint(source_sha, codebook, overrides)
         if not force and stored_fingerprint(target) == mark:
-            if _edited_and_broken(path, target, stamps, summary):
+            if _edited_and_broken(path, target, stamps, summary, codebook):
                 continue
             summary.skipped_unchanged.append(target)
             continue
@@ -115,13 +116,15 @@ def code_paths(
     return summary
 
 
-def _edited_and_broken(note: Path, target: Path, stamps: dict[str, list[int]], summary: RunSummary) -> bool:
+def _edited_and_broken(
+    note: Path, target: Path, stamps: dict[str, list[int]], summary: RunSummary, codebook: Codebook
+) -> bool:
     """A coded file edited since `code` wrote it is read before it is skipped: a review with a
-    YAML error is reported now, not when `table` trips over it later."""
+    YAML error or an unknown code is reported now, not when `table` trips over it later."""
     if stamps.get(target.name) == file_stamp(target):
         return False
     try:
-        load_coded(target)
+        check_codes(load_coded(target), codebook.ids, target)
     except DialogtoolError as exc:
         summary.problems.append(Problem(str(note), str(exc)))  # names the coded file and line to fix
         return True

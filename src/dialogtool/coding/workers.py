@@ -17,6 +17,7 @@ from typing import Any
 from ..coded.folder import pack_codes, write_cache
 from ..coded.note import TEXT, CodedNote, CodedSegment
 from ..coded.store import carry_reviews, dump_note, load_coded
+from ..coded.validate import check_codes
 from ..errors import DialogtoolError
 from ..files import write_text
 from ..ingest.meta import FIELDS
@@ -134,7 +135,7 @@ def _code_task(task: Task) -> Result:
 def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
     note = read_note(task.path, {task.path.parent: {task.path.name: task.overrides}})
     codings = code_note(note.text, note.segments, matcher)
-    old = load_coded(task.target) if task.target.exists() else None
+    old = _old_coding(task.target, codebook)
     document = coded_document(note, codings, codebook, old, task.fingerprint)
     text = dump_note(document)
     result = Result(
@@ -157,6 +158,16 @@ def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
         # after `code` is as fast as a warm one (at 10,000 notes: 64 s → 14 s).
         write_cache(task.target, stamp, document)
     return result
+
+
+def _old_coding(target: Path, codebook: Codebook) -> CodedNote | None:
+    """The coded file being replaced, whose reviews are carried over. A review that cannot be
+    read, or names a code the codebook lacks, stops this note: rewriting would drop it."""
+    if not target.exists():
+        return None
+    old = load_coded(target)
+    check_codes(old, codebook.ids, target)
+    return old
 
 
 def coded_document(

@@ -48,6 +48,24 @@ def source_guid(document: str) -> str:
     return guid("source", document)
 
 
+ID_MARK = "dialogtool id: "  # the last line of an exported code's description: the code's own id
+
+
+def with_id(description: str | None, code_id: str) -> str:
+    """A code's description with its id as the last line (see `split_id`)."""
+    return f"{description.rstrip()}\n\n{ID_MARK}{code_id}" if description else f"{ID_MARK}{code_id}"
+
+
+def split_id(description: str | None) -> tuple[str | None, str | None]:
+    """(description without the id line, id) of a description `with_id` wrote; programs may
+    have turned its line ends into CRLF or trimmed it, so both sides are stripped."""
+    text = (description or "").replace("\r\n", "\n").strip()
+    head, _, last = text.rpartition("\n")
+    if not last.startswith(ID_MARK):
+        return (text or None), None
+    return (head.strip() or None), last.removeprefix(ID_MARK).strip() or None
+
+
 def q(ns: str, tag: str) -> str:
     return f"{{{ns}}}{tag}"
 

@@ -42,6 +42,8 @@ _NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+[A-ZÆØÅ][^.!?;:,]*$")
 # answer, unless it stands in a list of questions (see `_question_lists`).
 _NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
 # A task line: a task, question or theme with its number or a colon, whatever its length.
+# «Runde 2», «Runde 1 – Utfordringar», «Økt 3:»: a round of the table's work.
+_ROUND = re.compile(r"^(?:runde|økt|omgang)\s*\d+\b", re.IGNORECASE)
 _TASK_LINE = re.compile(
     r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde)\s*(?:nr\.?\s*)?"
     r"(?:(?:\d+[a-z]?|[a-c])?\s*[:.)–-]|\d+\s+(?=[A-ZÆØÅ]))",  # "Tema 2: …", "Del A)", "Tema 4 Kva …"
@@ -168,7 +170,10 @@ def _is_heading(
 
 
 def is_task(block: str) -> bool:
-    """A task with its number ("Oppgave 2:", "1. Hvordan …?"): one of a series, never a title."""
+    """A task or round with its number ("Oppgave 2:", "1. Hvordan …?", "Runde 2"): one of a
+    series, never a title."""
+    if _ROUND.match(block):
+        return True  # «Runde 2»: one of a series, even without a title after it
     return bool(_NUMBERED_QUESTION.match(block) or (_TASK_LINE.match(block) and any(c.isdigit() for c in block[:14])))
 
 
@@ -218,6 +223,8 @@ def _heading_level(body: str, kind: int) -> int:
     sub-heading (see _assign_sections)."""
     if _TABLE_LINE.match(body):
         return 0
+    if _ROUND.match(body):
+        return 2  # a round nests under the task it works on, and ends the round before it
     if _TASK_LINE.match(body):
         return 1
     if NUMBERED.match(body) or _NUMBERED_QUESTION.match(body):

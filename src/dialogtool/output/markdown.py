@@ -87,3 +87,11 @@ def report_markdown(content: Any, sections: tuple[tuple[str, str, str | None], .
         for quote in quotes:
             parts += [f"> {escape(quote_text(quote.text))}", ">", f"> — {escape(quote_source(quote))}", ""]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def notes_markdown(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:
+    """Reviewers' notes and edits as one Markdown table (line breaks in a note become spaces)."""
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    for row in rows:
+        lines.append("| " + " | ".join(escape(" ".join(value.split())) for value in row) + " |")
+    return "\n".join(lines) + "\n"

@@ -51,10 +51,10 @@ def build_report(
     """Compute every table once, then write each format from the same numbers."""
     from . import charts
 
-    codes = load_codes(coded_dir)
+    codes = load_codes(coded_dir, codebook.ids)
     # the notes are streamed: only the best quotes per theme are kept, never every note
     themes = [code.id for code in codebook.top_level]
-    quotes = select_themes(iter_folder(coded_dir), codebook, themes, limit=quotes_per_theme)
+    quotes = select_themes(iter_folder(coded_dir, codebook.ids), codebook, themes, limit=quotes_per_theme)
     content = _Content(
         by_meeting=theme_table(codes, codebook, by="meeting"),
         by_topic=theme_table(codes, codebook, by="topic"),

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # annotations only: `kwic` and `quotes` must not import panda
     from ..analysis.diff import CodingDiff
     from ..analysis.evaluate import Evaluation, Miss
     from ..analysis.kwic import KwicLine
+    from ..analysis.project import ProjectStatus
     from ..analysis.quotes import QuoteSelection
     from ..analysis.suggest import Suggestion
     from ..analysis.tables import ThemeTable
@@ -334,3 +335,47 @@ def segment_rows_rich(segments: Sequence[SegmentRow], width: int) -> list[Text]:
         line.append("  " + segment.text)
         lines.append(line)
     return lines
+
+
+def status_lines(status: ProjectStatus, coded: str) -> list[Text]:
+    """`dialogtool status` as `git status` reads: counts first, then what needs doing, by name."""
+    lines = [
+        Text(f"Notes: {status.notes} found, {status.coded} coded into {coded}, {len(status.out_of_date)} out of date"),
+        Text(
+            f"Segments (headings left out): {status.segments}, {status.reviewed} reviewed, "
+            f"{status.accepted} of them accepted as coded, {status.unreviewed} unreviewed"
+        ),
+    ]
+    if status.reviewers:
+        who = ", ".join(f"{name or '(no by:)'} {count}" for name, count in sorted(status.reviewers.items()))
+        lines.append(Text(f"Reviewed by: {who}"))
+    groups = (
+        (
+            "Out of date (source, meta.yaml or codebook changed since coding; run `dialogtool code`):",
+            status.out_of_date,
+        ),
+        ("Not coded yet (run `dialogtool code`):", status.not_coded),
+        ("Coded files without a note:", status.orphans),
+        ("Cannot be read (fix the line named):", status.problems),
+    )
+    for title, names in groups:
+        if names:
+            lines.append(Text(""))
+            lines.append(Text(title, style="bold"))
+            lines.extend(Text(f"  {name}") for name in names)
+    if status.unplaced_reviews:
+        lines.append(Text(""))
+        lines.append(
+            Text(f"Unplaced reviews: {status.unplaced_reviews} (their segment text changed; see the coded files)")
+        )
+    return lines
+
+
+def notes_rich(rows: Sequence[tuple[str, ...]], headers: Sequence[str]) -> Table:
+    """Reviewers' notes and edits: one row per review block, the segment text last and wrapped."""
+    out = Table(title="Merknader og endringer fra gjennomgang", title_justify="left")
+    for index, header in enumerate(headers):
+        out.add_column(header, overflow="fold", ratio=3 if index == len(headers) - 1 else None)
+    for row in rows:
+        out.add_row(*(Text(value) for value in row))
+    return out

@@ -152,3 +152,26 @@ def report_xlsx(content: Any, path: Path) -> None:
         ],
         path,
     )
+
+
+def notes_xlsx(rows: list[tuple[str, ...]], headers: tuple[str, ...], path: Path) -> None:
+    """Reviewers' notes and edits as a workbook of one sheet, ready to filter by note, theme or reviewer."""
+    save_book([("Merknader", _notes_sheet, (headers, rows))], path)
+
+
+def _notes_sheet(sheet: Any, data: tuple[tuple[str, ...], list[tuple[str, ...]]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
+    headers, rows = data
+    sheet.append(list(headers))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        sheet.append(list(row))
+    sheet.auto_filter.ref = sheet.dimensions
+    sheet.freeze_panes = "A2"
+    _fit_widths(sheet)
+    last = len(headers)
+    for row in sheet.iter_rows(min_row=2, min_col=last - 2, max_col=last):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
