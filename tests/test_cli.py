@@ -79,7 +79,7 @@ def test_table_formats(coded: Path, tmp_path: Path) -> None:
     csv_result = run("table", "--coded", coded, "-c", ROOT / "codebook.yaml", "--by", "language", "-f", "csv")
     rows = list(csv.reader(io.StringIO(csv_result.stdout)))
     assert rows[0] == ["Tema", "nb", "nb %", "nn", "nn %", "Totalt", "Totalt %"]
-    assert rows[-1][0] == "N (segments)"
+    assert rows[-1][0] == "N (segmenter)"
     assert int(rows[-1][1]) + int(rows[-1][3]) == int(rows[-1][5])
     target = tmp_path / "themes.xlsx"
     xlsx = run(
@@ -94,7 +94,7 @@ def test_table_formats(coded: Path, tmp_path: Path) -> None:
     assert isinstance(sheet["B2"].value, int) and isinstance(sheet["C2"].value, (int, float))
     assert sheet["C2"].number_format == "0.0"
     terminal = run("table", "--coded", coded, "-c", ROOT / "codebook.yaml")
-    assert terminal.exit_code == 0 and "Themes by meeting" in terminal.stdout and "Tromsø" in terminal.stdout
+    assert terminal.exit_code == 0 and "Tema etter dialogmøte" in terminal.stdout and "Tromsø" in terminal.stdout
 
 
 def test_table_user_errors(coded: Path, tmp_path: Path) -> None:

@@ -620,3 +620,26 @@ def test_parse_pattern_raises_only_pattern_error(pattern: str) -> None:
         assert str(exc)
     else:
         assert words and all(w.text for w in words)
+
+
+# --- topics and version (issue 12) -------------------------------------------------------
+
+
+def test_topics_and_version_are_read() -> None:
+    book = parse_codebook(
+        MINIMAL + "version: 2.1\ntopics:\n  Kompetanse: [kompetanse, Kompetanseheving]\n  Tiltak: []\n", "kb.yaml"
+    )
+    assert book.version == "2.1"
+    assert book.topics == {"Kompetanse": ("kompetanse", "Kompetanseheving"), "Tiltak": ()}
+    assert parse_codebook(MINIMAL, "kb.yaml").topics == {} and parse_codebook(MINIMAL, "kb.yaml").version is None
+
+
+def test_topic_variant_under_two_names_has_its_line() -> None:
+    exc = error(MINIMAL + "topics:\n  Kompetanse: [kompetanse]\n  Opplæring: [Kompetanse]\n")
+    assert exc.line == MINIMAL.count("\n") + 3
+    assert exc.message == "topic variant 'Kompetanse' is listed under 'Kompetanse' and 'Opplæring'"
+
+
+def test_topics_must_be_a_mapping() -> None:
+    exc = error(MINIMAL + "topics: [Kompetanse]\n")
+    assert "'topics' must map" in exc.message

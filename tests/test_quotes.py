@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,15 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from dialogtool.analysis.quotes import INHERITED, REVIEWER, TERMS, select_quotes, theme_codes, theme_spans
+from dialogtool.analysis.quotes import (
+    INHERITED,
+    REVIEWER,
+    TERMS,
+    is_enumeration,
+    select_quotes,
+    theme_codes,
+    theme_spans,
+)
 from dialogtool.cli import app
 from dialogtool.coded.folder import load_folder
 from dialogtool.coding.codebook import load_codebook
@@ -48,6 +57,11 @@ def raw_notes(folder: Path) -> list[dict[str, Any]]:
 def reviewed(seg: dict[str, Any]) -> set[str]:
     review = seg.get("review") or {}
     return (set(seg.get("codes") or []) - set(review.get("remove") or [])) | set(review.get("add") or [])
+
+
+def unmarked(text: str) -> str:
+    """The reference for a quote's text: the segment's text without a leading «• » or «3) »."""
+    return re.sub(r"^(?:• |\d{1,2}[a-z]?\) |[a-z]\) )", "", text)
 
 
 def words(text: str) -> int:
@@ -214,7 +228,8 @@ def test_terminal_rendering_highlights_matched_terms(handmade: Path) -> None:
     assert highlighted.count("KE") == 5  # b, i, a, g, j each highlight KE once; c and d have no terms
     text = "\n".join(item.plain for item in items)
     assert "(added by reviewer)" in text and "(inherited from heading «Koordinerende enhet:»)" in text
-    assert "Tromsø, 2018-10-12, bord 1 · tromso b" in text
+    assert "Tromsø, 12. oktober 2018, kafébord 1" in text  # readable: a long date, no internal ids
+    assert "2018-10-12" not in text and "tromso b" not in text
 
 
 # CLI --------------------------------------------------------------------------------------
@@ -228,7 +243,7 @@ def test_cli_csv_by_meeting_matches_independent_selection(coded: Path) -> None:
     meetings = {n["document"]: n["meta"]["meeting"] for n in raw_notes(coded)}
     assert all(r["group"] == r["meeting"] == meetings[r["document"]] for r in rows)
     texts = {(n["document"], s["id"]): s["text"] for n in raw_notes(coded) for s in n["segments"]}
-    assert all(texts[(r["document"], r["segment"])] == r["text"] for r in rows)
+    assert all(unmarked(texts[(r["document"], r["segment"])]) == r["text"] for r in rows)
     groups = [r["group"] for r in rows]
     assert groups == sorted(groups)  # one block per meeting
     assert f"{len(rows)} quote(s) for IP — Individuell plan og koordinator" in result.stderr
@@ -262,7 +277,7 @@ def test_cli_reviewer_edits_are_honoured(coded: Path) -> None:
     assert rows[added["id"]]["origin"] == "reviewer"
     assert set(rows) == {i for _, i in expected(coded, lambda c: c == "KE")}
     terminal = run("quotes", "KE", "--coded", coded, "-c", CODEBOOK)
-    assert "(added by reviewer)" in terminal.stdout and added["text"] in terminal.stdout
+    assert "(added by reviewer)" in terminal.stdout and unmarked(added["text"]) in terminal.stdout
 
 
 def test_cli_markdown(handmade: Path) -> None:
@@ -275,7 +290,8 @@ def test_cli_markdown(handmade: Path) -> None:
         "",
         "> Vi trenger en oppdatert liste over KE i hver kommune, med telefonnummer og e-post.",
     ]
-    assert "— Bodø, bord 2 · bodo i" in result.stdout and "### (ukjent)" in result.stdout
+    assert "— Bodø, kafébord 2" in result.stdout and "### (ukjent)" in result.stdout
+    assert "\n— \n" not in result.stdout  # a quote without metadata has no empty source line
 
 
 def test_cli_docx(handmade: Path, tmp_path: Path) -> None:
@@ -295,10 +311,10 @@ def test_cli_docx(handmade: Path, tmp_path: Path) -> None:
     ]
     italic = [p.text for p in paragraphs if p.runs and all(r.italic for r in p.runs)]
     notes = {n["document"]: n for n in raw_notes(handmade)}
-    assert italic[0] == notes["bodo"]["segments"][1]["text"]
+    assert italic[0] == "«" + notes["bodo"]["segments"][1]["text"] + "»"
     assert len(italic) == 7
-    sources = [p.text for p in paragraphs if p.text.startswith("— ")]
-    assert len(sources) == 7 and sources[0] == "— Bodø, bord 2 · bodo i"
+    sources = [p.text for p in paragraphs if p.text.startswith("– ")]
+    assert len(sources) == 6 and sources[0] == "– Bodø, kafébord 2"  # the (ukjent) quote has no source
 
 
 def test_cli_user_errors(handmade: Path) -> None:
@@ -312,26 +328,71 @@ def test_cli_user_errors(handmade: Path) -> None:
     assert field.exit_code == 2 and "no metadata field 'sted'" in field.stderr
 
 
-def test_streamed_selection_with_limit_equals_sorting_everything(coded: Path) -> None:
-    """Many copies of the sample notes, streamed: each group keeps only its best quotes as it
-    goes, and the result is what ranking all quotes and cutting at the limit gives."""
-    from dataclasses import replace
+# --- quotes worth quoting (issue 12) --------------------------------------------------------
 
-    from dialogtool.analysis.quotes import select_themes
-    from dialogtool.coded.folder import iter_folder
 
+@pytest.mark.parametrize(
+    ("text", "listing"),
+    [
+        ("Deltakere: ergoterapeut og leder for KE i Alta, fysioterapeut fra sykehuset", True),
+        ("Ergoterapeut, fysioterapeut, leder for KE, koordinator fra sykehuset og fastlege.", True),
+        ("Til stede: Kari, Per, Ola og Anne fra koordinerende enhet", True),
+        ("Her trengs logoped, ergoterapeut, nevropsykolog osv., og det har de minste kommunene ikke.", False),
+        ("Koordinerende enhet: flere visste ikke hvem som har KE-rollen i egen kommune.", False),
+        ("KE, IP og koordinator henger sammen, men ingen i kommunen har oversikt over alle tre.", False),
+    ],
+)
+def test_enumerations_are_recognised(text: str, listing: bool) -> None:
+    assert is_enumeration(text) is listing
+
+
+def test_enumerations_and_list_marks_left_out_of_quotes(tmp_path: Path) -> None:
+    folder = tmp_path / "coded"
+    write_note(
+        folder,
+        "alta",
+        [
+            seg("a", "Deltakere: leder for KE, koordinator, fysioterapeut og ergoterapeut", {"KE": ["KE"]}),
+            seg("b", "3) Koordinerende enhet er ukjent for mange av dem som skulle bruke den.", {"KE": ["KE"]}),
+        ],
+        meeting="Alta",
+        date="2018-09-18",
+        table=1,
+    )
     book = load_codebook(CODEBOOK)
-    notes = load_folder(coded)
-    copies = [replace(n, document=f"{n.document}-{i:02d}") for i in range(40) for n in notes]
-    themes = [c.id for c in book.top_level]
-    streamed = select_themes(iter(copies), book, themes, by="meeting", limit=3)
-    for theme, selection in zip(themes, streamed, strict=True):
-        everything = select_quotes(copies, book, theme, by="meeting")
-        assert selection.segments == everything.segments and selection.left_out == everything.left_out
-        assert [g.value for g in selection.groups] == [g.value for g in everything.groups]
-        for mine, full in zip(selection.groups, everything.groups, strict=True):
-            assert mine.total == full.total == len(full.quotes)
-            assert [(q.document, q.id) for q in mine.quotes] == [(q.document, q.id) for q in full.quotes[:3]]
-    assert max(g.total for s in streamed for g in s.groups) > 4 * 3 + 64  # a group was pruned on the way
-    one = select_themes(iter_folder(coded), book, ["KE"], limit=2)[0]
-    assert one == select_quotes(notes, book, "KE", limit=2)
+    selection = select_quotes(load_folder(folder), book, "KE")
+    (quote,) = [q for g in selection.groups for q in g.quotes]
+    assert quote.text == "Koordinerende enhet er ukjent for mange av dem som skulle bruke den."
+    assert selection.left_out == 1
+    assert [q.id for g in select_quotes(load_folder(folder), book, "KE", include_all=True).groups for q in g.quotes]
+    again = select_quotes(load_folder(folder), book, "KE", exclude=frozenset({quote.key}))
+    assert not [q for g in again.groups for q in g.quotes]  # a quote shown under one theme is not shown again
+    with pytest.raises(DialogtoolError, match="at least 1"):
+        select_quotes(load_folder(folder), book, "KE", limit=0)
+
+
+def test_csv_lists_every_code_and_a_clean_section(tmp_path: Path) -> None:
+    folder = tmp_path / "coded"
+    write_note(
+        folder,
+        "bodo",
+        [
+            seg(
+                "a",
+                "Koordinerende enhet må gi pasienten en individuell plan tidlig i forløpet.",
+                {"KE": ["KE"], "IP": ["individuell plan"]},
+                codes=["KE", "IP"],
+                section=[
+                    "Fauske 15.10.2018",
+                    "Oppsummering etter dialogmøte i Bodø 12.10.2018,",
+                    "Kafébord 2",
+                    "Oppgave om koordinerende enhet,",
+                ],
+            )
+        ],
+        meeting="Bodø",
+    )
+    result = run("quotes", "KE", "--coded", folder, "-c", CODEBOOK, "-f", "csv")
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["codes"] == "KE" and row["all_codes"] == "KE IP"
+    assert row["section"] == "Oppgave om koordinerende enhet"  # dated lines, the table line, trailing commas gone

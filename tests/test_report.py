@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import struct
 from collections import defaultdict
 from pathlib import Path
@@ -46,6 +47,8 @@ def _tally(coded: Path) -> tuple[dict, dict, dict]:
     for path in sorted(coded.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
         for seg in doc["segments"]:
+            if seg.get("kind") == "heading":  # headings are not units of analysis
+                continue
             review = seg.get("review") or {}
             codes = (set(seg["codes"]) | set(review.get("add", []))) - set(review.get("remove", []))
             themes = {c.split(".")[0] for c in codes}
@@ -63,7 +66,13 @@ def test_workbook_sheets_hold_the_tallied_numbers(built: tuple[Path, Path], code
     coded, out = built
     cells, notes, pairs = _tally(coded)
     book = load_workbook(out / "themes.xlsx")
-    assert book.sheetnames == ["Tema × dialogmøte", "Tema × bordtema", "Samforekomst", "Notater per tema"]
+    assert book.sheetnames == [
+        "Tema × dialogmøte",
+        "Tema × bordtema",
+        "Samforekomst",
+        "Notater per tema",
+        "Undertema GRUPPER",
+    ]
     labels = {c.label: c.id for c in codebook.top_level}
     sheet = book["Tema × dialogmøte"]
     header = [c.value for c in sheet[1]]
@@ -96,17 +105,16 @@ def test_docx_has_headings_tables_and_charts(built: tuple[Path, Path], codebook)
     cells, _, _ = _tally(coded)
     document = docx.Document(str(out / "report.docx"))
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
-    for title in ("Oversikt", "Tema × dialogmøte", "Tema × bordtema", "Samforekomst", "Sitater"):
+    for title in ("Oversikt", "Tema etter dialogmøte", "Tema etter bordtema", "Samforekomst", "Sitater"):
         assert title in headings
     for code in codebook.top_level:
         assert code.label in headings  # a quotes section per theme
-    assert len(document.tables) == 4
-    meeting_table = document.tables[1]
+    meeting_table = next(t for t in document.tables if "Bodø" in [c.text for c in t.rows[0].cells])
     header = [c.text for c in meeting_table.rows[0].cells]
     first = meeting_table.rows[1].cells
     assert first[0].text == codebook.top_level[0].label
     bodo = header.index("Bodø")
-    assert first[bodo].text.startswith(f"{cells[('KE', 'Bodø')]} (")
+    assert first[bodo].text.startswith(f"{cells[('KE', 'Bodø')]}\u00a0(")
     assert len(document.inline_shapes) == 3
 
 
@@ -124,7 +132,7 @@ def test_markdown_has_tables_quotes_and_images(built: tuple[Path, Path], codeboo
     for image in ("tema.png", "tema_moete.png", "samforekomst.png"):
         assert f"]({image})" in text
     assert "| Tema | Bodø | Førde |" in text and "## Sitater" in text
-    assert text.count("\n> — ") >= 5  # quotes with their sources
+    assert text.count("\n> – ") >= 5  # quotes with their sources
     assert "> • " not in text  # list marks stripped from quotes
 
 
@@ -142,3 +150,77 @@ def test_same_coding_same_report(built: tuple[Path, Path], tmp_path: Path) -> No
 def test_report_without_coded_notes_is_a_user_error(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["report", "--coded", str(tmp_path / "none"), "-o", str(tmp_path / "r")])
     assert result.exit_code == 2 and "dialogtool code" in result.stderr
+
+
+def _quotes_in(text: str) -> list[str]:
+    return [line[3:-1] for line in text.splitlines() if line.startswith("> «") and line.endswith("»")]
+
+
+def test_a_quote_appears_under_one_theme_only(built: tuple[Path, Path]) -> None:
+    quotes = _quotes_in((built[1] / "report.md").read_text(encoding="utf-8"))
+    assert len(quotes) >= 10 and len(set(quotes)) == len(quotes)
+    assert not any(q.startswith(("• ", "3) ")) for q in quotes)
+
+
+def test_method_paragraph_states_the_coding(built: tuple[Path, Path], codebook) -> None:
+    coded, out = built
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(coded.glob("*.yaml"))]
+    counted = [s for n in notes for s in n["segments"] if s.get("kind") != "heading"]
+    headings = sum(len(n["segments"]) for n in notes) - len(counted)
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert f"Tabellene teller {len(counted)} segmenter" in text and f"i {len(notes)} notater" in text
+    assert f"{headings} overskrifter" in text and "versjon 2" in text
+    reviewed = [s for s in counted if s.get("review")]
+    assert f"{len(reviewed)} segmenter er gjennomgått" in text
+    for code in codebook.top_level:  # share of the theme's segments that have it from context only
+        with_theme = [s for s in counted if any(c.split(".")[0] == code.id for c in _reviewed(s))]
+        direct = [s for s in with_theme if any(c.split(".")[0] == code.id for c in _direct(s))]
+        share = (200 * (len(with_theme) - len(direct)) + len(with_theme)) // (2 * len(with_theme))
+        assert f"{code.label} {share}\u00a0%" in text
+
+
+def _reviewed(seg: dict) -> set[str]:
+    review = seg.get("review") or {}
+    return (set(seg["codes"]) | set(review.get("add", []))) - set(review.get("remove", []))
+
+
+def _direct(seg: dict) -> set[str]:
+    review = seg.get("review") or {}
+    return _reviewed(seg) - (set(seg.get("context") or {}) - set(review.get("add", [])))
+
+
+def test_patient_groups_are_broken_down(built: tuple[Path, Path], codebook) -> None:
+    coded, out = built
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "## Brukergrupper med udekkede behov: undertema" in text
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(coded.glob("*.yaml"))]
+    for code in (c for c in codebook.codes if c.parent == "GRUPPER"):
+        segments = sum(
+            1 for n in notes for s in n["segments"] if s.get("kind") != "heading" and code.id in _reviewed(s)
+        )
+        if segments:
+            assert re.search(rf"\| {re.escape(code.label)} \| \d+ \| [\d,]+ \| {segments} \|", text), code.id
+
+
+@pytest.mark.parametrize("value", ["0", "-1"])
+def test_quotes_must_be_at_least_one(built: tuple[Path, Path], tmp_path: Path, value: str) -> None:
+    result = CliRunner().invoke(app, ["report", "--coded", str(built[0]), "-o", str(tmp_path / "r"), "--quotes", value])
+    assert result.exit_code == 2 and "--quotes" in result.stderr
+    assert not (tmp_path / "r").exists()
+
+
+def test_report_with_direct_evidence_says_so_and_counts_so(built: tuple[Path, Path], tmp_path: Path, codebook) -> None:
+    coded, _ = built
+    out = tmp_path / "direct"
+    result = CliRunner().invoke(
+        app,
+        ["report", "--coded", str(coded), "-c", str(ROOT / "codebook.yaml"), "-o", str(out), "--evidence", "direct"],
+    )
+    assert result.exit_code == 0, result.output
+    text = (out / "report.md").read_text(encoding="utf-8")
+    assert "Tabellene teller bare koder et segment har fra egne ord" in text
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(coded.glob("*.yaml"))]
+    counted = [s for n in notes for s in n["segments"] if s.get("kind") != "heading"]
+    for code in codebook.top_level:
+        direct = sum(1 for s in counted if any(c.split(".")[0] == code.id for c in _direct(s)))
+        assert re.search(rf"\| {re.escape(code.label)} \| \d+ \| [\d,]+ \| {direct} \|", text), code.id

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import shutil
-from collections import defaultdict
+from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
@@ -18,9 +18,10 @@ import yaml
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from dialogtool.analysis.cooccur import cooccurrence
 from dialogtool.analysis.tables import MISSING, TOTAL, theme_table
 from dialogtool.cli import app
-from dialogtool.coded.folder import CACHE, CODES_INDEX, load_codes, load_folder, segments_of
+from dialogtool.coded.folder import CACHE, CODES_INDEX, DocumentCodes, load_codes, load_folder, segments_of
 from dialogtool.coded.workdir import cache_path
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.run import code_paths
@@ -92,8 +93,9 @@ def coded(raw_copy: Path, tmp_path: Path, codebook) -> Path:
 # --- the independent reference -------------------------------------------------------------
 
 
-def _notes(folder: Path) -> list[dict]:
-    """Each note's metadata and, per segment, (para, reviewed codes), straight from the YAML."""
+def _notes(folder: Path, headings: bool = False) -> list[dict]:
+    """Each note's metadata and, per segment, (para, reviewed codes), straight from the YAML;
+    heading segments are not units unless `headings`."""
     notes = []
     for path in sorted(folder.glob("*.yaml")):
         doc = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -101,6 +103,8 @@ def _notes(folder: Path) -> list[dict]:
         meta["document"] = doc["document"]
         segments = []
         for seg in doc["segments"]:
+            if seg.get("kind") == "heading" and not headings:
+                continue
             review = seg.get("review") or {}
             codes = (set(seg.get("codes") or []) | set(review.get("add") or [])) - set(review.get("remove") or [])
             segments.append((seg["para"], codes))
@@ -124,14 +128,19 @@ def _value(meta: dict, field: str) -> str:
     return MISSING if value is None or value == "" else str(value)
 
 
-def _tally(folder: Path, count: str, fields: tuple[str, ...], level: int = 1):
+def _tally(folder: Path, count: str, fields: tuple[str, ...], level: int = 1, headings: bool = False):
     """cells[(theme, column)], n[column], totals[theme], n_total: sets of units, then sizes."""
     cells: dict = defaultdict(set)
     n: dict = defaultdict(set)
     totals: dict = defaultdict(set)
     everything: set = set()
-    for note in _notes(folder):
-        column = tuple(_value(note["meta"], f) for f in fields)
+    notes = _notes(folder, headings)
+    topics = _topic_names(notes)
+    for note in notes:
+        column = tuple(
+            topics.get(_value(note["meta"], f), _value(note["meta"], f)) if f == "topic" else _value(note["meta"], f)
+            for f in fields
+        )
         column = column[0] if len(fields) == 1 else column
         for position, (para, codes) in enumerate(note["segments"]):
             unit = {
@@ -153,6 +162,27 @@ def _tally(folder: Path, count: str, fields: tuple[str, ...], level: int = 1):
     return size(cells), size(n), size(totals), len(everything)
 
 
+def _topic_names(notes: list[dict]) -> dict[str, str]:
+    """The reference for merged topics: the codebook's `topics:` variants, else spellings equal
+    but for case and spaces, shown as the most frequent one with a capital first letter."""
+    listed = yaml.safe_load(Path("codebook.yaml").read_text(encoding="utf-8")).get("topics") or {}
+    by_variant = {v.lower(): name for name, variants in listed.items() for v in variants}
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for note in notes:
+        topic = note["meta"].get("topic")
+        if topic:
+            groups[" ".join(str(topic).split()).lower()][str(topic)] += 1
+    names = {}
+    for key, spellings in groups.items():
+        best = sorted(spellings.items(), key=lambda item: (-item[1], item[0]))[0][0]
+        name = by_variant.get(key) or " ".join(best.split())[0].upper() + " ".join(best.split())[1:]
+        names.update({spelling: name for spelling in spellings})
+    return names
+
+
+N_WORDS = {"segments": "segmenter", "paragraphs": "avsnitt", "documents": "notater", "meetings": "dialogmøter"}
+
+
 def _pct_ok(actual: float, part: int, whole: int) -> bool:
     """A percentage rounded to one decimal; 0 when the base is 0."""
     exact = 100 * part / whole if whole else 0.0
@@ -172,7 +202,7 @@ def _check_table(table, book, folder: Path, count: str, fields: tuple[str, ...],
     columns = [c for c in table.counts.columns if c != TOTAL and c != (TOTAL, "")]
     assert sorted(columns) == sorted(n)
     n_row = table.counts.index[-1]
-    assert n_row == f"N ({count})"
+    assert n_row == f"N ({N_WORDS[count]})"
     total_column = table.counts.columns[-1]
     assert not table.counts.isna().any().any()
     for code, name in rows.items():
@@ -229,7 +259,7 @@ def test_row_percentages(corpus: Path, book, count: str) -> None:
     for row in table.rows:
         assert table.percents.at[row.name, TOTAL] == (100.0 if totals[row.id] else 0.0)
     for column, size in n.items():  # the N row: each column's share of all units
-        assert _pct_ok(table.percents.at[f"N ({count})", column], size, n_total)
+        assert _pct_ok(table.percents.at[f"N ({N_WORDS[count]})", column], size, n_total)
 
 
 def test_no_percentages(corpus: Path, book) -> None:
@@ -248,8 +278,8 @@ def test_meetings_are_counted_once_in_the_total(corpus: Path, book) -> None:
     n_total = _tally(corpus, "meetings", ("table",))[3]
     meetings = {_value(note["meta"], "meeting") for note in _notes(corpus)}
     assert n_total == len(meetings) and MISSING in meetings  # Mo i Rana's meeting was blanked
-    assert table.counts.at["N (meetings)", TOTAL] == len(meetings)
-    assert table.counts.loc["N (meetings)"].iloc[:-1].sum() > len(meetings)
+    assert table.counts.at["N (dialogmøter)", TOTAL] == len(meetings)
+    assert table.counts.loc["N (dialogmøter)"].iloc[:-1].sum() > len(meetings)
 
 
 @pytest.mark.parametrize("level", [1, 2])
@@ -290,12 +320,16 @@ def test_children_roll_up_to_their_theme(corpus: Path, book) -> None:
     assert [s for s in segments if any(c.startswith("GRUPPER.") for c in s.codes)]
     table = theme_table(load_codes(corpus), book, by="language")
     assert book.label("GRUPPER.ME") not in table.counts.index
-    grupper = sum(1 for s in segments if any(c.split(".")[0] == "GRUPPER" for c in s.codes))
+    grupper = sum(1 for s in segments if s.kind != "heading" and any(c.split(".")[0] == "GRUPPER" for c in s.codes))
     assert table.counts.at[book.label("GRUPPER"), TOTAL] == grupper
 
 
 def test_unknown_code_from_a_review_gets_its_own_row(coded: Path, codebook) -> None:
-    _edit(coded / "harstad_bord3.yaml", lambda d: d["segments"][2].update(review={"add": ["KE.NY"], "remove": []}))
+    def add(doc: dict) -> None:
+        text = next(seg for seg in doc["segments"] if seg.get("kind") != "heading")  # headings are not counted
+        text.update(review={"add": ["KE.NY"], "remove": []})
+
+    _edit(coded / "harstad_bord3.yaml", add)
     table = theme_table(load_codes(coded), codebook, by="meeting", level=2)
     ids = [row.id for row in table.rows]
     assert ids.index("KE.NY") == ids.index("KE") + 1  # under its parent, after the codebook's children
@@ -349,7 +383,7 @@ def test_index_keeps_paragraphs_and_old_indexes_are_rebuilt(coded: Path) -> None
         old["files"][name] = [stamp, {k: v for k, v in packed.items() if k != "paras"}]
     cache_path(coded, CODES_INDEX).write_text(json.dumps(old), encoding="utf-8")
     documents = {d.document: d for d in load_codes(coded)}
-    for note in _notes(coded):
+    for note in _notes(coded, headings=True):  # the index keeps every segment; tables leave headings out
         assert documents[note["document"]].paras == tuple(p for p, _ in note["segments"])
 
 
@@ -361,8 +395,8 @@ def test_segment_without_paragraph_is_a_paragraph_of_its_own(coded: Path, codebo
     _edit(coded / "harstad_bord3.yaml", drop)
     harstad = {d.document: d for d in load_codes(coded)}["harstad_bord3"]
     assert len(set(harstad.paras)) == len(set(harstad.paras[3:])) + 3
-    table = theme_table(load_codes(coded), codebook, by="document", count="paragraphs")
-    assert table.counts.at["N (paragraphs)", "harstad_bord3"] == len(set(harstad.paras))
+    table = theme_table(load_codes(coded), codebook, by="document", count="paragraphs", headings=True)
+    assert table.counts.at["N (avsnitt)", "harstad_bord3"] == len(set(harstad.paras))
 
 
 # --- rendering ------------------------------------------------------------------------------
@@ -384,13 +418,13 @@ def test_two_way_markdown_csv_and_terminal(corpus: Path, book) -> None:
         for i in range(1, len(header) - 2, 2):
             language, value = header[i].split(" / ")
             assert int(row[i]) == cells[(code, (language, value))]
-    assert rows[-1][0] == "N (documents)" and int(rows[-1][-2]) == n_total
+    assert rows[-1][0] == "N (notater)" and int(rows[-1][-2]) == n_total
     from rich.console import Console
 
     console = Console(width=200, record=True)
     console.print(terminal.theme_rich(table))
     text = console.export_text()
-    assert "Themes by language × table — documents (column %)" in text
+    assert "Tema etter språk × bord — notater (prosent av kolonnen)" in text
     lines = text.splitlines()
     top = next(i for i, line in enumerate(lines) if " nb " in line and " nn " in line)
     assert "Tema" in lines[top + 1] and "(ukjent)" in lines[top + 1]  # the second header line
@@ -428,7 +462,7 @@ def test_xlsx_two_way_header_and_numbers(corpus: Path, book, tmp_path: Path) -> 
     assert isinstance(sheet["C3"].value, float) and sheet["C3"].number_format == "0.0"
     assert _pct_ok(sheet["C3"].value, cells[("KE", ("nb", "1"))], n[("nb", "1")])
     last = sheet.max_row
-    assert sheet.cell(last, 1).value == "N (paragraphs)" and sheet.cell(last, sheet.max_column - 1).value == n_total
+    assert sheet.cell(last, 1).value == "N (avsnitt)" and sheet.cell(last, sheet.max_column - 1).value == n_total
     assert sheet.freeze_panes == "B3"
     assert sheet.column_dimensions["A"].width >= len("Brukergrupper med udekkede behov")
 
@@ -539,3 +573,91 @@ def test_code_writes_the_note_cache(raw_copy: Path, tmp_path: Path, codebook, jo
         cached = load_folder(out)
     shutil.rmtree(cache_path(out, folder.CACHE))
     assert cached == load_folder(out) and len(cached) == 8
+
+
+# --- what is counted (issue 12) -------------------------------------------------------------
+
+
+def _direct_tally(folder: Path, headings: bool) -> tuple[Counter, int]:
+    """Segments per theme counting only codes not derived from context (a reviewer's add is direct)."""
+    themes: Counter = Counter()
+    units = 0
+    for path in sorted(folder.glob("*.yaml")):
+        for seg in yaml.safe_load(path.read_text(encoding="utf-8"))["segments"]:
+            if seg.get("kind") == "heading" and not headings:
+                continue
+            units += 1
+            review = seg.get("review") or {}
+            codes = (set(seg.get("codes") or []) | set(review.get("add") or [])) - set(review.get("remove") or [])
+            derived = set(seg.get("context") or {}) - set(review.get("add") or [])
+            themes.update({c.split(".")[0] for c in codes - derived})
+    return themes, units
+
+
+@pytest.mark.parametrize("headings", [False, True])
+def test_evidence_direct_leaves_out_codes_from_context(corpus: Path, book, headings: bool) -> None:
+    direct = theme_table(load_codes(corpus), book, by="meeting", evidence="direct", headings=headings)
+    every = theme_table(load_codes(corpus), book, by="meeting", headings=headings)
+    themes, units = _direct_tally(corpus, headings)
+    labels = {row.id: row.name for row in direct.rows}
+    for code in ("KE", "IP", "INFO", "KOMP", "GRUPPER"):
+        assert direct.counts.at[labels[code], TOTAL] == themes[code]
+        assert direct.counts.at[labels[code], TOTAL] <= every.counts.at[labels[code], TOTAL]
+    assert direct.counts.iloc[-1][TOTAL] == every.counts.iloc[-1][TOTAL] == units  # the same denominator
+    assert (direct.counts.iloc[:-1][TOTAL] < every.counts.iloc[:-1][TOTAL]).any()  # context does add codes
+
+
+def test_headings_are_not_units_unless_included(corpus: Path, book) -> None:
+    notes = [yaml.safe_load(p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.yaml"))]
+    headings = sum(1 for n in notes for s in n["segments"] if s.get("kind") == "heading")
+    everything = sum(len(n["segments"]) for n in notes)
+    assert headings > 0
+    without = theme_table(load_codes(corpus), book, by="meeting")
+    within = theme_table(load_codes(corpus), book, by="meeting", headings=True)
+    assert without.counts.iloc[-1][TOTAL] == everything - headings
+    assert within.counts.iloc[-1][TOTAL] == everything
+    matrix = cooccurrence(load_codes(corpus), book)
+    for row in without.rows:
+        assert matrix.at[row.name, row.name] == without.counts.at[row.name, TOTAL]  # one denominator
+    result = runner.invoke(app, ["uncoded", "--coded", str(corpus)])
+    assert f"of {everything - headings} segments (headings left out)" in result.stderr
+
+
+def test_cli_evidence_and_include_headings(corpus: Path) -> None:
+    args = ["table", "--coded", str(corpus), "-c", str(CODEBOOK), "-f", "csv"]
+    plain = list(csv.reader(io.StringIO(runner.invoke(app, args).stdout)))
+    direct = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "--evidence", "direct"]).stdout)))
+    both = list(csv.reader(io.StringIO(runner.invoke(app, [*args, "--include-headings"]).stdout)))
+    assert plain[-1][-2] == direct[-1][-2] and int(both[-1][-2]) > int(plain[-1][-2])
+    terminal = runner.invoke(app, [*args[:-2], "--evidence", "direct", "--include-headings"])
+    assert "segmenter, med overskrifter, bare direkte koder" in terminal.stdout  # the title says what was counted
+    assert sum(int(r[-2]) for r in direct[1:-1]) < sum(int(r[-2]) for r in plain[1:-1])
+
+
+def test_topics_written_differently_are_one_column(codebook) -> None:
+    from dialogtool.coding.codebook import parse_codebook
+
+    notes = [
+        DocumentCodes(name, {"topic": topic}, ("s",), (("KE",),))
+        for name, topic in (("a", "Kompetanse"), ("b", "kompetanse "), ("c", "kompetanse"), ("d", "Opplæring"))
+    ]
+    merged = theme_table(notes, codebook, by="topic")
+    assert list(merged.counts.columns) == ["Kompetanse", "Opplæring", TOTAL]  # case and spaces folded
+    assert merged.counts.at["N (segmenter)", "Kompetanse"] == 3
+    text = Path(codebook.path).read_text(encoding="utf-8")
+    mapped = parse_codebook(text.replace("topics:\n", "topics:\n  Kompetanse: [Opplæring]\n"))
+    table = theme_table(notes, mapped, by="topic")
+    assert list(table.counts.columns) == ["Kompetanse", TOTAL] and table.counts.iloc[-1]["Kompetanse"] == 4
+
+
+def test_load_codes_reports_each_note_it_parses(coded: Path) -> None:
+    """The first `table` shows progress over the notes not yet in the index; later ones parse none."""
+    heard: list[tuple[int, int, str]] = []
+    cache_path(coded, CODES_INDEX).unlink(missing_ok=True)
+    load_codes(coded, progress=lambda done, total, name: heard.append((done, total, name)))
+    files = sorted(p.name for p in coded.glob("*.yaml"))
+    assert [name for _, _, name in heard] == files
+    assert [done for done, _, _ in heard] == list(range(len(files))) and {t for _, t, _ in heard} == {len(files)}
+    heard.clear()
+    load_codes(coded, progress=lambda done, total, name: heard.append((done, total, name)))
+    assert heard == []

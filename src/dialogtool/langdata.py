@@ -445,3 +445,101 @@ DEFINITE_PLURAL = ("ene", "ane", "erne", "arane", "rne")
 # Acronyms that are also everyday words when a line is written in capitals: «ME» is Nynorsk
 # «we» in «KVA ME TRENG». Such an acronym does not match between two words in capitals.
 ACRONYM_HOMOGRAPHS = frozenset(["me", "rop", "als"])
+
+# The words a report prints around its numbers, in Bokmål and Nynorsk: metadata fields, units
+# and percentage bases. One table, so a report never mixes English into a Norwegian table; a key
+# not found (a user's own metadata field) is printed as it is.
+REPORT_WORDS: dict[str, tuple[str, str]] = {
+    # metadata fields, as column headings («Tema etter dialogmøte»)
+    "meeting": ("dialogmøte", "dialogmøte"),
+    "date": ("dato", "dato"),
+    "table": ("bord", "bord"),
+    "topic": ("bordtema", "bordtema"),
+    "group": ("gruppe", "gruppe"),
+    "host": ("bordvert", "bordvert"),
+    "language": ("språk", "språk"),
+    "document": ("notat", "notat"),
+    # units counted, plural («N (segmenter)»)
+    "segments": ("segmenter", "segment"),
+    "paragraphs": ("avsnitt", "avsnitt"),
+    "documents": ("notater", "notat"),
+    "meetings": ("dialogmøter", "dialogmøte"),
+    # what a percentage is of
+    "col": ("prosent av kolonnen", "prosent av kolonnen"),
+    "row": ("prosent av raden", "prosent av rada"),
+    "none": ("antall", "tal"),
+}
+
+# The report's headings, captions and fixed sentences, Bokmål and Nynorsk. `{…}` are filled in
+# by the report (numbers already formatted).
+REPORT_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Tema i notatene fra dialogmøtene", "Tema i notata frå dialogmøta"),
+    "method": ("Om tallene", "Om tala"),
+    "overview": ("Oversikt", "Oversikt"),
+    "overview.table": (
+        "Tema: notater, segmenter og dialogmøter der temaet kommer opp",
+        "Tema: notat, segment og dialogmøte der temaet kjem opp",
+    ),
+    "overview.figure": ("Andel av notatene der temaet kommer opp", "Del av notata der temaet kjem opp"),
+    "breakdown": ("{label}: undertema", "{label}: undertema"),
+    "breakdown.table": (
+        "{label} etter undertema: notater, segmenter og dialogmøter",
+        "{label} etter undertema: notat, segment og dialogmøte",
+    ),
+    "by_meeting": ("Tema etter dialogmøte", "Tema etter dialogmøte"),
+    "by_meeting.table": (
+        "Tema etter dialogmøte: segmenter med temaet (prosent av segmentene fra møtet)",
+        "Tema etter dialogmøte: segment med temaet (prosent av segmenta frå møtet)",
+    ),
+    "by_meeting.figure": (
+        "Tema etter dialogmøte: prosent av segmentene fra møtet",
+        "Tema etter dialogmøte: prosent av segmenta frå møtet",
+    ),
+    "by_topic": ("Tema etter bordtema", "Tema etter bordtema"),
+    "by_topic.table": (
+        "Tema etter bordtema: segmenter med temaet (prosent av segmentene under bordtemaet)",
+        "Tema etter bordtema: segment med temaet (prosent av segmenta under bordtemaet)",
+    ),
+    "cooccur": ("Samforekomst", "Samforekomst"),
+    "cooccur.table": (
+        "Samforekomst: segmenter med begge tema (diagonalen: segmenter med temaet)",
+        "Samforekomst: segment med begge tema (diagonalen: segment med temaet)",
+    ),
+    "cooccur.figure": (
+        "Samforekomst: segmenter med begge tema; diagonalen (grå) er segmenter med temaet og har ikke fargeskala",
+        "Samforekomst: segment med begge tema; diagonalen (grå) er segment med temaet og har ikkje fargeskala",
+    ),
+    "quotes": ("Sitater", "Sitat"),
+    "no_quotes": ("Ingen sitater.", "Ingen sitat."),
+    "method.coding": (
+        "Notatene er kodet automatisk med dialogtool etter kodeboka «{codebook}»{version}. Tabellene teller "
+        "{segments} segmenter (setninger og kulepunkter) i {documents} notater.",
+        "Notata er koda automatisk med dialogtool etter kodeboka «{codebook}»{version}. Tabellane tel "
+        "{segments} segment (setningar og kulepunkt) i {documents} notat.",
+    ),
+    "method.version": (", versjon {version}", ", versjon {version}"),
+    "method.headings": (
+        " {headings} overskrifter (titler, bordnummer, oppgavetekster) er ikke talt med.",
+        " {headings} overskrifter (titlar, bordnummer, oppgåvetekstar) er ikkje talde med.",
+    ),
+    "method.with_headings": (" Overskrifter er talt med som segmenter.", " Overskrifter er talde med som segment."),
+    "method.reviewed": (
+        " {reviewed} segmenter er gjennomgått av en person, som la til {added} og fjernet {removed} koder;"
+        " de øvrige kodene er ikke kontrollert.",
+        " {reviewed} segment er gjennomgått av ein person, som la til {added} og fjerna {removed} kodar;"
+        " dei andre kodane er ikkje kontrollerte.",
+    ),
+    "method.unreviewed": (" Ingen koder er kontrollert av en person.", " Ingen kodar er kontrollerte av ein person."),
+    "method.context": (
+        "Et segment får også et tema fra sammenhengen, når overskriften over eller setningen foran har det. "
+        "Andelen segmenter som har temaet bare fra sammenhengen: {shares}.",
+        "Eit segment får også eit tema frå samanhengen, når overskrifta over eller setninga før har det. "
+        "Delen av segmenta som har temaet berre frå samanhengen: {shares}.",
+    ),
+    "method.direct": (
+        "Tabellene teller bare koder et segment har fra egne ord (eller fra en person som har gjennomgått det), "
+        "ikke fra sammenhengen.",
+        "Tabellane tel berre kodar eit segment har frå eigne ord (eller frå ein person som har gått gjennom det), "
+        "ikkje frå samanhengen.",
+    ),
+}

@@ -2,8 +2,8 @@
 
 Report writers ask which problems come together (lack of competence *and* poor
 information flow); a theme × theme matrix answers that. Units and the reviewed coding
-are the same as in `tables`, so the diagonal equals the Totalt column of `dialogtool table`
-with the same --count and --level.
+are the same as in `tables` (headings left out unless asked for), so the diagonal equals
+the Totalt column of `dialogtool table` with the same --count, --level and options.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import pandas as pd
 from ..coded.folder import DocumentCodes
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
-from .tables import LEVELS, row_names, row_order, units_of
+from .tables import LEVELS, counted, row_names, row_order, units_of
 
 COUNTS = ("segments", "paragraphs", "documents")
 
@@ -26,6 +26,8 @@ def cooccurrence(
     jaccard: bool = False,
     level: int = 1,
     ids: bool = False,
+    headings: bool = False,
+    evidence: str = "all",
 ) -> pd.DataFrame:
     """A symmetric theme × theme matrix of units that have both themes; the diagonal is units with the theme.
 
@@ -39,6 +41,7 @@ def cooccurrence(
         raise DialogtoolError(f"--count must be one of {', '.join(COUNTS)}, not '{count}'")
     if level not in LEVELS:
         raise DialogtoolError(f"--level must be one of {', '.join(map(str, LEVELS))}, not '{level}'")
+    documents = counted(documents, headings, evidence)
     rows_of: dict[str, tuple[str, ...]] = {}
     both: dict[tuple[str, str], int] = {}
     for doc in documents:

@@ -2,8 +2,10 @@
 
 Report writers pick quotes from these lists, so the clearest examples come first: within a
 group, segments with more distinct theme terms, then longer ones, then by document and
-position. Headings and fragments under `MIN_WORDS` words are rarely quotable and are left
-out unless asked for. The evidence shown is what explains a segment's code: the spans where
+position. Headings, fragments under `MIN_WORDS` words and enumerations (lists of participants,
+roles or services, which name a theme without saying anything about it) are left out unless
+asked for. A quote's text has no list mark («3) », «• »): a report quotes the words.
+The evidence shown is what explains a segment's code: the spans where
 the theme's patterns match (found again with the codebook's Matcher, so they can be
 highlighted), the heading the theme was inherited from, or the reviewer who added it.
 """
@@ -19,7 +21,9 @@ from ..coded.note import CodedNote
 from ..coding.codebook import Codebook
 from ..coding.matcher import Matcher
 from ..errors import DialogtoolError
+from ..ingest.normalize import BULLET, NUMBERED
 from ..ingest.segment import HEADING
+from ..langdata import ATTENDANCE_LINE
 from .kwic import text_hits
 
 MIN_WORDS = 6
@@ -29,6 +33,8 @@ MISSING = "(ukjent)"
 TERMS, INHERITED, REVIEWER, CODED = "terms", "inherited", "reviewer", "coded"
 
 _NATURAL = re.compile(r"(\d+)")
+_TABLE_ONLY = re.compile(r"^\s*(?:dialog)?(?:kaf[eé]\s*-?)?bord\s*(?:nr\.?\s*)?\d+\s*[.:,]?\s*$", re.IGNORECASE)
+_DATED = re.compile(r"\b\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4}\b|\b\d{4}-\d{2}-\d{2}\b")
 
 
 @dataclass(frozen=True)
@@ -44,6 +50,7 @@ class Quote:
     text: str
     meta: dict[str, Any]
     codes: tuple[str, ...]  # the theme's codes the segment has after review
+    all_codes: tuple[str, ...]  # every code the segment has after review, of any theme
     origin: str  # TERMS, INHERITED, REVIEWER or CODED (an automatic code with no recorded evidence)
     terms: tuple[str, ...]  # the patterns the coder recorded for those codes
     spans: tuple[tuple[int, int], ...]  # where the theme's patterns match in `text`, for highlighting
@@ -51,17 +58,20 @@ class Quote:
     words: int
 
     @property
-    def place(self) -> str:
-        """Meeting, date and table, as a report cites them: "Tromsø, 2018-10-12, bord 1"."""
-        meeting, date, table = (self.meta.get(k) for k in ("meeting", "date", "table"))
-        parts = [str(meeting) if meeting else "", str(date) if date else "", f"bord {table}" if table else ""]
-        return ", ".join(p for p in parts if p)
+    def section_path(self) -> tuple[str, ...]:
+        """The headings above the quote as a reader wants them: without the lines that date
+        the note («K.nes 29.09.2018», «Oppsummering … 12.10.2018,») or only name its table
+        («Kafébord 2», which the source line already says), without trailing commas."""
+        return tuple(
+            h.rstrip(",;:– ")
+            for h in self.section
+            if not _DATED.search(h) and not _TABLE_ONLY.match(h) and h.rstrip(",;:– ")
+        )
 
     @property
-    def source(self) -> str:
-        """The line under a quote: place · section path · document and segment id."""
-        parts = [self.place, " › ".join(self.section), f"{self.document} {self.id}"]
-        return " · ".join(p for p in parts if p)
+    def key(self) -> tuple[str, str]:
+        """Document and segment id: the same quote under another theme has the same key."""
+        return (self.document, self.id)
 
     @property
     def note(self) -> str | None:
@@ -119,7 +129,7 @@ def theme_codes(codebook: Codebook, theme: str) -> tuple[str, ...]:
 
 
 def select_quotes(
-    documents: Iterable[CodedNote],
+    documents: Sequence[CodedNote],
     codebook: Codebook,
     theme: str,
     *,
@@ -127,81 +137,37 @@ def select_quotes(
     limit: int | None = None,
     include_all: bool = False,
     matcher: Matcher | None = None,
+    exclude: frozenset[tuple[str, str]] = frozenset(),
 ) -> QuoteSelection:
-    """The segments coded with `theme` after review, grouped by `by` and ordered (module docstring)."""
-    return select_themes(documents, codebook, [theme], by=by, limit=limit, include_all=include_all, matcher=matcher)[0]
+    """The segments coded with `theme` after review, grouped by `by` and ordered (module docstring).
 
-
-def select_themes(
-    documents: Iterable[CodedNote],
-    codebook: Codebook,
-    themes: Sequence[str],
-    *,
-    by: str | None = None,
-    limit: int | None = None,
-    include_all: bool = False,
-    matcher: Matcher | None = None,
-) -> list[QuoteSelection]:
-    """`select_quotes` for several themes in one pass over the notes.
-
-    `documents` may be a stream (`coded.folder.iter_folder`): each note is looked at once
-    and dropped, and with a `limit` each group keeps only its best quotes so far, so memory
-    stays bounded however many notes there are.
+    `exclude` holds the keys of quotes already shown under another theme (a report shows a
+    quote once); they are left out like the rest of what is not quotable.
     """
-    selectors = [_Selector(theme_codes(codebook, theme), by, limit, include_all) for theme in themes]
-    fields = {"document"}
-    notes = 0
-    for doc in documents:
-        notes += 1
-        fields.update(doc.meta)
-        for selector in selectors:
-            selector.add(doc)
-    if by is not None and notes and by not in fields:
-        raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(sorted(fields))}")
+    if limit is not None and limit < 1:
+        raise DialogtoolError(f"the number of quotes must be at least 1, not {limit}")
+    codes = theme_codes(codebook, theme)
+    theme = codes[0]
+    if by is not None and documents and all(by != "document" and by not in d.meta for d in documents):
+        fields = sorted({"document", *(k for d in documents for k in d.meta)})
+        raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(fields)}")
     matcher = matcher or Matcher(codebook)
-    return [selector.selection(codebook, matcher) for selector in selectors]
-
-
-class _Selector:
-    """The quotes of one theme, gathered note by note: each group's best `limit` so far,
-    its count, and the segments left out."""
-
-    def __init__(self, codes: tuple[str, ...], by: str | None, limit: int | None, include_all: bool) -> None:
-        self.theme = codes[0]
-        self.codes = set(codes)
-        self.by = by
-        self.limit = limit
-        self.include_all = include_all
-        self.groups: dict[str | None, list[Quote]] = {}
-        self.totals: dict[str | None, int] = {}
-        self.found = 0
-        self.kept = 0
-
-    def add(self, doc: CodedNote) -> None:
-        for quote in _quotes_of(doc, self.codes):
-            self.found += 1
-            if not (self.include_all or (quote.kind != HEADING and quote.words >= MIN_WORDS)):
-                continue
-            self.kept += 1
-            value = _group_value(quote, self.by)
-            group = self.groups.setdefault(value, [])
-            group.append(quote)
-            self.totals[value] = self.totals.get(value, 0) + 1
-            if self.limit and len(group) >= 4 * self.limit + 64:
-                group.sort(key=_rank)  # ranks are unique (document, position): the same best as sorting all
-                del group[self.limit :]
-
-    def selection(self, codebook: Codebook, matcher: Matcher) -> QuoteSelection:
-        result = []
-        for value in sorted(self.groups, key=_group_key):
-            quotes = sorted(self.groups[value], key=_rank)
-            shown = quotes[: self.limit] if self.limit else quotes
-            # highlighting needs the tokenizer: only for the quotes shown (a report on 10,000 notes
-            # would otherwise tokenise every candidate)
-            shown = [_highlighted(q, matcher) for q in shown]
-            result.append(QuoteGroup(value, tuple(shown), self.totals[value]))
-        label = codebook.label(self.theme)
-        return QuoteSelection(self.theme, label, self.by, tuple(result), self.found, self.found - self.kept)
+    found: list[Quote] = []
+    for doc in documents:
+        found.extend(_quotes_of(doc, set(codes), matcher))
+    kept = [q for q in found if q.key not in exclude and (include_all or quotable(q))]
+    groups: dict[str | None, list[Quote]] = {}
+    for quote in kept:
+        groups.setdefault(_group_value(quote, by), []).append(quote)
+    result = []
+    for value in sorted(groups, key=_group_key):
+        quotes = sorted(groups[value], key=_rank)
+        shown = quotes[:limit] if limit else quotes
+        # highlighting needs the tokenizer: only for the quotes shown (a report on 10,000 notes
+        # would otherwise tokenise every candidate)
+        shown = [_highlighted(q, matcher) for q in shown]
+        result.append(QuoteGroup(value, tuple(shown), len(quotes)))
+    return QuoteSelection(theme, codebook.label(theme), by, tuple(result), len(found), len(found) - len(kept))
 
 
 def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
@@ -210,7 +176,7 @@ def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
     return replace(quote, spans=theme_spans(matcher, quote.text, set(quote.codes)))
 
 
-def _quotes_of(doc: CodedNote, codes: set[str]) -> Iterable[Quote]:
+def _quotes_of(doc: CodedNote, codes: set[str], matcher: Matcher) -> Iterable[Quote]:
     meta = dict(doc.meta)
     document = doc.document
     headings = doc.headings
@@ -218,7 +184,7 @@ def _quotes_of(doc: CodedNote, codes: set[str]) -> Iterable[Quote]:
         mine = tuple(c for c in seg.reviewed_codes if c in codes)
         if not mine:
             continue
-        text = seg.text
+        text = unmarked(seg.text)
         terms = tuple(sorted({t for c in mine for t in seg.terms.get(c, ())}))
         context = seg.context
         review = seg.review
@@ -244,12 +210,42 @@ def _quotes_of(doc: CodedNote, codes: set[str]) -> Iterable[Quote]:
             text=text,
             meta=meta,
             codes=mine,
+            all_codes=tuple(seg.reviewed_codes),
             origin=origin,
             terms=terms,
             spans=spans,
             heading=heading,
             words=word_count(text),
         )
+
+
+def unmarked(text: str) -> str:
+    """A segment's text without its list mark: «• Tekst» and «3) Tekst» read as «Tekst»."""
+    text = text.removeprefix(BULLET)
+    match = NUMBERED.match(text)
+    return text[match.end() :] if match else text
+
+
+_ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
+_ITEM_SPLIT = re.compile(r"[,;/]|\s(?:og|eller|samt)\s")
+_SHORT_ITEM = 3  # words
+_ENUMERATION_ITEMS = 4
+
+
+def quotable(quote: Quote) -> bool:
+    """Not a heading, not a fragment, not an enumeration (module docstring)."""
+    return quote.kind != HEADING and quote.words >= MIN_WORDS and not is_enumeration(quote.text)
+
+
+def is_enumeration(text: str) -> bool:
+    """A list of who took part, or of names: «Deltakere: …», or four or more items of at most
+    three words each («ergoterapeut, leder for KE, koordinator fra sykehuset og fastlege»)."""
+    if _ATTENDANCE.search(text):
+        return True
+    body = text.split(":", 1)[1] if ":" in text[:40] else text
+    items = [word_count(item) for item in _ITEM_SPLIT.split(body.rstrip(". "))]
+    items = [n for n in items if n]
+    return len(items) >= _ENUMERATION_ITEMS and max(items) <= _SHORT_ITEM
 
 
 def theme_spans(matcher: Matcher, text: str, codes: set[str]) -> tuple[tuple[int, int], ...]:
@@ -303,7 +299,10 @@ def summary(selection: QuoteSelection) -> str:
     """One line for stderr: how many quotes, and what was left out."""
     text = f"{selection.shown} quote(s) for {selection.title} from {selection.segments} coded segment(s)"
     if selection.left_out:
-        text += f"; {selection.left_out} heading(s) or segment(s) under {MIN_WORDS} words left out (--all shows them)"
+        text += (
+            f"; {selection.left_out} heading(s), enumeration(s) or segment(s) under {MIN_WORDS} words "
+            "left out (--all shows them)"
+        )
     limited = sum(g.total - len(g.quotes) for g in selection.groups)
     if limited:
         text += f"; {limited} more beyond --limit"

@@ -2,7 +2,11 @@
 
 A cell counts units (segments, paragraphs, notes or meetings) in its column that have
 the theme, because report writers compare how often themes came up, not how many times
-a word was used. Codes outside the codebook (a typo in a reviewer's `add`) still get a
+a word was used. Headings (titles, «Kafébord 1.», task lines) are not units of analysis:
+they are left out of every count and every N unless asked for (`headings=True`), so all
+tables, `cooccur` and `uncoded` share one denominator. `evidence="direct"` counts only codes
+a segment has from its own words (or a reviewer), not those it has from its context.
+Codes outside the codebook (a typo in a reviewer's `add`) still get a
 row, so nothing a reviewer did silently disappears from the totals.
 """
 
@@ -10,17 +14,20 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
 from ..coded.folder import DocumentCodes
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
+from ..langdata import REPORT_WORDS
 
 COUNTS = ("segments", "paragraphs", "documents", "meetings")
 PERCENTS = ("col", "row", "none")
 SORTS = ("codebook", "freq")
+EVIDENCE = ("all", "direct")
 LEVELS = (1, 2)
 MISSING = "(ukjent)"
 TOTAL = "Totalt"
@@ -52,6 +59,8 @@ class ThemeTable:
     percent: str = "col"
     level: int = 1
     rows: tuple[ThemeRow, ...] = ()
+    headings: bool = False  # heading segments counted as units
+    evidence: str = "all"  # "direct": codes from context left out
 
 
 def theme_table(
@@ -65,6 +74,9 @@ def theme_table(
     percent: str = "col",
     sort: str = "codebook",
     ids: bool = False,
+    headings: bool = False,
+    evidence: str = "all",
+    language: str = "nb",
 ) -> ThemeTable:
     """Count units per theme and value of `by` (and of `split`, for a two-way table).
 
@@ -79,6 +91,8 @@ def theme_table(
     each theme was raised).
     """
     _check(documents, by, count, split, level, percent, sort)
+    documents = counted(documents, headings, evidence)
+    merged = {field: topic_names(documents, codebook) for field in ("topic",) if field in (by, split)}
     fields = (by,) if split is None else (by, split)
     rows_of: dict[str, tuple[str, ...]] = {}
     hits: dict[tuple[str, tuple[str, ...]], int] = {}
@@ -88,7 +102,7 @@ def theme_table(
     meetings: dict[tuple[str, tuple[str, ...]], set[str]] = {}
     meeting_rows: dict[str, set[str]] = {}
     for doc in documents:
-        column = tuple(_column_value(doc.meta.get(f)) for f in fields)
+        column = tuple(_column_value(doc.meta.get(f), merged.get(f)) for f in fields)
         if count == "meetings":
             found = _document_rows(doc, level, rows_of)
             name = _column_value(doc.meta.get("meeting"))
@@ -121,10 +135,47 @@ def theme_table(
         header: pd.Index = pd.Index([c[0] for c in columns] + [TOTAL], name=by)
     else:
         header = pd.MultiIndex.from_tuples([*columns, (TOTAL, "")], names=[by, split])
-    index = pd.Index([*names, f"N ({count})"], name="Kode" if ids else "Tema")
+    index = pd.Index([*names, n_label(count, language)], name="Kode" if ids else "Tema")
     counts = pd.DataFrame(data, index=index, columns=header, dtype="int64")
     meta = tuple(ThemeRow(r, n, r.count(".") + 1) for r, n in zip(rows, names, strict=True))
-    return ThemeTable(counts, _percents(counts, percent), by, count, split, percent, level, meta)
+    return ThemeTable(counts, _percents(counts, percent), by, count, split, percent, level, meta, headings, evidence)
+
+
+def counted(documents: list[DocumentCodes], headings: bool = False, evidence: str = "all") -> list[DocumentCodes]:
+    """The notes as tables count them: without heading segments (unless `headings`), and with
+    `evidence="direct"` without the codes a segment has only from its context."""
+    if evidence not in EVIDENCE:
+        raise DialogtoolError(f"--evidence must be one of {', '.join(EVIDENCE)}, not '{evidence}'")
+    result = []
+    for doc in documents:
+        keep = (
+            range(len(doc.codes))
+            if headings or not doc.headings
+            else [i for i, heading in enumerate(doc.headings) if not heading]
+        )
+        codes = [doc.codes[i] for i in keep]
+        if evidence == "direct" and doc.derived:
+            codes = [tuple(c for c in doc.codes[i] if c not in doc.derived[i]) for i in keep]
+        if len(codes) == len(doc.codes) and evidence == "all":
+            result.append(doc)
+            continue
+        result.append(
+            replace(
+                doc,
+                ids=tuple(doc.ids[i] for i in keep),
+                codes=tuple(codes),
+                paras=tuple(doc.paras[i] for i in keep) if doc.paras else (),
+                headings=(),
+                derived=(),
+            )
+        )
+    return result
+
+
+def n_label(count: str, language: str = "nb") -> str:
+    """The last row's label, in the report's language: «N (segmenter)»."""
+    words = REPORT_WORDS.get(count)
+    return f"N ({count if words is None else words[0 if language == 'nb' else 1]})"
 
 
 def units_of(doc: DocumentCodes, count: str, level: int, rows_of: dict[str, tuple[str, ...]]) -> list[set[str]]:
@@ -220,22 +271,64 @@ def _document_rows(doc: DocumentCodes, level: int, rows_of: dict[str, tuple[str,
 
 
 def _percents(counts: pd.DataFrame, percent: str) -> pd.DataFrame | None:
-    """Cell / column N (`col`) or cell / row total (`row`), rounded to 0.1; 0 where the base is 0."""
+    """Cell / column N (`col`) or cell / row total (`row`), rounded half up to 0.1 from the exact
+    quotient (5 of 8 is 62.5, shown as 63 %, never 62 %); 0 where the base is 0."""
     if percent == "none":
         return None
-    if percent == "col":
-        base = counts.iloc[-1].replace(0, pd.NA)
-        shares = counts.div(base, axis=1)
-    else:
-        base = counts.iloc[:, -1].replace(0, pd.NA)
-        shares = counts.div(base, axis=0)
-    return (shares * 100).astype("float64").fillna(0.0).round(1)
+    values = counts.to_numpy()
+    shares = [
+        [
+            percent_of(int(values[r, c]), int(values[-1, c] if percent == "col" else values[r, -1]))
+            for c in range(values.shape[1])
+        ]
+        for r in range(values.shape[0])
+    ]
+    return pd.DataFrame(shares, index=counts.index, columns=counts.columns, dtype="float64")
 
 
-def _column_value(value: object) -> str:
+def percent_of(count: int, base: int) -> float:
+    """count / base in percent, rounded half up to one decimal (0 where base is 0)."""
+    if not base:
+        return 0.0
+    exact = Decimal(count) * 100 / Decimal(base)
+    return float(exact.quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+
+
+def _column_value(value: object, names: dict[str, str] | None = None) -> str:
     if value is None or value == "":
         return MISSING
-    return str(value)
+    text = str(value)
+    return names.get(text, text) if names else text
+
+
+def topic_names(documents: Sequence[DocumentCodes], codebook: Codebook) -> dict[str, str]:
+    """Each table topic as notes write it → the one name a table shows for it.
+
+    A variant the codebook's `topics:` lists gets its topic's name. Other topics that differ only
+    in case or spacing («Kompetanse», «kompetanse ») are one topic, named by their most frequent
+    spelling (ties: the first in sort order), with a capital first letter as a table heading has.
+    """
+    listed = {variant.casefold(): name for name, variants in codebook.topics.items() for variant in variants}
+    listed.update({name.casefold(): name for name in codebook.topics})
+    spellings: dict[str, dict[str, int]] = {}
+    for doc in documents:
+        value = doc.meta.get("topic")
+        if value is None or value == "":
+            continue
+        text = str(value)
+        key = " ".join(text.split()).casefold()
+        spellings.setdefault(key, {})
+        spellings[key][text] = spellings[key].get(text, 0) + 1
+    result = {}
+    for key, seen in spellings.items():
+        if key in listed:
+            name = listed[key]
+        else:
+            best = min(seen, key=lambda s: (-seen[s], s))
+            name = " ".join(best.split())
+            name = name[:1].upper() + name[1:]
+        result.update(dict.fromkeys(seen, name))
+    return result
 
 
 def _natural(value: str) -> tuple[object, ...]:

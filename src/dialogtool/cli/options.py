@@ -81,6 +81,37 @@ class Sort(StrEnum):
     freq = "freq"
 
 
+class Evidence(StrEnum):
+    """Which codes `table`, `cooccur` and `report` count."""
+
+    all = "all"
+    direct = "direct"
+
+
+class Language(StrEnum):
+    """The written standard of a report: Bokmål or Nynorsk."""
+
+    nb = "nb"
+    nn = "nn"
+
+
+IncludeHeadings = Annotated[
+    bool,
+    typer.Option(
+        "--include-headings",
+        help="Count headings (titles, table and task lines) as units too; by default they are not units of analysis.",
+    ),
+]
+EvidenceOption = Annotated[
+    Evidence,
+    typer.Option(
+        "--evidence",
+        help="all: every code; direct: only codes a segment has from its own words or a reviewer, "
+        "not from its context (a heading, the sentence before).",
+    ),
+]
+
+
 class Breakdown(StrEnum):
     """What `evaluate --by` breaks the scores down by."""
 

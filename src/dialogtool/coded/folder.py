@@ -25,8 +25,9 @@ from .workdir import cache_path
 CACHE = "notes"  # in .dialogtool/: one JSON per coded note, the parsed note stamped with the file's mtime and size
 CODES_INDEX = "codes.json"  # in .dialogtool/
 # 2: the codes index keeps each segment's paragraph; 3: coded format 2 (`context` for `inherited`);
-# 4: the ids in review blocks, checked against the codebook on every read. Record a bump in CHANGELOG.md.
-_INDEX_VERSION = 4
+# 4: the ids in review blocks, checked against the codebook on every read; 5: which segments are
+# headings, and which codes came from context only. Record a bump in CHANGELOG.md.
+_INDEX_VERSION = 5
 _SEGMENT_FIELDS = ("id", "kind", "para", "section", "span", "text", "codes", "terms", "context", "review")
 
 
@@ -35,7 +36,10 @@ class DocumentCodes:
     """What frequency tables need of a coded note: its metadata and each segment's codes.
 
     `paras` gives each segment's paragraph number, so tables can count paragraphs
-    (distinct document + paragraph) as well as segments and notes.
+    (distinct document + paragraph) as well as segments and notes. `headings` marks the
+    segments that are headings (titles, task lines), which tables leave out by default, and
+    `derived` the codes a segment has only from its context (a heading, the sentence before),
+    which `--evidence direct` leaves out.
     """
 
     document: str
@@ -45,6 +49,8 @@ class DocumentCodes:
     paras: tuple[int, ...] = ()  # per segment; a segment without a number is a paragraph of its own
     reviewed: frozenset[str] = frozenset()  # every id in the note's review blocks (add and remove)
     file: str = ""  # the coded file's name
+    headings: tuple[bool, ...] = ()  # per segment; empty means none
+    derived: tuple[tuple[str, ...], ...] = ()  # per segment; empty means none
 
 
 def load_folder(coded_dir: Path, known: Collection[str] | None = None) -> list[CodedNote]:
@@ -132,13 +138,20 @@ def _file_stamp(path: Path) -> list[int]:
     return [stat.st_mtime_ns, stat.st_size]
 
 
-def load_codes(coded_dir: Path, known: Collection[str] | None = None) -> list[DocumentCodes]:
+Progress = Callable[[int, int, str], None]  # (files parsed, files to parse, file name)
+
+
+def load_codes(
+    coded_dir: Path, known: Collection[str] | None = None, progress: Progress | None = None
+) -> list[DocumentCodes]:
     """Metadata and reviewed codes of every coded note, from a lighter index of their own.
 
     With `known`, review ids are checked as in `load_folder`: the index keeps each note's
     review ids, and a file with an unknown one is parsed again to report its line.
+    `progress` hears of each file that has to be parsed (the first `table` over a large
+    folder, or after many edits); files already in the index are not reported.
     """
-    documents = _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes)
+    documents = _cached(coded_dir, CODES_INDEX, _pack_codes, _unpack_codes, progress)
     if known is not None:
         allowed = frozenset(known)
         for doc in documents:
@@ -154,19 +167,28 @@ def segments_of(documents: list[CodedNote]) -> list[SegmentRow]:
 
 
 def _cached(
-    coded_dir: Path, name: str, pack: Callable[[CodedNote], Any], unpack: Callable[[Any, Path], Any]
+    coded_dir: Path,
+    name: str,
+    pack: Callable[[CodedNote], Any],
+    unpack: Callable[[Any, Path], Any],
+    progress: Progress | None = None,
 ) -> list[Any]:
     files = _coded_files(coded_dir)
     index = _read_index(cache_path(coded_dir, name))
     fresh: dict[str, Any] = {}
     result = []
     changed = len(index) != len(files)
+    stamps = {path: _file_stamp(path) for path in files}
+    stale = [p for p in files if (index.get(p.name) or [None])[0] != stamps[p]]
+    parsed = 0
     for path in files:
-        stat = path.stat()
-        stamp = [stat.st_mtime_ns, stat.st_size]
+        stamp = stamps[path]
         entry = index.get(path.name)
         if entry is None or entry[0] != stamp:
+            if progress is not None:
+                progress(parsed, len(stale), path.name)
             entry = [stamp, pack(load_coded(path))]
+            parsed += 1
             changed = True
         fresh[path.name] = entry
         result.append(unpack(entry[1], path))
@@ -263,12 +285,22 @@ def _pack_codes(note: CodedNote) -> dict[str, Any]:
         "codes": [s.reviewed_codes for s in note.segments],
         "paras": [_para(s.para, i) for i, s in enumerate(note.segments)],
         "reviewed": sorted(_review_ids(note)),
+        "headings": [i for i, s in enumerate(note.segments) if s.kind != TEXT],
+        "derived": {str(i): codes for i, s in enumerate(note.segments) if (codes := derived_codes(s))},
     }
 
 
 def _review_ids(note: CodedNote) -> set[str]:
     reviews = [s.review for s in note.segments] + [u.review for u in note.unplaced_reviews]
     return {code for r in reviews if r is not None for code in (*r.add, *r.remove)}
+
+
+def derived_codes(segment: CodedSegment) -> list[str]:
+    """The segment's reviewed codes that only its context gave it: a reviewer's `add` is direct."""
+    if not segment.context:
+        return []
+    added = () if segment.review is None else segment.review.add
+    return [c for c in segment.reviewed_codes if c in segment.context and c not in added]
 
 
 def _para(value: object, position: int) -> int:
@@ -282,6 +314,9 @@ def _para(value: object, position: int) -> int:
 def _unpack_codes(packed: dict[str, Any], path: Path) -> DocumentCodes:
     meta = dict(packed["meta"])
     meta["document"] = packed["document"]
+    size = len(packed["ids"])
+    heading_at = set(packed["headings"])
+    derived = packed["derived"]
     return DocumentCodes(
         packed["document"],
         meta,
@@ -290,4 +325,6 @@ def _unpack_codes(packed: dict[str, Any], path: Path) -> DocumentCodes:
         tuple(packed["paras"]),
         frozenset(packed["reviewed"]),
         path.name,
+        tuple(i in heading_at for i in range(size)) if heading_at else (),
+        tuple(tuple(derived.get(str(i), ())) for i in range(size)) if derived else (),
     )

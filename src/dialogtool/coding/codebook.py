@@ -9,7 +9,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -18,7 +19,7 @@ from .. import yamlio
 from ..errors import DialogtoolError
 from .patterns import PatternError, parse_rule
 
-TOP_KEYS = {"name", "description", "version", "inherit_headings", "context", "codes"}
+TOP_KEYS = {"name", "description", "version", "inherit_headings", "context", "codes", "topics"}
 CODE_KEYS = {"id", "label", "description", "color", "terms", "exclude", "concepts", "children"}
 CONCEPT_KEYS = {"label", "description", "terms", "exclude", "weak", "once_named"}
 CONTEXT_KEYS = {"heading", "leadin", "reference", "groups"}
@@ -82,6 +83,10 @@ class Codebook:
     codes: tuple[Code, ...]
     context: ContextRules
     digest: str
+    version: str | None = None  # the codebook's own `version:`, which a report cites
+    # `topics:` — a table topic's name in reports, and the ways notes write it (Bokmål and
+    # Nynorsk titles of the same task): {"Kompetanse": ("kompetanse", "kompetanseheving")}
+    topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def weak_patterns(self) -> frozenset[str]:
@@ -217,7 +222,31 @@ class _Validator:
             sort_keys=True,
         )
         digest = hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-        return Codebook(self.path, name, tuple(self.codes), rules, digest)
+        version = self.scalar_text(top["version"]) if "version" in top else None
+        topics = self.topics(top["topics"]) if "topics" in top else {}
+        return Codebook(self.path, name, tuple(self.codes), rules, digest, version, topics)
+
+    def topics(self, node: yaml.Node) -> dict[str, tuple[str, ...]]:
+        """`topics: {Name: [variant, …]}`; a variant under two names is a mistake with a line."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.fail(node, "'topics' must map a topic's name to the ways notes write it")
+        result: dict[str, tuple[str, ...]] = {}
+        owner: dict[str, str] = {}
+        for key_node, value_node in node.value:
+            name = self.string(key_node, "a topic name")
+            variants = [v for v, _ in self.strings(value_node, f"the variants of topic '{name}'")]
+            for variant, item in zip(variants, value_node.value, strict=True):
+                folded = variant.casefold()
+                if owner.get(folded, name) != name:
+                    raise self.fail(item, f"topic variant '{variant}' is listed under '{owner[folded]}' and '{name}'")
+                owner[folded] = name
+            result[name] = tuple(variants)
+        return result
+
+    @staticmethod
+    def scalar_text(node: yaml.Node) -> str | None:
+        """A scalar's text as written (`version: 2` and `version: "2.1"` both cite as written)."""
+        return str(node.value) if isinstance(node, yaml.ScalarNode) and node.value != "" else None
 
     def context(self, top: dict[str, yaml.Node]) -> ContextRules:
         """The context rules: `context:` (any rule left out is on, groups off), or the first

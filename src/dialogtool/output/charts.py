@@ -12,6 +12,7 @@ from typing import Any, BinaryIO
 import pandas as pd
 
 from ..files import write_with
+from .numbers import number
 
 # A4 text width (16 cm) at 200 dpi; DejaVu Sans (shipped with matplotlib) has æøå.
 WIDTH_IN = 6.3
@@ -35,22 +36,34 @@ def _save(figure: Any, path: Path) -> None:
     write_with(path, save)
 
 
-def _title(figure: Any, title: str) -> None:
+def _title(figure: Any, title: str | None) -> None:
     """Over the whole figure, not the axes: long labels push the axes right, and a title
-    anchored there runs off the page."""
+    anchored there runs off the page. None for a chart whose document gives it a caption."""
     import textwrap
 
+    if title is None:
+        return
     figure.suptitle(textwrap.fill(title, 70), x=0.01, ha="left", fontweight="bold")
 
 
-def bar_chart(values: pd.Series, path: Path, title: str, xlabel: str) -> None:
-    """Horizontal bars, largest at the top, each labelled with its value."""
+def _norwegian_ticks(axis: Any, decimals: int, language: str) -> None:
+    """Tick labels with a decimal comma and thin-space thousands, like the tables."""
+    from matplotlib.ticker import FuncFormatter
+
+    axis.set_major_formatter(FuncFormatter(lambda value, _: number(value, decimals, language)))
+
+
+def bar_chart(
+    values: pd.Series, path: Path, title: str | None, xlabel: str, decimals: int = 0, language: str = "nb"
+) -> None:
+    """Horizontal bars, largest at the top, each labelled with its value (`decimals`, Norwegian format)."""
     plt = _pyplot()
     ordered = values.sort_values(ascending=True)
     height = max(2.0, 0.45 * len(ordered) + 1.2)
     figure, axes = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
     bars = axes.barh([str(i) for i in ordered.index], ordered.to_numpy(), color="#1F77B4")
-    axes.bar_label(bars, labels=[f"{v:g}" for v in ordered.to_numpy()], padding=3)
+    axes.bar_label(bars, labels=[number(v, decimals, language) for v in ordered.to_numpy()], padding=3)
+    _norwegian_ticks(axes.xaxis, 0, language)
     _title(figure, title)
     axes.set_xlabel(xlabel)
     axes.spines[["top", "right"]].set_visible(False)
@@ -59,9 +72,23 @@ def bar_chart(values: pd.Series, path: Path, title: str, xlabel: str) -> None:
     plt.close(figure)
 
 
-def heatmap(frame: pd.DataFrame, path: Path, title: str, value_format: str = "{:g}") -> None:
-    """A matrix with a value in each cell; long labels wrap, column labels slant."""
+def heatmap(
+    frame: pd.DataFrame,
+    path: Path,
+    title: str | None,
+    decimals: int = 0,
+    language: str = "nb",
+    diagonal: bool = False,
+) -> None:
+    """A matrix with a value in each cell; long labels wrap, column labels slant.
+
+    With `diagonal` (a co-occurrence matrix), the diagonal holds each theme's own count, far
+    larger than any pair: it is drawn grey with its value in bold, outside the colour scale,
+    so the scale is set by the pairs and a real co-occurrence is not washed out to white.
+    """
     import textwrap
+
+    import numpy as np
 
     plt = _pyplot()
     rows, columns = frame.shape
@@ -69,16 +96,24 @@ def heatmap(frame: pd.DataFrame, path: Path, title: str, value_format: str = "{:
     height = max(2.0, cell * rows + 1.8)
     figure, axes = plt.subplots(figsize=(WIDTH_IN, height), layout="constrained")
     data = frame.to_numpy(dtype=float)
-    image = axes.imshow(data, cmap="Blues", aspect="auto", vmin=0)
+    on_diagonal = np.eye(rows, columns, dtype=bool) if diagonal else np.zeros(data.shape, dtype=bool)
+    scaled = np.ma.masked_array(data, mask=on_diagonal)
+    peak = float(scaled.max()) if scaled.count() else 0.0
+    colours = plt.get_cmap("Blues").with_extremes(bad="#D9D9D9")
+    image = axes.imshow(scaled, cmap=colours, aspect="auto", vmin=0, vmax=max(peak, 1.0))
     axes.set_xticks(range(columns), [textwrap.fill(str(c), 18) for c in frame.columns], rotation=35, ha="right")
     axes.set_yticks(range(rows), [textwrap.fill(str(r), 34) for r in frame.index])
-    peak = data.max() if data.size else 0
     for r in range(rows):
         for c in range(columns):
             value = data[r, c]
-            colour = "white" if peak and value > 0.6 * peak else "black"
-            axes.text(c, r, value_format.format(value), ha="center", va="center", color=colour, fontsize=8)
+            own = bool(on_diagonal[r, c])
+            colour = "white" if not own and peak and value > 0.6 * peak else "black"
+            text = number(value, decimals, language)
+            axes.text(
+                c, r, text, ha="center", va="center", color=colour, fontsize=8, fontweight="bold" if own else None
+            )
     _title(figure, title)
-    figure.colorbar(image, ax=axes, shrink=0.8)
+    bar = figure.colorbar(image, ax=axes, shrink=0.8)
+    _norwegian_ticks(bar.ax.yaxis, decimals, language)
     _save(figure, path)
     plt.close(figure)

@@ -1,11 +1,17 @@
-"""CSV: one header row, numbers as numbers, "\\n" line ends (Excel and pandas read both)."""
+"""CSV: one header row, numbers as numbers, "\\n" line ends (Excel and pandas read both).
+
+`excel=True` writes what Norwegian Excel opens by double-click: a UTF-8 byte order mark (without
+it Excel reads «Bodø» as «BodÃ¸»), `;` between fields (the comma is the decimal sign there) and
+decimal commas, so numbers stay numbers.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+from .numbers import excel_number
 from .shapes import cooccur_value, matrix_rows, wide_rows
 
 if TYPE_CHECKING:
@@ -15,23 +21,35 @@ if TYPE_CHECKING:
     from ..analysis.tables import ThemeTable
 
 
-def theme_csv(table: ThemeTable) -> str:
+EXCEL_BOM = "\ufeff"
+
+
+def _start(excel: bool) -> tuple[io.StringIO, Any]:
+    """A buffer and a writer: plain CSV, or the Excel variant (module docstring) with its BOM written."""
+    buffer = io.StringIO()
+    if excel:
+        buffer.write(EXCEL_BOM)
+        return buffer, csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+    return buffer, csv.writer(buffer, lineterminator="\n")
+
+
+def theme_csv(table: ThemeTable, excel: bool = False) -> str:
     """CSV with one header row ("Bodø / nb", "Bodø / nb %"); children indented by two spaces."""
     header, rows = wide_rows(table)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer, writer = _start(excel)
     writer.writerow(header)
-    writer.writerows(rows)
+    for row in rows:
+        writer.writerow([excel_number(v) for v in row] if excel else row)
     return buffer.getvalue()
 
 
-def cooccur_csv(matrix: pd.DataFrame) -> str:
+def cooccur_csv(matrix: pd.DataFrame, excel: bool = False) -> str:
     """CSV with the names as header and first column; Jaccard values with 3 decimals."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer, writer = _start(excel)
     writer.writerow([matrix.index.name or "", *map(str, matrix.columns)])
     for row in matrix_rows(matrix, "  "):
-        writer.writerow([row[0], *(cooccur_value(v) for v in row[1:])])
+        values = [cooccur_value(v) for v in row[1:]]
+        writer.writerow([row[0], *(v.replace(".", ",") for v in values)] if excel else [row[0], *values])
     return buffer.getvalue()
 
 
@@ -45,6 +63,7 @@ CSV_COLUMNS = (
     "table",
     "section",
     "codes",
+    "all_codes",
     "origin",
     "terms",
     "words",
@@ -67,8 +86,9 @@ def quotes_csv(selection: QuoteSelection) -> str:
                     q.id,
                     q.para,
                     *meta,
-                    " › ".join(q.section),
+                    " › ".join(q.section_path),
                     " ".join(q.codes),
+                    " ".join(q.all_codes),
                     q.origin,
                     "; ".join(q.terms),
                     q.words,

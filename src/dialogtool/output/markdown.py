@@ -9,13 +9,14 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from .shapes import cell, columns, depths, frame_rows, number_text, quote_source, quote_text
+from .shapes import cell, columns, depths, frame_cells, quote_source
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..analysis.quotes import QuoteSelection
     from ..analysis.tables import ThemeTable
+    from .story import Content
 
 _MARKUP = re.compile(r"[\\`*\[\]<|]|(?<!\w)_|_(?!\w)")
 
@@ -26,7 +27,7 @@ def escape(text: str) -> str:
     return _MARKUP.sub(lambda m: "\\" + m.group(), text)
 
 
-def theme_markdown(table: ThemeTable) -> str:
+def theme_markdown(table: ThemeTable, language: str = "nb") -> str:
     """A theme table as a Markdown table (see the module docstring for two-way tables)."""
     heads = columns(table)
     two_way = any(len(c) == 2 for c in heads)
@@ -41,17 +42,19 @@ def theme_markdown(table: ThemeTable) -> str:
         lines.append("| " + " | ".join(["", *subs]) + " |")
     levels = depths(table)
     for r, label in enumerate(table.counts.index):
-        cells = ["\u2003" * (levels[r] - 1) + escape(str(label))] + [cell(table, r, c) for c in range(len(heads))]
+        cells = ["\u2003" * (levels[r] - 1) + escape(str(label))] + [
+            cell(table, r, c, language) for c in range(len(heads))
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines) + "\n"
 
 
-def frame_markdown(frame: pd.DataFrame) -> str:
+def frame_markdown(frame: pd.DataFrame, language: str = "nb") -> str:
     """Any small table (index first), numbers as a report shows them."""
-    header, rows = frame_rows(frame)
-    lines = ["| " + " | ".join(header) + " |", "|---|" + "---:|" * (len(header) - 1)]
+    header, rows = frame_cells(frame, language)
+    lines = ["| " + " | ".join(map(escape, header)) + " |", "|---|" + "---:|" * (len(header) - 1)]
     for row in rows:
-        lines.append("| " + " | ".join(escape(number_text(v)) for v in row) + " |")
+        lines.append("| " + " | ".join(escape(v) for v in row) + " |")
     return "\n".join(lines)
 
 
@@ -62,31 +65,39 @@ def quotes_markdown(selection: QuoteSelection) -> str:
         if group.value is not None:
             lines += [f"### {escape(group.value)}", ""]
         for quote in group.quotes:
-            lines += [f"> {escape(quote.text)}", "", f"— {escape(quote.source)}", ""]
+            source = quote_source(quote)
+            lines += [f"> {escape(quote.text)}", ""] + ([f"— {escape(source)}", ""] if source else [])
     return "\n".join(lines)
 
 
-def report_markdown(content: Any, sections: tuple[tuple[str, str, str | None], ...], pictures: dict[str, str]) -> str:
-    """report.md: the overview, each table with its chart, and the top quotes per theme."""
-    from ..analysis.tables import ThemeTable  # imports pandas: only for the report
+def report_markdown(content: Content) -> str:
+    """report.md: the report's blocks (`story`), a table's caption above it, a figure's below."""
+    from .story import Figure, Heading, Paragraph, Table, blocks
 
-    parts = ["# Tema i notatene fra dialogmøtene", ""]
-    parts += ["## Oversikt", "", frame_markdown(content.per_theme), "", f"![{pictures['tema.png']}](tema.png)", ""]
-    for title, attribute, picture in sections:
-        data = getattr(content, attribute)
-        table = theme_markdown(data).rstrip() if isinstance(data, ThemeTable) else frame_markdown(data)
-        parts += [f"## {title}", "", table, ""]
-        if picture:
-            parts += [f"![{pictures[picture]}]({picture})", ""]
-    parts += ["## Sitater", ""]
-    for selection in content.quotes:
-        parts += [f"### {selection.label}", ""]
-        quotes = [q for group in selection.groups for q in group.quotes]
-        if not quotes:
-            parts += ["*Ingen sitater.*", ""]
-        for quote in quotes:
-            parts += [f"> {escape(quote_text(quote.text))}", ">", f"> — {escape(quote_source(quote))}", ""]
+    words = {"nb": ("Tabell", "Figur"), "nn": ("Tabell", "Figur")}[content.options.language]
+    parts: list[str] = []
+    for block in blocks(content):
+        if isinstance(block, Heading):
+            parts += ["#" * (block.level + 1) + " " + escape(block.text), ""]
+        elif isinstance(block, Paragraph):
+            parts += [(f"**{escape(block.lead)}** " if block.lead else "") + escape(block.text), ""]
+        elif isinstance(block, Table):
+            parts += [f"*{words[0]} {block.number}. {escape(block.caption)}*", "", _cells_markdown(block), ""]
+        elif isinstance(block, Figure):
+            parts += [f"![{escape(block.caption)}]({block.file})", ""]
+            parts += [f"*{words[1]} {block.number}. {escape(block.caption)}*", ""]
+        else:
+            parts += [f"> «{escape(block.text)}»", ">", f"> – {escape(block.source)}", ""]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _cells_markdown(table: Any) -> str:
+    """A table of finished cells; children indented with em spaces."""
+    lines = ["| " + " | ".join(map(escape, table.header)) + " |", "|---|" + "---:|" * (len(table.header) - 1)]
+    for r, row in enumerate(table.rows):
+        depth = table.depths[r] if r < len(table.depths) else 1
+        lines.append("| " + " | ".join(["\u2003" * (depth - 1) + escape(row[0]), *map(escape, row[1:])]) + " |")
+    return "\n".join(lines)
 
 
 def notes_markdown(rows: list[tuple[str, ...]], headers: tuple[str, ...]) -> str:

@@ -2,27 +2,39 @@
 
 Writes themes.xlsx (one sheet per table), report.md, PNG charts and report.docx into one
 folder. Everything is computed from the coded notes with reviewer edits applied; the same
-coded notes give the same files (apart from the files' own timestamps).
+coded notes give the same files (apart from the files' own timestamps). The report is in
+Norwegian (Bokmål, or Nynorsk with `language="nn"`), and says what it counted: headings are
+not units unless included, `evidence="direct"` leaves out codes that came from context, and
+a paragraph on method states the codebook, the reviews and how much of each theme came
+from context.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
 from ..analysis.cooccur import cooccurrence
-from ..analysis.quotes import QuoteSelection, select_themes
-from ..analysis.tables import TOTAL, ThemeTable, theme_table
-from ..coded.folder import DocumentCodes, iter_folder, load_codes
+from ..analysis.method import coding_summary
+from ..analysis.quotes import select_quotes
+from ..analysis.tables import TOTAL, ThemeTable, counted, theme_table
+from ..coded.folder import DocumentCodes, load_codes, load_folder
+from ..coded.note import CodedNote
 from ..coding.codebook import Codebook
+from ..errors import DialogtoolError
 from ..files import write_text
 from .docx import report_docx
 from .markdown import report_markdown
+from .numbers import check_language
+from .story import PER_THEME_COLUMNS, Breakdown, Content, Options
 from .xlsx import report_xlsx
 
 QUOTES_PER_THEME = 3
+STEPS = ("reading coded notes", "counting", "choosing quotes", "drawing charts", "writing files")
 
 
 @dataclass(frozen=True)
@@ -36,56 +48,97 @@ class Report:
     files: tuple[Path, ...]
 
 
-@dataclass(frozen=True)
-class _Content:
-    by_meeting: ThemeTable
-    by_topic: ThemeTable
-    cooccur: pd.DataFrame
-    per_theme: pd.DataFrame
-    quotes: tuple[QuoteSelection, ...]
-
-
 def build_report(
-    coded_dir: Path, codebook: Codebook, out_dir: Path, quotes_per_theme: int = QUOTES_PER_THEME
+    coded_dir: Path,
+    codebook: Codebook,
+    out_dir: Path,
+    quotes_per_theme: int = QUOTES_PER_THEME,
+    options: Options | None = None,
+    step: Callable[[str], None] | None = None,
 ) -> Report:
-    """Compute every table once, then write each format from the same numbers."""
+    """Compute every table once, then write each format from the same numbers.
+
+    `step` is called with the name of each stage as it starts (for a progress display).
+    """
     from . import charts
 
+    options = options or Options(quotes_per_theme=quotes_per_theme)
+    check_language(options.language)
+    if options.quotes_per_theme < 1:
+        raise DialogtoolError(f"--quotes must be at least 1, not {options.quotes_per_theme}")
+    tick = step or (lambda _: None)
+    tick("reading coded notes")
     codes = load_codes(coded_dir, codebook.ids)
-    # the notes are streamed: only the best quotes per theme are kept, never every note
-    themes = [code.id for code in codebook.top_level]
-    quotes = select_themes(iter_folder(coded_dir, codebook.ids), codebook, themes, limit=quotes_per_theme)
-    content = _Content(
-        by_meeting=theme_table(codes, codebook, by="meeting"),
-        by_topic=theme_table(codes, codebook, by="topic"),
-        cooccur=cooccurrence(codes, codebook),
-        per_theme=themes_overview(codes, codebook),
-        quotes=tuple(quotes),
+    documents = load_folder(coded_dir, codebook.ids)
+    tick("counting")
+    content = Content(
+        by_meeting=_table(codes, codebook, options, by="meeting"),
+        by_topic=_table(codes, codebook, options, by="topic"),
+        cooccur=cooccurrence(codes, codebook, headings=options.headings, evidence=options.evidence),
+        per_theme=themes_overview(codes, codebook, options),
+        breakdowns=tuple(_breakdowns(codes, codebook, options)),
+        quotes=(),
+        method=coding_summary(documents, codebook, headings=options.headings),
+        options=options,
     )
+    tick("choosing quotes")
+    content = _with_quotes(content, documents, codebook)
     out_dir.mkdir(parents=True, exist_ok=True)
-    pictures = {
-        "tema.png": "Tema: andel av notatene der temaet kommer opp",
-        "tema_moete.png": "Tema etter dialogmøte: prosent av segmentene",
-        "samforekomst.png": "Samforekomst: segmenter med begge tema",
-    }
-    charts.bar_chart(content.per_theme["Notater %"], out_dir / "tema.png", pictures["tema.png"], "Prosent av notatene")
-    meeting_percents = _body(content.by_meeting.percents).drop(columns=TOTAL)
-    charts.heatmap(meeting_percents, out_dir / "tema_moete.png", pictures["tema_moete.png"], "{:.0f}")
-    charts.heatmap(content.cooccur, out_dir / "samforekomst.png", pictures["samforekomst.png"], "{:.0f}")
+    tick("drawing charts")
+    language = options.language
+    charts.bar_chart(
+        content.per_theme[PER_THEME_COLUMNS[1]],
+        out_dir / "tema.png",
+        None,
+        "Prosent av notatene" if language == "nb" else "Prosent av notata",
+        decimals=1,
+        language=language,
+    )
+    charts.heatmap(_exact_percents(content.by_meeting), out_dir / "tema_moete.png", None, language=language)
+    charts.heatmap(content.cooccur, out_dir / "samforekomst.png", None, language=language, diagonal=True)
+    tick("writing files")
     report_xlsx(content, out_dir / "themes.xlsx")
-    write_text(out_dir / "report.md", report_markdown(content, _SECTIONS, pictures))
-    report_docx(content, _SECTIONS, pictures, out_dir, out_dir / "report.docx")
-    files = [out_dir / name for name in ("themes.xlsx", "report.md", "report.docx", *pictures)]
-    coded = sum(1 for doc in codes for c in doc.codes if c)
+    write_text(out_dir / "report.md", report_markdown(content))
+    report_docx(content, out_dir, out_dir / "report.docx")
+    files = [out_dir / name for name in ("themes.xlsx", "report.md", "report.docx", *PICTURES)]
+    units = counted(codes, options.headings, options.evidence)
+    coded = sum(1 for doc in units for c in doc.codes if c)
     meetings = len({str(doc.meta.get("meeting")) for doc in codes if doc.meta.get("meeting")})
-    return Report(len(codes), meetings, sum(len(d.codes) for d in codes), coded, tuple(files))
+    return Report(len(codes), meetings, sum(len(d.codes) for d in units), coded, tuple(files))
 
 
-def themes_overview(codes: list[DocumentCodes], codebook: Codebook) -> pd.DataFrame:
-    """Per theme: notes, segments and meetings where it comes up, with shares of the total."""
-    documents = theme_table(codes, codebook, by="meeting", count="documents")
-    segments = theme_table(codes, codebook, by="meeting", count="segments")
-    meetings = theme_table(codes, codebook, by="meeting", count="meetings")
+def _table(codes: list[DocumentCodes], codebook: Codebook, options: Options, **kwargs: Any) -> ThemeTable:
+    """A theme table counted as the report's options say."""
+    return theme_table(
+        codes, codebook, headings=options.headings, evidence=options.evidence, language=options.language, **kwargs
+    )
+
+
+def _with_quotes(content: Content, documents: Sequence[CodedNote], codebook: Codebook) -> Content:
+    """The top quotes per theme, a quote shown under the first theme that has it and no other."""
+    shown: set[tuple[str, str]] = set()
+    selections = []
+    for code in codebook.top_level:
+        selection = select_quotes(
+            documents, codebook, code.id, limit=content.options.quotes_per_theme, exclude=frozenset(shown)
+        )
+        shown.update(q.key for group in selection.groups for q in group.quotes)
+        selections.append(selection)
+    return replace(content, quotes=tuple(selections))
+
+
+def themes_overview(
+    codes: list[DocumentCodes], codebook: Codebook, options: Options | None = None, level: int = 1
+) -> pd.DataFrame:
+    """Per theme: notes, segments and meetings where it comes up, with shares of the total.
+
+    The columns keep their Bokmål names in the data; a Nynorsk report shows its own
+    (`story.column_names`).
+    """
+    options = options or Options()
+    documents = _table(codes, codebook, options, by="meeting", count="documents", level=level)
+    segments = _table(codes, codebook, options, by="meeting", count="segments", level=level)
+    meetings = _table(codes, codebook, options, by="meeting", count="meetings", level=level)
     frame = pd.DataFrame(
         {
             "Notater": _body(documents.counts)[TOTAL],
@@ -96,7 +149,32 @@ def themes_overview(codes: list[DocumentCodes], codebook: Codebook) -> pd.DataFr
         }
     )
     frame.index.name = "Tema"
+    frame.attrs["depths"] = [row.depth for row in segments.rows]
+    frame.attrs["codes"] = [row.id for row in segments.rows]
     return frame
+
+
+def _breakdowns(codes: list[DocumentCodes], codebook: Codebook, options: Options) -> list[Breakdown]:
+    """An overview of the child codes of each theme that has any (GRUPPER: which patient groups)."""
+    parents = [c for c in codebook.top_level if any(k.parent == c.id for k in codebook.codes)]
+    if not parents:
+        return []
+    overview = themes_overview(codes, codebook, options, level=2)
+    result = []
+    for parent in parents:
+        rows = [i for i, code in enumerate(overview.attrs["codes"]) if code.startswith(parent.id + ".")]
+        frame = overview.iloc[rows].copy()
+        frame.attrs = {}
+        frame.index.name = parent.label
+        result.append(Breakdown(parent.id, parent.label, frame))
+    return result
+
+
+def _exact_percents(table: ThemeTable) -> pd.DataFrame:
+    """Column percentages from the counts, unrounded, so the chart rounds once (half up), as the table does."""
+    counts = table.counts.drop(columns=TOTAL)
+    base = counts.iloc[-1].replace(0, 1)
+    return (counts.iloc[:-1] * 100).div(base, axis=1).astype("float64")
 
 
 def _body(frame: pd.DataFrame | None) -> pd.DataFrame:
@@ -106,8 +184,4 @@ def _body(frame: pd.DataFrame | None) -> pd.DataFrame:
     return frame.iloc[:-1]
 
 
-_SECTIONS = (
-    ("Tema × dialogmøte", "by_meeting", "tema_moete.png"),
-    ("Tema × bordtema", "by_topic", None),
-    ("Samforekomst", "cooccur", "samforekomst.png"),
-)
+PICTURES = ("tema.png", "tema_moete.png", "samforekomst.png")

@@ -1,7 +1,8 @@
 """How results are laid out as header, rows and cells: shared by every renderer.
 
 A theme table's columns are (value,) or (by value, split value); children are indented;
-a cell reads "n (p%)". The terminal, Markdown, CSV, xlsx and docx writers all start here,
+a cell reads «n (p %)» in Norwegian number formats (`numbers`). The terminal, Markdown, CSV,
+xlsx and docx writers all start here,
 so the same table has the same shape in every format.
 """
 
@@ -9,13 +10,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .numbers import count_share, long_date, word
+from .numbers import number as format_number
+
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..analysis.tables import ThemeTable
-
-
-PERCENT_TITLE = {"col": "column %", "row": "row %", "none": "counts"}
 
 
 def columns(table: ThemeTable) -> list[tuple[str, ...]]:
@@ -34,24 +35,34 @@ def depths(table: ThemeTable) -> list[int]:
     return found + [1] * (len(table.counts) - len(found))
 
 
-def cell(table: ThemeTable, row: int, col: int) -> str:
-    count = int(table.counts.iat[row, col])
-    if row == len(table.counts) - 1 or table.percents is None:
-        return str(count)
-    return f"{count} ({table.percents.iat[row, col]:.0f}%)"
+def cell(table: ThemeTable, row: int, col: int, language: str = "nb") -> str:
+    """«14 (42 %)», the percentage half up from the counts themselves; the N row a count alone."""
+    counts = table.counts
+    count = int(counts.iat[row, col])
+    if row == len(counts) - 1 or table.percents is None:
+        return format_number(count, 0, language)
+    base = counts.iat[-1, col] if table.percent == "col" else counts.iat[row, -1]
+    return count_share(count, int(base), 0, language)
 
 
-def title(table: ThemeTable) -> str:
-    fields = table.by if table.split is None else f"{table.by} × {table.split}"
-    return f"Themes by {fields} — {table.count} ({PERCENT_TITLE[table.percent]})"
+def title(table: ThemeTable, language: str = "nb") -> str:
+    """«Tema etter dialogmøte × språk — segmenter (prosent av kolonnen)»."""
+    fields = word(table.by, language) + ("" if table.split is None else f" × {word(table.split, language)}")
+    counted = word(table.count, language)
+    counted += ", med overskrifter" if table.headings else ""
+    counted += ", bare direkte koder" if table.evidence == "direct" else ""
+    return f"Tema etter {fields} — {counted} ({word(table.percent, language)})"
 
 
-def theme_cells(table: ThemeTable) -> tuple[list[str], list[list[str]]]:
-    """Header and rows as text, each cell "n (p%)": compact enough for a page of a report."""
+def theme_cells(table: ThemeTable, language: str = "nb") -> tuple[list[str], list[list[str]]]:
+    """Header and rows as text, each cell «n (p %)»: compact enough for a page of a report."""
     header = [table.counts.index.name or "", *(flat(c) for c in columns(table))]
     levels = depths(table)
     rows = [
-        ["  " * (levels[r] - 1) + str(label), *(cell(table, r, c) for c in range(len(table.counts.columns)))]
+        [
+            "  " * (levels[r] - 1) + str(label),
+            *(cell(table, r, c, language) for c in range(len(table.counts.columns))),
+        ]
         for r, label in enumerate(table.counts.index)
     ]
     return header, rows
@@ -92,7 +103,11 @@ def matrix_rows(matrix: pd.DataFrame, indent: str) -> list[list[object]]:
 
 def frame_rows(frame: pd.DataFrame) -> tuple[list[str], list[list[Any]]]:
     header = [frame.index.name or ""] + [str(c) for c in frame.columns]
-    rows = [[str(index), *(number(v) for v in row)] for index, row in zip(frame.index, frame.to_numpy(), strict=True)]
+    # itertuples keeps each column's type (to_numpy would make every count a float)
+    rows = [
+        [str(index), *(number(v) for v in row)]
+        for index, row in zip(frame.index, frame.itertuples(index=False), strict=True)
+    ]
     return header, rows
 
 
@@ -101,23 +116,33 @@ def number(value: Any) -> Any:
     return value.item() if hasattr(value, "item") else value
 
 
-def quote_text(text: str) -> str:
-    """A quote without its list mark: "• Tekst" and "3) Tekst" read as "Tekst"."""
-    from ..ingest.normalize import BULLET, NUMBERED
+def quote_source(quote: Any, language: str = "nb") -> str:
+    """«Bodø, 12. oktober 2018, kafébord 2 – Individuell plan»: where and when it was said, and
+    about what (the table's topic, or else the nearest heading), as a report cites it."""
+    from ..analysis.quotes import unmarked  # only for quotes: `table` need not load the matcher
 
-    text = text.removeprefix(BULLET)
-    match = NUMBERED.match(text)
-    return text[match.end() :] if match else text
+    meeting, date, table, topic = (quote.meta.get(k) for k in ("meeting", "date", "table", "topic"))
+    place = [
+        str(meeting) if meeting else "",
+        long_date(date, language) if date else "",
+        f"kafébord {table}" if table else "",
+    ]
+    about = str(topic) if topic else (unmarked(quote.section_path[-1]) if quote.section_path else "")
+    about = about[:1].upper() + about[1:]
+    where = ", ".join(p for p in place if p)
+    return f"{where} – {about}" if where and about else where or about
 
 
-def quote_source(quote: Any) -> str:
-    """Place, date, table and the nearest heading: enough to find the quote again."""
-    section = quote.section[-1] if quote.section else ""
-    return " · ".join(part for part in (quote.place, section, f"{quote.document} {quote.id}") if part)
+def frame_cells(frame: pd.DataFrame, language: str = "nb") -> tuple[list[str], list[list[str]]]:
+    """Header and rows as a report prints them: counts whole, other numbers with the same
+    decimals down a column (one, or three for Jaccard values), in Norwegian formats."""
+    header, rows = frame_rows(frame)
+    decimals = 3 if frame.attrs.get("measure") == "jaccard" else 1
+    return header, [[row[0], *(number_text(v, decimals, language) for v in row[1:])] for row in rows]
 
 
-def number_text(value: Any) -> str:
-    """A number as a report table shows it: whole numbers without decimals, others with one."""
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".") if value != int(value) else f"{int(value)}"
-    return str(value)
+def number_text(value: Any, decimals: int = 1, language: str = "nb") -> str:
+    """A cell of a report table: an int as a count, a float with `decimals` (so a column is consistent)."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return str(value)
+    return format_number(value, 0 if isinstance(value, int) else decimals, language)

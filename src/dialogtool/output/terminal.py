@@ -14,7 +14,8 @@ from rich.table import Table
 from rich.text import Text
 
 from ..analysis.codings import themes
-from .shapes import cell, columns, cooccur_value, depths, matrix_rows
+from .numbers import word
+from .shapes import cell, columns, cooccur_value, depths, matrix_rows, quote_source
 from .shapes import title as table_title
 
 if TYPE_CHECKING:  # annotations only: `kwic` and `quotes` must not import pandas
@@ -57,10 +58,11 @@ def theme_rich(table: ThemeTable) -> Table:
 
 
 def _cooccur_title(matrix: pd.DataFrame) -> str:
-    count = matrix.attrs.get("count", "segments")
+    """In Norwegian, like the table it heads: «Samforekomst — segmenter med begge tema …»."""
+    count = word(matrix.attrs.get("count", "segments"))
     if matrix.attrs.get("measure") == "jaccard":
-        return f"Theme co-occurrence — {count}, Jaccard |A∩B| / |A∪B|"
-    return f"Theme co-occurrence — {count} with both (diagonal: with the theme)"
+        return f"Samforekomst — {count}, Jaccard |A∩B| / |A∪B|"
+    return f"Samforekomst — {count} med begge tema (diagonalen: med temaet)"
 
 
 def cooccur_rich(matrix: pd.DataFrame) -> Table:
@@ -175,7 +177,9 @@ def quotes_rich(selection: QuoteSelection) -> list[Any]:
             if quote.note:
                 line.append(f"  {quote.note}", style="italic cyan")
             items += [Text(""), Padding(line, (0, 0, 0, 2), expand=False)]
-            items.append(Padding(Text(quote.source, style="dim"), (0, 0, 0, 3), expand=False))
+            source = quote_source(quote)
+            if source:
+                items.append(Padding(Text(source, style="dim"), (0, 0, 0, 3), expand=False))
     return items
 
 

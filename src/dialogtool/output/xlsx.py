@@ -1,5 +1,8 @@
 """Excel workbooks: bold headers, fitted widths, numbers as numbers, percentages with one decimal.
 
+Number formats are Excel's own codes (`#,##0`, `0.0`): Excel draws them with the reader's
+separators, so Norwegian Excel shows «1 234» and «62,5» while the cells stay numbers.
+
 openpyxl is imported only when a workbook is written. A workbook is a list of (sheet title,
 sheet writer, data); `save_book` writes it through `files.write_with`, so it is atomic.
 """
@@ -11,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..files import write_with
+from .numbers import word
 from .shapes import columns, depths, matrix_rows, wide_rows
 
 if TYPE_CHECKING:
@@ -19,9 +23,14 @@ if TYPE_CHECKING:
     from ..analysis.tables import ThemeTable
 
 
+COUNT_FORMAT = "#,##0"
+PERCENT_FORMAT = "0.0"
+
+
 def theme_xlsx(table: ThemeTable, path: Path) -> None:
-    """The table as a workbook of one sheet (see `theme_sheet`)."""
-    save_book([(f"Tema etter {table.by}{f' og {table.split}' if table.split else ''}", theme_sheet, table)], path)
+    """The table as a workbook of one sheet (see `theme_sheet`), named in Norwegian: «Tema etter dialogmøte»."""
+    split = f" og {word(table.split)}" if table.split else ""
+    save_book([(f"Tema etter {word(table.by)}{split}", theme_sheet, table)], path)
 
 
 def save_book(sheets: list[tuple[str, Any, Any]], path: Path) -> None:
@@ -75,10 +84,10 @@ def theme_sheet(sheet: Any, table: ThemeTable) -> None:
     for r, depth in enumerate(levels):
         if depth > 1:
             sheet.cell(head + 1 + r, 1).alignment = Alignment(indent=2 * (depth - 1))
-    if per_column == 2:
-        for col in range(3, len(header) + 1, 2):
-            for (cell,) in sheet.iter_rows(min_row=head + 1, min_col=col, max_col=col):
-                cell.number_format = "0.0"
+    for col in range(2, len(header) + 1):
+        percent_column = per_column == 2 and col % 2 == 1
+        for (cell,) in sheet.iter_rows(min_row=head + 1, min_col=col, max_col=col):
+            cell.number_format = PERCENT_FORMAT if percent_column else COUNT_FORMAT
     _fit_widths(sheet, extra={1: 2 * (max(levels, default=1) - 1)})
     sheet.freeze_panes = sheet.cell(head + 1, 2).coordinate
 
@@ -115,10 +124,10 @@ def cooccur_sheet(sheet: Any, matrix: pd.DataFrame) -> None:
         sheet.cell(r, 1).font = Font(bold=True)
         if depth > 1:
             sheet.cell(r, 1).alignment = Alignment(indent=2 * (depth - 1))
-    if matrix.attrs.get("measure") == "jaccard":
-        for line in sheet.iter_rows(min_row=2, min_col=2):
-            for cell in line:
-                cell.number_format = "0.000"
+    jaccard = matrix.attrs.get("measure") == "jaccard"
+    for line in sheet.iter_rows(min_row=2, min_col=2):
+        for cell in line:
+            cell.number_format = "0.000" if jaccard else COUNT_FORMAT
     _fit_widths(sheet, extra={1: 2 * (max(depths, default=1) - 1)})
     sheet.freeze_panes = "B2"
 
@@ -133,9 +142,8 @@ def frame_sheet(sheet: Any, frame: pd.DataFrame) -> None:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for column, name in enumerate(frame.columns, start=2):
-        if str(name).endswith("%"):
-            for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
-                cell.number_format = "0.0"
+        for (cell,) in sheet.iter_rows(min_row=2, min_col=column, max_col=column):
+            cell.number_format = PERCENT_FORMAT if str(name).endswith("%") else COUNT_FORMAT
     _fit_widths(sheet)
     sheet.freeze_panes = "B2"
 
@@ -148,7 +156,12 @@ def report_xlsx(content: Any, path: Path) -> None:
             ("Tema × dialogmøte", theme_sheet, content.by_meeting),
             ("Tema × bordtema", theme_sheet, content.by_topic),
             ("Samforekomst", cooccur_sheet, content.cooccur),
-            ("Notater per tema", frame_sheet, content.per_theme),
+            (
+                "Notat per tema" if content.options.language == "nn" else "Notater per tema",
+                frame_sheet,
+                content.per_theme,
+            ),
+            *((f"Undertema {b.id}", frame_sheet, b.frame) for b in content.breakdowns),
         ],
         path,
     )
