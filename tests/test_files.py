@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from dialogtool.cli import app
+from dialogtool.errors import DialogtoolError
 from dialogtool.files import write_bytes, write_text, write_with
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,7 +27,7 @@ def test_write_text_keeps_old_file_when_replace_fails(tmp_path: Path, monkeypatc
         raise OSError("disk full")
 
     monkeypatch.setattr(os, "replace", broken)
-    with pytest.raises(OSError):
+    with pytest.raises(DialogtoolError, match=r"note\.yaml: cannot write: disk full"):
         write_text(target, "new\n")
     assert target.read_text(encoding="utf-8") == "old\n"
     assert [p.name for p in tmp_path.iterdir()] == ["note.yaml"]  # no temp file left

@@ -258,15 +258,22 @@ def test_unusual_encodings_are_coded_with_readable_letters(
     assert_good_coded(tmp_path / "out")
 
 
-def test_invalid_utf8_in_otherwise_utf8_text_falls_back_without_crashing(notes: Path, tmp_path: Path) -> None:
-    """One stray Windows-1252 byte in UTF-8 text: read whole as cp1252, not refused."""
-    (notes / "blandet.txt").write_bytes((NORSK + PARAGRAPH).encode("utf-8") + b"Siste linje: \xe6\xf8\xe5.\n")
+def test_invalid_utf8_in_otherwise_utf8_text_is_read_line_by_line(notes: Path, tmp_path: Path) -> None:
+    """One Windows-1252 line in UTF-8 text: that line as cp1252, the rest as UTF-8, and a warning."""
+    data = (NORSK + PARAGRAPH).encode("utf-8") + b"Siste linje: \xe6\xf8\xe5.\n"
+    (notes / "blandet.txt").write_bytes(data)
     result = code(notes, out=tmp_path / "out")
     no_crash(result)
     assert result.exit_code == 0, result.stderr
     document = load_coded(tmp_path / "out" / "blandet.yaml")
-    assert document.encoding == "cp1252"
+    assert document.encoding == "utf-8+cp1252"
     assert document.segments[-1].text == "Siste linje: æøå."
+    assert "Ã" not in "".join(seg.text for seg in document.segments)
+    bad_line = data.count(b"\n")  # the last line, counted independently of the reader
+    warned = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert warned == [
+        f"Warning: {notes / 'blandet.txt'}: mixed encodings: line {bad_line} not UTF-8, read as Windows-1252"
+    ]
     assert_good_coded(tmp_path / "out")
 
 
@@ -501,16 +508,16 @@ def test_unreadable_file_via_cli(notes: Path, tmp_path: Path) -> None:
 def test_unreadable_file_via_library(notes: Path, tmp_path: Path, codebook, monkeypatch) -> None:
     locked = notes / "låst.txt"
     shutil.copy(GOOD, locked)
-    original = Path.read_bytes
+    original = os.open
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "låst.txt":
-            raise PermissionError(13, "Permission denied", str(self))
-        return original(self)
+    def refuse(path, flags, *args):  # root reads files whatever their mode: refuse as for a user
+        if Path(path).name == "låst.txt":
+            raise PermissionError(13, "Permission denied", str(path))
+        return original(path, flags, *args)
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    monkeypatch.setattr(os, "open", refuse)
     summary = code_paths([notes], codebook, tmp_path / "out", jobs=1)
-    assert summary.problems == [Problem(str(locked), "permission denied")]
+    assert summary.problems == [Problem(str(locked), "cannot read file: permission denied")]
     assert summary.written == [tmp_path / "out" / "good.yaml"]
     assert not summary.interrupted and summary.pending == 0
     assert_good_coded(tmp_path / "out")

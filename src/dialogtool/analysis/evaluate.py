@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import yamlio
+from ..coded.folder import yaml_files
 from ..coded.note import CodedNote, CodedSegment
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
@@ -80,7 +81,7 @@ def alnum(text: str) -> str:
 
 def evaluate(gold_dir: Path, documents: list[CodedNote], codebook: Codebook) -> Evaluation:
     """Compare every gold file in `gold_dir` with the coded note of the same source."""
-    gold_files = sorted(gold_dir.glob("*.yaml")) if gold_dir.is_dir() else []
+    gold_files = yaml_files(gold_dir) if gold_dir.is_dir() else []  # a folder it cannot list is an error
     if not gold_files:
         raise DialogtoolError("no reference codings (*.yaml) here", path=gold_dir)
     themes = [c.id for c in codebook.top_level]

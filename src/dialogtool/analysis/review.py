@@ -26,7 +26,7 @@ from ..coded.store import write_review
 from ..coded.workdir import cache_path
 from ..coding.codebook import Codebook
 from ..errors import DialogtoolError
-from ..files import write_text
+from ..files import MAX_INDEX_BYTES, read_bytes, write_text
 
 POSITION = "review-position.json"  # in .dialogtool/: {reviewer: "file.yaml#segment id"}
 
@@ -208,8 +208,8 @@ class ReviewSession:
 
     def _resume(self) -> int:
         """Where this reviewer stopped last time, else the first segment without a review."""
-        with contextlib.suppress(OSError, ValueError, TypeError, KeyError):
-            saved = json.loads(cache_path(self.coded_dir, POSITION).read_text(encoding="utf-8"))
+        with contextlib.suppress(OSError, DialogtoolError, ValueError, TypeError, KeyError):
+            saved = json.loads(read_bytes(cache_path(self.coded_dir, POSITION), MAX_INDEX_BYTES))
             name, _, segment_id = str(saved[self.by or ""]).partition("#")
             key = (self.coded_dir / name, segment_id)
             if key in self._keys:
@@ -224,11 +224,11 @@ class ReviewSession:
         if not self._keys:
             return
         path, segment_id = self._keys[self.position]
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, DialogtoolError):
             target = cache_path(self.coded_dir, POSITION, create=True)
             try:
-                saved = json.loads(target.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
+                saved = json.loads(read_bytes(target, MAX_INDEX_BYTES))
+            except (DialogtoolError, ValueError):
                 saved = {}
             if not isinstance(saved, dict):
                 saved = {}

@@ -64,6 +64,8 @@ def code(
         console.say("Skipped:", f"{problem.path}: {problem.message.removeprefix('skipped: ')}")
     for problem in summary.problems:
         console.error(f"{problem.path}: {problem.message}")
+    for problem in summary.warnings:
+        console.warning(f"{problem.path}: {problem.message}")
     for doc, text in summary.unplaced_reviews:
         console.say("Review kept but not placed", f"({doc}): segment text changed: «{text[:70]}»")
     if summary.interrupted:
@@ -114,7 +116,11 @@ def meta(
     rows: list[tuple[str, list[str]]] = []
     failed = 0
     try:
-        files, _ = discover(paths or [Path("data/raw")])
+        files, skipped = discover(paths or [Path("data/raw")])
+        for problem in skipped:
+            if problem.error:
+                console.error(f"{problem.path}: {problem.message}")
+                failed += 1
         for path in files:
             try:
                 note = read_note(path)

@@ -11,7 +11,12 @@ explicitly by each command, from the context) it re-raises for the traceback.
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import os
+import re
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, IntEnum
 from pathlib import Path
@@ -20,14 +25,67 @@ from typing import NoReturn, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.segment import Segment
 from rich.text import Text
 
 from ..errors import DialogtoolError
+from ..files import printable, reason
+
+# What a terminal must not be sent as it is: C0 and C1 controls (ESC starts a sequence that
+# can retitle the window, move the cursor or hide text), DEL, surrogates (bytes of a file name
+# that are not UTF-8, which would also stop the output with UnicodeEncodeError) and the
+# bidirectional overrides that reorder what is shown. Newline and tab keep their meaning.
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069]")
+
+
+def safe(text: str) -> str:
+    """`text` with every character a terminal would act on shown as an escape (`\x1b`, `\u202e`)."""
+    return _UNSAFE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    code = ord(char)
+    if 0xDC80 <= code <= 0xDCFF:  # a byte of a file name that is not UTF-8
+        return f"\\x{code - 0xDC00:02x}"
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+class _SafeConsole(Console):
+    """A Console that escapes, in everything it prints, what `safe` escapes: file names and note
+    text come from users and archives, and must not drive the terminal (escape sequences in a
+    file name were printed raw once). Rich's own control output (the progress bar) is kept."""
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        cleaned = (segment if segment.control else Segment(safe(segment.text), segment.style) for segment in buffer)
+        return super()._render_buffer(cleaned)
+
+    def _check_buffer(self) -> None:
+        try:
+            super()._check_buffer()
+        except OSError as exc:  # Rich handles a broken pipe itself; a full disk or an I/O error here
+            output_failed(exc, "standard error" if self.stderr else "standard output")
+
+    def on_broken_pipe(self) -> None:
+        output_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"), "standard output")
+
+
+def output_failed(exc: OSError, stream: str = "standard output") -> NoReturn:
+    """Stop after stdout failed: quietly when the reader went away (`… | head`), else with one
+    line (`table > /dev/full`); stdout is pointed at /dev/null so the exit does not fail again."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    if exc.errno != errno.EPIPE and stream == "standard output":
+        error(f"cannot write to {stream}: {reason(exc)}")
+    raise typer.Exit(ExitStatus.FAILED)
+
 
 # Piped output is not cut to 80 columns: tables stay whole in files and logs.
-out = Console(highlight=False, width=None if sys.stdout.isatty() else 200)
+out = _SafeConsole(highlight=False, width=None if sys.stdout.isatty() else 200)
 # Messages stay one line and print literally (markup off): file names and patterns may hold "[x]".
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 class ExitStatus(IntEnum):
@@ -42,13 +100,13 @@ class ExitStatus(IntEnum):
 def say(label: str, message: str, style: str = "yellow") -> None:
     """One line on stderr: a coloured label, then the message as it is (line breaks shown as \\n)."""
     line = Text(label, style=style)
-    line.append(" " + message.replace("\r", "\\r").replace("\n", "\\n"))
+    line.append(" " + safe(message.replace("\r", "\\r").replace("\n", "\\n")))
     err.print(line)
 
 
 def note(message: str) -> None:
-    """A plain status line on stderr (no label, printed literally)."""
-    err.print(message)
+    """A plain status line on stderr (no label, printed literally, control characters escaped)."""
+    err.print(safe(message))
 
 
 def error(message: str) -> None:
@@ -61,11 +119,17 @@ def warning(message: str) -> None:
 
 def fail(exc: BaseException, debug: bool) -> typer.Exit:
     """Print an error as one line (or re-raise it with --debug) and give the exit to raise."""
+    if isinstance(exc, typer.Exit):  # an exit already decided (stdout went away)
+        return exc
     if debug:
         raise exc
     if isinstance(exc, DialogtoolError):
         error(str(exc))
         return typer.Exit(ExitStatus.USAGE)
+    if isinstance(exc, OSError):  # the system refused (I/O error, full disk): one line, no traceback
+        where = f"{printable(exc.filename)}: " if exc.filename is not None else ""
+        error(f"{where}{reason(exc)}")
+        return typer.Exit(ExitStatus.FAILED)
     say("Internal error:", f"{type(exc).__name__}: {exc} (run with --debug for the traceback)", "red")
     return typer.Exit(ExitStatus.FAILED)
 
@@ -113,7 +177,11 @@ def check_output(fmt: Enum, output: Optional[Path]) -> None:
 def put_text(text: str, output: Optional[Path]) -> None:
     """Text output to stdout, or atomically to a file (then say so on stderr)."""
     if output is None:
-        sys.stdout.write(text)
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except OSError as exc:
+            output_failed(exc)
         return
     from ..files import write_text as write_file
 

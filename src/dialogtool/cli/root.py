@@ -7,6 +7,7 @@ missing argument) are shown like every other user error: one line, `Error: …`,
 
 from __future__ import annotations
 
+import sys
 from typing import Annotated, Any
 
 import typer
@@ -24,6 +25,16 @@ from . import console
 
 class _OneLineErrors(TyperGroup):
     """Typer's usage errors as one `Error:` line, the way the commands report theirs."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Typer prints help and usage itself: stdout that is full or closed stops it quietly too."""
+        try:
+            return super().main(*args, **kwargs)
+        except OSError as exc:
+            try:
+                console.output_failed(exc)
+            except typer.Exit as stop:
+                sys.exit(stop.exit_code)
 
     def invoke(self, ctx: Context) -> Any:
         try:

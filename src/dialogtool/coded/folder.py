@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
-from ..files import write_text
+from ..files import MAX_INDEX_BYTES, printable, read_bytes, reason, write_text
 from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
 from .store import load_coded
 from .validate import check_codes
@@ -86,7 +87,7 @@ def _iter_notes(files: list[Path], known: Collection[str] | None) -> Iterator[Co
 def read_each(coded_dir: Path, known: Collection[str]) -> Iterator[tuple[Path, CodedNote | DialogtoolError]]:
     """Each coded file of a folder with its note, or with the error that stops reading it:
     for `status`, which lists every broken file instead of stopping at the first."""
-    files = sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith(".")) if coded_dir.is_dir() else []
+    files = yaml_files(coded_dir) if coded_dir.is_dir() else []
     for path in files:
         try:
             doc = _load_one(path)
@@ -110,15 +111,15 @@ def _load_one(path: Path) -> CodedNote:
 
 def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
     """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, DialogtoolError):
         target = cache_path(path.parent, f"{CACHE}/{path.name}.json", create=True)
         write_text(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
     try:
-        data = json.loads(cache_path(path.parent, f"{CACHE}/{path.name}.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(cache_path(path.parent, f"{CACHE}/{path.name}.json"), MAX_INDEX_BYTES))
+    except (DialogtoolError, ValueError):
         return None
     valid = isinstance(data, list) and len(data) == 3 and isinstance(data[1], dict) and data[2] == _INDEX_VERSION
     return data if valid else None
@@ -127,14 +128,26 @@ def _read_cache(path: Path) -> list[Any] | None:
 def _coded_files(coded_dir: Path) -> list[Path]:
     if not coded_dir.is_dir():
         raise DialogtoolError("no such folder of coded notes", path=coded_dir, hint="run `dialogtool code` first")
-    files = sorted(p for p in coded_dir.glob("*.yaml") if not p.name.startswith("."))
+    files = yaml_files(coded_dir)
     if not files:
         raise DialogtoolError("no coded notes (*.yaml) here", path=coded_dir, hint="run `dialogtool code` first")
     return files
 
 
+def yaml_files(coded_dir: Path) -> list[Path]:
+    """The coded files of a folder, sorted; not glob(), which returns nothing for a folder it cannot list."""
+    try:
+        names = [entry.name for entry in os.scandir(coded_dir)]
+    except OSError as exc:
+        raise DialogtoolError(f"cannot read folder: {reason(exc)}", path=printable(coded_dir)) from None
+    return sorted(coded_dir / name for name in names if name.endswith(".yaml") and not name.startswith("."))
+
+
 def _file_stamp(path: Path) -> list[int]:
-    stat = path.stat()
+    try:
+        stat = path.stat()
+    except OSError as exc:  # a dangling symlink, for one
+        raise DialogtoolError(f"cannot read: {reason(exc)}", path=printable(path)) from None
     return [stat.st_mtime_ns, stat.st_size]
 
 
@@ -199,8 +212,8 @@ def _cached(
 
 def _read_index(path: Path) -> dict[str, Any]:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(path, MAX_INDEX_BYTES))
+    except (DialogtoolError, ValueError):
         return {}
     if not isinstance(data, dict) or data.get("version") != _INDEX_VERSION or not isinstance(data.get("files"), dict):
         return {}
@@ -210,7 +223,7 @@ def _read_index(path: Path) -> dict[str, Any]:
 
 def _write_index(coded_dir: Path, name: str, files: dict[str, Any]) -> None:
     """Best effort: a read-only folder just means no index."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, DialogtoolError):
         write_text(
             cache_path(coded_dir, name, create=True),
             json.dumps({"version": _INDEX_VERSION, "files": files}, ensure_ascii=False),

@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import yamlio
 from ..errors import DialogtoolError
-from ..files import write_text
+from ..files import replace_if_unchanged
 from . import emit
 from .note import FORMAT, CodedNote, CodedSegment, Review, UnplacedReview
 
@@ -88,18 +88,26 @@ def write_review(path: Path, segment_id: str, review: Review | None) -> CodedNot
 
     The file is read again first (another reviewer, or an editor, may have changed it), the
     note re-emitted with the one block changed, and written atomically: killed at any
-    moment, the file is the old version or the new one. Returns the note as written.
+    moment, the file is the old version or the new one. It is replaced only if it still holds
+    what was read (`files.replace_if_unchanged`); if `code` or another reviewer saved it in
+    between, their version is read and the block set again. Returns the note as written.
     """
-    note = load_coded(path)
-    found = False
-    segments = []
-    for segment in note.segments:
-        if segment.id == segment_id and not found:
-            segment = replace(segment, review=review)
-            found = True
-        segments.append(segment)
-    if not found:
-        raise DialogtoolError(f"no segment {segment_id} (was the note re-coded?)", path=path)
-    written = replace(note, segments=tuple(segments))
-    write_text(path, dump_note(written))
-    return written
+    for _ in range(_ATTEMPTS):
+        before = yamlio.read_text(path)
+        note = parse_note(before, path)
+        found = False
+        segments = []
+        for segment in note.segments:
+            if segment.id == segment_id and not found:
+                segment = replace(segment, review=review)
+                found = True
+            segments.append(segment)
+        if not found:
+            raise DialogtoolError(f"no segment {segment_id} (was the note re-coded?)", path=path)
+        written = replace(note, segments=tuple(segments))
+        if replace_if_unchanged(path, dump_note(written).encode("utf-8"), before.encode("utf-8")):
+            return written
+    raise DialogtoolError(f"changed by someone else {_ATTEMPTS} times while saving the review; not saved", path=path)
+
+
+_ATTEMPTS = 5  # saves by others in a row before a review save gives up (and says so)

@@ -136,13 +136,9 @@ class Codebook:
 def load_codebook(path: str | Path) -> Codebook:
     """Read and validate a codebook file."""
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise DialogtoolError("codebook not found", path=path, hint="pass --codebook FILE") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DialogtoolError(f"cannot read codebook: {exc}", path=path) from None
-    return parse_codebook(text, path)
+    if not path.exists() and not path.is_symlink():
+        raise DialogtoolError("codebook not found", path=path, hint="pass --codebook FILE")
+    return parse_codebook(yamlio.read_text(path, "codebook", encoding="utf-8-sig"), path)
 
 
 def parse_codebook(text: str, path: str | Path = "<codebook>") -> Codebook:

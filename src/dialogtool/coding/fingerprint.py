@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..coded.workdir import cache_path
 from ..errors import DialogtoolError
-from ..files import write_text
+from ..files import MAX_INDEX_BYTES, open_regular, read_bytes, write_text
 from ..ingest.readers import MAX_FILE_BYTES
 from .codebook import Codebook
 
@@ -37,9 +37,9 @@ def fingerprint(source_sha256: str, codebook: Codebook, overrides: dict[str, obj
 def stored_fingerprint(target: Path) -> str | None:
     """The fingerprint near the top of an existing coded file, read without parsing it."""
     try:
-        with target.open("rb") as handle:
+        with open_regular(target) as handle:
             head = handle.read(4096).decode("utf-8", "replace")
-    except OSError:
+    except (OSError, DialogtoolError):
         return None
     match = _FINGERPRINT.search(head)
     return match.group(1) if match else None
@@ -47,23 +47,7 @@ def stored_fingerprint(target: Path) -> str | None:
 
 def source_digest(path: Path) -> str:
     """sha256 of a note's bytes, read in blocks; files over the size limit are refused unread."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DialogtoolError(
-                f"file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit for a note", path=path
-            )
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while block := handle.read(1 << 20):
-                digest.update(block)
-        return digest.hexdigest()
-    except PermissionError:
-        raise DialogtoolError("permission denied", path=path) from None
-    except DialogtoolError:
-        raise
-    except OSError as exc:
-        raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    return hashlib.sha256(read_bytes(path, MAX_FILE_BYTES)).hexdigest()
 
 
 STAMPS = "written.json"  # in .dialogtool/
@@ -80,8 +64,8 @@ def file_stamp(path: Path) -> list[int] | None:
 def read_stamps(out_dir: Path) -> dict[str, list[int]]:
     """(mtime, size) of each coded file as `code` last left it: a change means a reviewer's edit."""
     try:
-        data = json.loads(cache_path(out_dir, STAMPS).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bytes(cache_path(out_dir, STAMPS), MAX_INDEX_BYTES))
+    except (DialogtoolError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -93,5 +77,5 @@ def write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path])
         if stamp is not None:
             fresh[path.name] = stamp
     if fresh != stamps and out_dir.is_dir():
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, DialogtoolError):
             write_text(cache_path(out_dir, STAMPS, create=True), json.dumps(fresh, sort_keys=True))

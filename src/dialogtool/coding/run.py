@@ -33,6 +33,7 @@ class RunSummary:
     problems: list[Problem] = field(default_factory=list)
     skipped: list[Problem] = field(default_factory=list)
     unplaced_reviews: list[tuple[str, str]] = field(default_factory=list)  # (doc id, text)
+    warnings: list[Problem] = field(default_factory=list)  # notes coded, but read with a doubt
     skipped_unchanged: list[Path] = field(default_factory=list)  # not re-coded: inputs unchanged
     interrupted: bool = False
     pending: int = 0  # notes not coded because of an interruption
@@ -64,7 +65,7 @@ def code_paths(
     With `debug`, a bug in coding a note raises instead of being reported as that note's failure.
     """
     files, skipped = discover(paths)
-    summary = RunSummary(skipped=skipped)
+    summary = RunSummary(skipped=[p for p in skipped if not p.error], problems=[p for p in skipped if p.error])
     owners: dict[str, Path] = {}
     for path in files:
         key = doc_id(path)
@@ -138,6 +139,7 @@ def _record(result: Result, summary: RunSummary) -> None:
     target = Path(result.message)
     (summary.written if result.status == "written" else summary.unchanged).append(target)
     summary.encodings[result.path] = result.encoding
+    summary.warnings += [Problem(result.path, text) for text in result.warnings]
     summary.segments += result.segments
     summary.coded_segments += result.coded
     summary.unplaced_reviews += [(target.stem, text) for text in result.unplaced]

@@ -16,13 +16,14 @@ from typing import Any
 
 from ..coded.folder import pack_codes, write_cache
 from ..coded.note import TEXT, CodedNote, CodedSegment
-from ..coded.store import carry_reviews, dump_note, load_coded
+from ..coded.store import carry_reviews, dump_note, parse_note
 from ..coded.validate import check_codes
 from ..errors import DialogtoolError
-from ..files import write_text
+from ..files import printable, read_bytes, replace_if_unchanged
 from ..ingest.meta import FIELDS
 from ..ingest.note import Note, read_note
 from ..ingest.segment import HEADING, segment
+from ..yamlio import MAX_BYTES
 from .codebook import Codebook
 from .context import SegmentCoding
 from .fingerprint import file_stamp
@@ -49,6 +50,7 @@ class Result:
     unplaced: list[str] = field(default_factory=list)
     message: str = ""
     index: tuple[list[int], dict[str, Any]] | None = None  # the codes index entry of the file written
+    warnings: list[str] = field(default_factory=list)  # about reading the note (mixed encodings)
 
 
 _WORKER: dict[str, Any] = {}
@@ -101,8 +103,9 @@ def _init_worker(codebook: Codebook) -> None:
 def reason(exc: DialogtoolError, note: Path) -> str:
     """The message for a note's line: without the note's own path (the line starts with it),
     with the path when the problem is in another file (its coded YAML), and with the hint."""
-    text = exc.message if exc.path == str(note) else str(exc)
-    return f"{text} ({exc.hint})" if exc.hint and exc.path == str(note) else text
+    own = exc.path in (str(note), printable(note))  # readers name a file that is not UTF-8 printably
+    text = exc.message if own else str(exc)
+    return f"{text} ({exc.hint})" if exc.hint and own else text
 
 
 def _die_with_parent() -> None:
@@ -132,25 +135,41 @@ def _code_task(task: Task) -> Result:
         return Result(str(task.path), "failed", message=message)
 
 
+# How often a coded file may change under `code` (a reviewer saving it) before the note is
+# left as it is and reported; each time, the new save's reviews are merged again.
+_ATTEMPTS = 5
+
+
 def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
     note = read_note(task.path, {task.path.parent: {task.path.name: task.overrides}})
     codings = code_note(note.text, note.segments, matcher)
-    old = _old_coding(task.target, codebook)
-    document = coded_document(note, codings, codebook, old, task.fingerprint)
-    text = dump_note(document)
+    for _ in range(_ATTEMPTS):
+        before = _read_coded(task.target)
+        old = _old_coding(before, task.target, codebook)
+        document = coded_document(note, codings, codebook, old, task.fingerprint)
+        data = dump_note(document).encode("utf-8")
+        if data == before:
+            status = "unchanged"
+            break
+        if replace_if_unchanged(task.target, data, before):  # never over a reviewer's save since `before`
+            status = "written"
+            break
+    else:
+        raise DialogtoolError(
+            f"changed by someone else {_ATTEMPTS} times while being coded; left as it is",
+            path=printable(task.target),
+            hint="run `dialogtool code` again when it is quiet",
+        )
     result = Result(
         str(task.path),
-        "written",
+        status,
         encoding=note.source.encoding,
         segments=len(codings),
         coded=sum(1 for c in codings if c.codes),
         unplaced=[u.text for u in document.unplaced_reviews],
         message=str(task.target),
+        warnings=list(note.source.warnings),
     )
-    if task.target.exists() and task.target.read_text(encoding="utf-8") == text:
-        result.status = "unchanged"
-    else:
-        write_text(task.target, text)
     stamp = file_stamp(task.target)
     if stamp is not None:
         result.index = (stamp, pack_codes(document))
@@ -160,12 +179,28 @@ def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
     return result
 
 
-def _old_coding(target: Path, codebook: Codebook) -> CodedNote | None:
-    """The coded file being replaced, whose reviews are carried over. A review that cannot be
-    read, or names a code the codebook lacks, stops this note: rewriting would drop it."""
-    if not target.exists():
+def _read_coded(target: Path) -> bytes | None:
+    """The coded file's bytes as they are now, None if there is none; the bytes are also what
+    the file must still hold when the new version replaces it."""
+    try:
+        return read_bytes(target, MAX_BYTES, "coded note")
+    except DialogtoolError:
+        if not target.exists() and not target.is_symlink():
+            return None
+        raise
+
+
+def _old_coding(data: bytes | None, target: Path, codebook: Codebook) -> CodedNote | None:
+    """The coded file being replaced (its bytes as read), whose reviews are carried over. A review
+    that cannot be read, or names a code the codebook lacks, stops this note: rewriting would drop it."""
+    if data is None:
         return None
-    old = load_coded(target)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DialogtoolError(f"cannot read coded note: not UTF-8 (byte {exc.start})", path=target, line=line) from None
+    old = parse_note(text, target)
     check_codes(old, codebook.ids, target)
     return old
 
@@ -206,8 +241,9 @@ def coded_document(
 
 
 def _display_path(path: Path) -> str:
-    """The path relative to the working folder when possible, always with '/'."""
+    """The path relative to the working folder when possible, always with '/'; bytes of the name
+    that are not UTF-8 written as `\xf8` (see `files.printable`), so the YAML loads back."""
     try:
-        return Path(os.path.relpath(path)).as_posix()
+        return printable(Path(os.path.relpath(path)).as_posix())
     except ValueError:  # another drive on Windows
-        return path.as_posix()
+        return printable(path.as_posix())

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from .._version import __version__
 from ..errors import DialogtoolError
+from ..files import read_bytes
 
 PROJECT_NS = "urn:QDA-XML:project:1.0"
 
@@ -110,14 +111,10 @@ def add_member(zipped: zipfile.ZipFile, name: str, data: bytes) -> None:
 
 
 def read_limited(path: Path) -> bytes:
-    try:
-        if path.stat().st_size > MAX_MEMBER:
-            raise DialogtoolError(f"file is larger than {MAX_MEMBER // 2**20} MiB", path=path)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise DialogtoolError("no such file", path=path) from None
-    except OSError as exc:
-        raise DialogtoolError(f"cannot read: {exc.strerror or exc}", path=path) from None
+    """A regular file of at most MAX_MEMBER bytes (a FIFO or device is refused, not read)."""
+    if not path.exists() and not path.is_symlink():
+        raise DialogtoolError("no such file", path=path)
+    return read_bytes(path, MAX_MEMBER)
 
 
 def read_member(archive: zipfile.ZipFile, member: zipfile.ZipInfo, path: Path) -> bytes:

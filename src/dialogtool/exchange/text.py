@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ..coded.note import CodedNote
 from ..errors import DialogtoolError
+from ..files import on_disk
 
 
 def note_text(doc: CodedNote) -> tuple[str, str]:
@@ -19,9 +18,9 @@ def note_text(doc: CodedNote) -> tuple[str, str]:
     from ..ingest.note import read_note  # the readers and segmenter: only when exporting
 
     source = doc.source
-    if source and Path(source).is_file():
+    if source and on_disk(source).is_file():
         try:
-            text = read_note(Path(source)).text
+            text = read_note(on_disk(source)).text
         except (DialogtoolError, OSError):
             text = None
         if text is not None and _spans_fit(text, doc):

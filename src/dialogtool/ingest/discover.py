@@ -2,7 +2,8 @@
 
 Folders are walked without following symlinks to folders; the same file named twice is
 found once; hidden files, Office lock files (~$x.docx), README files and the meta.yaml
-manifest are not notes.
+manifest are not notes. A folder that cannot be listed is a failure, reported by name:
+its notes would otherwise vanish from every count.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..files import printable, reason
 from .meta import MANIFEST
 from .readers import SUFFIXES
 
@@ -21,10 +23,12 @@ _IGNORED = re.compile(r"^(?:\.|~\$|readme(?:\.|$))", re.IGNORECASE)
 
 @dataclass(frozen=True)
 class Problem:
-    """A file that could not be used, and why."""
+    """A file that could not be used, and why; `error` when it is a failure (a folder that
+    cannot be read) rather than a file that is simply not a note."""
 
     path: str
     message: str
+    error: bool = False
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
@@ -42,14 +46,18 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
             key = path.absolute()
         found.setdefault(key, path)
 
+    def unreadable(exc: OSError) -> None:  # os.walk skips what it cannot list unless told
+        where = printable(exc.filename if exc.filename is not None else "?")
+        skipped.append(Problem(where, f"cannot read folder: {reason(exc)}; its notes are not coded", error=True))
+
     for root in paths:
-        if root.is_file():
-            add(root)
+        if not root.is_dir():
+            if root.exists() or root.is_symlink():
+                add(root)  # a file named on the command line: the reader says if it is no note
+            else:
+                skipped.append(Problem(printable(root), "no such file or folder"))
             continue
-        if not root.exists():
-            skipped.append(Problem(str(root), "no such file or folder"))
-            continue
-        for folder, dirs, files in os.walk(root, followlinks=False):
+        for folder, dirs, files in os.walk(root, onerror=unreadable, followlinks=False):
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 path = Path(folder) / name
@@ -58,5 +66,5 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[Problem]]:
                 if path.suffix.lower() in SUFFIXES:
                     add(path)
                 else:
-                    skipped.append(Problem(str(path), f"skipped: not a note ({path.suffix or 'no extension'})"))
+                    skipped.append(Problem(printable(path), f"skipped: not a note ({path.suffix or 'no extension'})"))
     return sorted(found.values(), key=lambda p: p.as_posix()), skipped

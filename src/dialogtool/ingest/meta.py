@@ -6,6 +6,7 @@ manifest `meta.yaml` in the input folder, so staff can correct what detection mi
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date
 from pathlib import Path
@@ -151,9 +152,11 @@ def detect_language(text: str) -> str:
 
 
 def load_manifest(folder: Path) -> dict[str, dict[str, object]]:
-    """Per-file overrides from `folder/meta.yaml`; an absent manifest is empty."""
+    """Per-file overrides from `folder/meta.yaml`; an absent manifest is empty.
+
+    Anything else of that name (a FIFO, a link to a device, a folder) is refused by the reader."""
     path = folder / MANIFEST
-    if not path.is_file():
+    if not os.path.lexists(path):
         return {}
     data = yamlio.load(path, "manifest", encoding="utf-8-sig")
     if data is None:

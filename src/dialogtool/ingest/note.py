@@ -6,6 +6,7 @@ normalise, segment, detect metadata, apply the folder's meta.yaml entry.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -30,10 +31,26 @@ class Note:
 
 
 def doc_id(path: Path) -> str:
-    """A file-name-safe id from the file's stem ("Mo i Rana bord 4" -> "Mo_i_Rana_bord_4")."""
-    stem = unicodedata.normalize("NFC", path.stem)  # names from macOS or zips may be decomposed
+    """A file-name-safe id from the file's stem ("Mo i Rana bord 4" -> "Mo_i_Rana_bord_4").
+
+    A name that is not UTF-8 (Python keeps its bytes as surrogates) is read as Windows-1252,
+    what old Windows zips hold, so "Troms\xf8" gets the id "Tromsø", not "Troms".
+    """
+    stem = unicodedata.normalize("NFC", _legible(path.stem))  # names from macOS or zips may be decomposed
     cleaned = re.sub(r"[^\w.-]+", "_", stem).strip("._-")
     return cleaned or "note"
+
+
+def _legible(name: str) -> str:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        raw = os.fsencode(name)
+        try:
+            return raw.decode("cp1252")
+        except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+            return raw.decode("latin-1")
+    return name
 
 
 def read_note(path: Path, manifests: dict[Path, dict[str, dict[str, object]]] | None = None) -> Note:

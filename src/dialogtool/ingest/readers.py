@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
+from ..files import read_bytes
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
 SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
@@ -35,6 +36,7 @@ class Source:
     encoding: str  # "utf-8", "cp1252", ..., or "docx"/"pdf"
     sha256: str
     headings: frozenset[str] = field(default_factory=frozenset)  # from Word heading styles
+    warnings: tuple[str, ...] = ()  # how the text was read, when the user should check it
 
 
 def read_source(path: Path) -> Source:
@@ -48,24 +50,14 @@ def read_source(path: Path) -> Source:
             path=path,
             hint="dialogtool reads .txt, .md, .docx and .pdf",
         )
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DialogtoolError(
-                f"file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit",
-                path=path,
-            )
-        data = path.read_bytes()
-    except PermissionError:
-        raise DialogtoolError("permission denied", path=path) from None
-    except IsADirectoryError:
-        raise DialogtoolError("is a directory", path=path) from None
-    except OSError as exc:
-        raise DialogtoolError(f"cannot read file: {exc.strerror or exc}", path=path) from None
+    data = read_bytes(path, MAX_FILE_BYTES)  # a FIFO or a link to /dev/zero is refused, not read
     digest = hashlib.sha256(data).hexdigest()
     headings: frozenset[str] = frozenset()
+    warnings: tuple[str, ...] = ()
     if suffix in TEXT_SUFFIXES:
         text, encoding = decode_text(data, path)
+        if encoding == MIXED:
+            warnings = (mixed_warning(data),)
     elif suffix == ".docx":
         text, headings = read_docx(data, path)
         encoding = "docx"
@@ -74,7 +66,7 @@ def read_source(path: Path) -> Source:
         encoding = "pdf"
     if not text.strip():
         raise DialogtoolError("file is empty" if not data else "file contains no text", path=path)
-    return Source(path=path, text=text, encoding=encoding, sha256=digest, headings=headings)
+    return Source(path=path, text=text, encoding=encoding, sha256=digest, headings=headings, warnings=warnings)
 
 
 _BOMS = (
@@ -116,10 +108,58 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         pass
     if _looks_binary(data):
         raise DialogtoolError("looks like a binary file, not text", path=path)
+    if _not_utf8_lines(data)[1]:
+        return _decode_lines(data), MIXED
     try:
         return data.decode("cp1252"), "cp1252"
     except UnicodeDecodeError:
         return data.decode("latin-1"), "latin-1"
+
+
+# The encoding recorded for a UTF-8 file with some lines in Windows-1252 (one pasted from an
+# old document): each line is decoded on its own, and the user is warned with the line numbers.
+MIXED = "utf-8+cp1252"
+
+
+def _not_utf8_lines(data: bytes) -> tuple[list[int], bool]:
+    """Numbers of the lines that are not UTF-8, and whether other lines hold non-ASCII UTF-8.
+
+    Both at once mean a mixed file: Windows-1252 text seldom forms valid multi-byte UTF-8
+    by chance (it would take «Ã¸»), so a line that does is UTF-8 by intent.
+    """
+    bad: list[int] = []
+    utf8 = False
+    for number, line in enumerate(data.split(b"\n"), start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            bad.append(number)
+        else:
+            utf8 = True
+    return bad, utf8
+
+
+def _decode_lines(data: bytes) -> str:
+    """UTF-8 line by line; a line that is not UTF-8 is read as Windows-1252 (Latin-1 for its 5 gaps)."""
+    lines = []
+    for line in data.split(b"\n"):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode("cp1252"))
+            except UnicodeDecodeError:
+                lines.append(line.decode("latin-1"))
+    return "\n".join(lines)
+
+
+def mixed_warning(data: bytes) -> str:
+    """The warning for a mixed file: which lines were read as Windows-1252."""
+    bad = _not_utf8_lines(data)[0]
+    shown = ", ".join(map(str, bad[:10])) + (f" and {len(bad) - 10} more" if len(bad) > 10 else "")
+    return f"mixed encodings: line{'s' if len(bad) > 1 else ''} {shown} not UTF-8, read as Windows-1252"
 
 
 def _guess_bomless_utf16(data: bytes) -> str | None:

@@ -3,12 +3,16 @@
 `excel=True` writes what Norwegian Excel opens by double-click: a UTF-8 byte order mark (without
 it Excel reads «Bodø» as «BodÃ¸»), `;` between fields (the comma is the decimal sign there) and
 decimal commas, so numbers stay numbers.
+
+Text cells that a spreadsheet could read as a formula are neutralised in both (`neutral`).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from .numbers import excel_number
@@ -23,14 +27,38 @@ if TYPE_CHECKING:
 
 EXCEL_BOM = "\ufeff"
 
+# What a spreadsheet may read as the start of a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?\d+(?:[.,]\d+)?%?")
 
-def _start(excel: bool) -> tuple[io.StringIO, Any]:
+
+class _SafeWriter:
+    """A csv writer whose text cells cannot become formulas when the file is opened in Excel:
+    one starting with `=`, `+`, `-`, `@`, tab or carriage return gets a `'` in front, as
+    OWASP's CSV-injection guidance says (a metadata value `=HYPERLINK(…)` was live once).
+    Numbers, and text that is just a number ("-2,5"), are written as they are."""
+
+    def __init__(self, writer: Any) -> None:
+        self._writer = writer
+
+    def writerow(self, row: Iterable[object]) -> None:
+        self._writer.writerow([neutral(value) for value in row])
+
+
+def neutral(value: object) -> object:
+    """A cell value that no spreadsheet evaluates (see `_SafeWriter`)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def _start(excel: bool) -> tuple[io.StringIO, _SafeWriter]:
     """A buffer and a writer: plain CSV, or the Excel variant (module docstring) with its BOM written."""
     buffer = io.StringIO()
     if excel:
         buffer.write(EXCEL_BOM)
-        return buffer, csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    return buffer, csv.writer(buffer, lineterminator="\n")
+        return buffer, _SafeWriter(csv.writer(buffer, delimiter=";", lineterminator="\r\n"))
+    return buffer, _SafeWriter(csv.writer(buffer, lineterminator="\n"))
 
 
 def theme_csv(table: ThemeTable, excel: bool = False) -> str:
@@ -73,8 +101,7 @@ CSV_COLUMNS = (
 
 def quotes_csv(selection: QuoteSelection) -> str:
     """One row per quote (columns `CSV_COLUMNS`), for sorting and filtering in a spreadsheet."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    buffer, writer = _start(False)
     writer.writerow(CSV_COLUMNS)
     for group in selection.groups:
         for q in group.quotes:

@@ -40,8 +40,26 @@ def save_book(sheets: list[tuple[str, Any, Any]], path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
     for title, writer, data in sheets:
-        writer(book.create_sheet(title[:31]), data)
+        sheet = book.create_sheet(title[:31])
+        writer(sheet, data)
+        _as_text(sheet)
     write_with(path, book.save)
+
+
+# What a spreadsheet may read as the start of a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(sheet: Any) -> None:
+    """Every text cell stays text: a note's meeting name or segment text beginning with `=`
+    (`=HYPERLINK(…)`) would otherwise be stored as a live formula, since openpyxl takes a
+    string starting with `=` for one. Such cells are string cells with Excel's quote prefix,
+    which keeps them text even when someone edits them; the value is unchanged."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith(FORMULA_START):
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def theme_sheet(sheet: Any, table: ThemeTable) -> None:
