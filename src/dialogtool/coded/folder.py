@@ -69,7 +69,7 @@ def load_folder(coded_dir: Path, known: Collection[str] | None = None) -> list[C
 
 def iter_folder(coded_dir: Path, known: Collection[str] | None = None) -> Iterator[CodedNote]:
     """`load_folder` one note at a time, for readers that need not hold every note at once
-    (`report` and `quotes`: at 10,000 notes the whole folder took 600–800 MiB).
+    (`quotes`: at 10,000 notes the whole folder takes 600–800 MiB).
 
     A missing or empty folder is reported at once, a broken file when it is reached.
     """
