@@ -25,6 +25,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..errors import DialogtoolError
 from ..files import write_bytes
 
 _LAYOUT = 1  # bump when what is stored in the trie changes
@@ -84,7 +85,7 @@ def open_table(lang: str) -> Mapping[str, str]:
         with contextlib.suppress(Exception):  # a damaged cache file is rebuilt below
             return _TrieTable(BytesTrie().mmap(str(path)))
     trie = build_trie(lang)
-    with contextlib.suppress(OSError):  # a read-only home: use the trie in memory this time
+    with contextlib.suppress(OSError, DialogtoolError):  # a read-only home: the trie in memory, this time
         write_bytes(path, trie.tobytes())
     return _TrieTable(trie)
 
