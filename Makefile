@@ -16,13 +16,13 @@ $(BIN)/uv:
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
 $(RUNTIME): requirements.lock pyproject.toml | $(BIN)/uv
-	$(UV) pip sync --quiet --python $(BIN)/python requirements.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@rm -f $(DEV)
 	@touch $(RUNTIME)
 
 $(DEV): requirements-dev.lock pyproject.toml | $(BIN)/uv
-	$(UV) pip sync --quiet --python $(BIN)/python requirements-dev.lock
+	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(DEV) $(RUNTIME)
 

@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/ab.py --baseline main [--notes 1000] [--rounds 5] [--jobs 1]
 
-Each side codes the same synthetic corpus (bench/corpus.py) from scratch with its own source
+Each side codes the same synthetic corpus (bench/corpus.py, with wordfreq's vocabulary) from scratch with its own source
 and its own codebook.yaml, in a fresh process; the two sides alternate, so a machine that gets
 busier affects both. Prints each side's median and the ratio, which is what holds on a shared
 machine (seconds do not). The baseline's source is taken with `git archive`, nothing is
@@ -25,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import make_corpus, sentence_pool  # noqa: E402
+from corpus import make_corpus, sentence_pool, vocabulary  # noqa: E402
 
 
 def checkout(revision: str, target: Path) -> Path:
@@ -35,7 +35,14 @@ def checkout(revision: str, target: Path) -> Path:
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
+    compiled(target / "src")
     return target
+
+
+def compiled(source: Path) -> None:
+    """Bytecode for a side's modules, so neither side pays for compiling them on every run
+    (where PYTHONDONTWRITEBYTECODE is set, Python never caches it itself)."""
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(source)], check=True)
 
 
 def code_once(source: Path, codebook: Path, corpus: Path, out: Path, jobs: int) -> float:
@@ -58,8 +65,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="dialogtool-ab-") as tmp:
         work = Path(tmp)
         corpus = work / "corpus"
-        words = make_corpus(corpus, args.notes, sentence_pool(ROOT / "data" / "raw"))
+        words = make_corpus(corpus, args.notes, sentence_pool(ROOT / "data" / "raw"), vocab=vocabulary())
         baseline = checkout(args.baseline, work / "baseline")
+        compiled(ROOT / "src")
         sides = {"baseline": (baseline, baseline / "codebook.yaml"), "current": (ROOT, ROOT / "codebook.yaml")}
         times: dict[str, list[float]] = {name: [] for name in sides}
         for _ in range(args.rounds):

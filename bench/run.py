@@ -1,15 +1,21 @@
-"""Benchmark `dialogtool` on synthetic corpora of 100, 1,000 and 10,000 notes.
+"""Benchmark `dialogtool` against a plain spaCy pipeline, from one note to 10,000.
 
-    .venv/bin/python bench/run.py [--sizes 100 1000 10000] [--jobs 2]
+    .venv/bin/python bench/run.py [--sizes 1 50 300 1000 10000] [--jobs 2] [--rounds 3]
 
-For each size it measures, each in a fresh process: `code` from scratch with --jobs 1 and
-with --jobs N, `code` again (incremental: nothing changed), `table` and `report` (the first
-run after `code`, and again). Two floors are
-measured in the same invocation on the same notes: spaCy's blank "nb" pipeline (nlp.pipe,
-the least any spaCy-based tool can do) and `grep -c -i -F -f TERMS` with the codebook's
-literal words (dictionary matching without tokenising, for information). Prints a table
-of seconds, words/s, peak memory and ratios to the floors; writes the results as JSON
-under bench/results/.
+For each size a corpus is generated (bench/corpus.py: the sample notes' sentences varied
+with wordfreq's Bokmål vocabulary, so distinct words grow with the corpus). Every figure is
+one whole process (imports included), and the commands alternate within each round, so a
+machine that gets busier affects all of them; each figure is the median over the rounds.
+Per round: `code --jobs 1` into a fresh folder, the first `report` after it and a second
+(warm) one, `code` again with nothing changed, `table`, `quotes KE`, `code --jobs N` into
+another fresh folder, the peer (bench/peer.py: spaCy's tokenizer + simplemma lemmas +
+PhraseMatcher over the same notes), `python -c "import spacy; spacy.blank('nb')"`,
+`dialogtool --help`, bare `python -c pass` and `grep -c -i -F -f TERMS`.
+
+Wall seconds are what a user waits; CPU seconds (user + system of the process and its
+children) are what the work costs and vary far less on a shared machine, so ratios are
+given on both. Peak memory is the largest resident set of the process or a child. Results
+go to bench/results/ as JSON.
 """
 
 from __future__ import annotations
@@ -18,6 +24,8 @@ import argparse
 import json
 import os
 import platform
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,121 +33,159 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(Path(__file__).parent))
+PY = sys.executable
+TOOL = [PY, "-m", "dialogtool"]
 
-from corpus import make_corpus, sentence_pool  # noqa: E402
 
-
-def timed(command: list[str], cwd: Path) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (MiB, largest process) of one command."""
+def timed(command: list[str], cwd: Path) -> tuple[float, float, int]:
+    """Wall seconds, CPU seconds and peak resident memory (MiB) of one command and its children."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     elapsed = time.perf_counter() - start
-    process.returncode = os.waitstatus_to_exitcode(status)
     stderr = process.stderr.read().decode() if process.stderr else ""
-    if process.returncode != 0:
-        raise SystemExit(f"failed ({process.returncode}): {' '.join(command)}\n{stderr}")
-    return elapsed, usage.ru_maxrss // 1024
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}\n{stderr}")
+    return elapsed, usage.ru_utime + usage.ru_stime, usage.ru_maxrss // 1024
 
 
-def tokenizer_floor(folder: Path) -> float:
-    """Seconds for spaCy's blank nb pipeline over the notes' text (read beforehand)."""
-    import spacy
-
-    texts = [p.read_text(encoding="utf-8") for p in sorted(folder.glob("*.txt"))]
-    nlp = spacy.blank("nb")
-    start = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=256):
-        pass
-    return time.perf_counter() - start
-
-
-def grep_floor(folder: Path, terms: Path) -> float:
-    start = time.perf_counter()
-    subprocess.run(
-        ["grep", "-c", "-i", "-F", "-f", str(terms), "-r", str(folder)], stdout=subprocess.DEVNULL, check=False
-    )
-    return time.perf_counter() - start
+TERMS = """
+import sys
+from dialogtool.coding.codebook import load_codebook
+from dialogtool.coding.matcher import Matcher
+print("\\n".join(Matcher(load_codebook(sys.argv[1])).literal_terms))
+"""
 
 
 def literal_terms(codebook: Path, target: Path) -> None:
-    from dialogtool.coding.codebook import load_codebook
-    from dialogtool.coding.matcher import Matcher
+    """The codebook's literal words, one a line, for grep and the peer (in a child process, like
+    everything that would make this process big: a child's peak memory counts its parent's size)."""
+    done = subprocess.run([PY, "-c", TERMS, str(codebook)], capture_output=True, text=True, check=True)
+    target.write_text(done.stdout, encoding="utf-8")
 
-    target.write_text("\n".join(Matcher(load_codebook(codebook)).literal_terms) + "\n", encoding="utf-8")
+
+def commands(size: int, jobs: int, work: Path) -> list[tuple[str, list[str], Path | None]]:
+    """(name, command, folder to empty first) in the order one round runs them."""
+    raw, one, many = work / f"raw{size}", work / f"coded{size}_j1", work / f"coded{size}_jn"
+    codebook = str(ROOT / "codebook.yaml")
+    code = [*TOOL, "code", str(raw), "-c", codebook, "-q"]
+    report = [*TOOL, "report", "--coded", str(one), "-c", codebook, "-o", str(work / f"report{size}")]
+    return [
+        ("code", [*code, "-o", str(one), "--jobs", "1"], one),
+        ("report_first", report, None),
+        ("report", report, None),
+        ("again", [*code, "-o", str(one), "--jobs", "1"], None),
+        ("table", [*TOOL, "table", "--coded", str(one), "-c", codebook, "-f", "csv"], None),
+        ("quotes", [*TOOL, "quotes", "KE", "--coded", str(one), "-c", codebook, "-f", "csv"], None),
+        ("code_jobs", [*code, "-o", str(many), "--jobs", str(jobs)], many),
+        ("peer", [PY, str(ROOT / "bench" / "peer.py"), str(raw), str(work / "terms.txt")], None),
+        ("spacy_start", [PY, "-c", "import spacy; spacy.blank('nb')"], None),
+        ("help", [*TOOL, "--help"], None),
+        ("python", [PY, "-c", "pass"], None),
+        ("grep", ["grep", "-c", "-i", "-F", "-f", str(work / "terms.txt"), "-r", str(raw)], None),
+    ]
 
 
-def bench_size(size: int, jobs: int, pool: dict[str, list[str]], work: Path) -> dict[str, object]:
-    raw, out1, outn = work / f"raw{size}", work / f"coded{size}_j1", work / f"coded{size}_j{jobs}"
-    words = make_corpus(raw, size, pool)
-    codebook = ROOT / "codebook.yaml"
-    terms = work / "terms.txt"
-    literal_terms(codebook, terms)
-    tool = [sys.executable, "-m", "dialogtool"]
-    code = [*tool, "code", str(raw), "-c", str(codebook), "-q"]
-    row: dict[str, object] = {"notes": size, "words": words}
-    row["tokenizer_s"] = tokenizer_floor(raw)
-    row["grep_s"] = grep_floor(raw, terms)
-    row["code_j1_s"], row["code_j1_mib"] = timed([*code, "-o", str(out1), "--jobs", "1"], work)
-    row[f"code_j{jobs}_s"], row[f"code_j{jobs}_mib"] = timed([*code, "-o", str(outn), "--jobs", str(jobs)], work)
-    row["incremental_s"], row["incremental_mib"] = timed([*code, "-o", str(outn), "--jobs", str(jobs)], work)
-    table = [*tool, "table", "--coded", str(outn), "-c", str(codebook), "-f", "csv"]
-    row["table_first_s"], row["table_first_mib"] = timed(table, work)
-    row["table_s"], row["table_mib"] = timed(table, work)
-    report = [*tool, "report", "--coded", str(outn), "-c", str(codebook), "-o", str(work / f"report{size}")]
-    row["report_first_s"], row["report_first_mib"] = timed(report, work)
-    row["report_s"], row["report_mib"] = timed(report, work)
-    same = all((out1 / p.name).read_bytes() == p.read_bytes() for p in outn.glob("*.yaml"))
-    row["jobs_identical"] = same and len(list(out1.glob("*.yaml"))) == size
+def bench_size(size: int, jobs: int, rounds: int, work: Path) -> dict:
+    raw = work / f"raw{size}"
+    made = subprocess.run([PY, str(ROOT / "bench" / "corpus.py"), str(raw), str(size)], capture_output=True, check=True)
+    corpus = json.loads(made.stdout)
+    samples: dict[str, list[tuple[float, float, int]]] = {}
+    steps = commands(size, jobs, work)
+    for _ in range(rounds):
+        for name, command, fresh in steps:
+            if fresh is not None:
+                shutil.rmtree(fresh, ignore_errors=True)
+            samples.setdefault(name, []).append(timed(command, work))
+    one, many = work / f"coded{size}_j1", work / f"coded{size}_jn"
+    same = sorted(p.name for p in one.glob("*.yaml")) == sorted(p.name for p in many.glob("*.yaml")) and all(
+        (many / p.name).read_bytes() == p.read_bytes() for p in one.glob("*.yaml")
+    )
+    row: dict = {"notes": size, "words": corpus["words"], "distinct": corpus["distinct"], "jobs_identical": same}
+    row["vocabulary"] = corpus["vocabulary"]
+    for name, runs in samples.items():
+        row[name] = {
+            "wall": statistics.median(r[0] for r in runs),
+            "cpu": statistics.median(r[1] for r in runs),
+            "mib": max(r[2] for r in runs),
+            "runs": [[round(r[0], 3), round(r[1], 3), r[2]] for r in runs],
+        }
     return row
 
 
-def render(rows: list[dict[str, object]], jobs: int) -> str:
+def _ratio(row: dict, a: str, b: str, kind: str = "wall") -> float:
+    return float(row[a][kind]) / float(row[b][kind])
+
+
+def render(rows: list[dict], jobs: int) -> str:
     head = (
-        f"{'notes':>6} {'words':>9} | {'code j1':>8} {'w/s':>8} {'×tok':>5} {'×grep':>6} | "
-        f"{f'code j{jobs}':>8} {'w/s':>8} | {'again':>6} | {'table':>6} {'1st':>6} | {'report':>6} {'1st':>6} | "
-        f"{'MiB code':>8} {'report':>6} | same"
+        f"{'notes':>6} {'words':>9} {'distinct':>8} | {'code':>7} {'peer':>6} {'×peer':>5} {'cpu×':>5} "
+        f"{'×spaCy':>6} {'cpu×':>5} | {f'j{jobs}':>7} {'×j1':>5} | {'again':>6} {'×1st':>5} | {'table':>6} | "
+        f"{'report':>6} {'1st':>6} {'×':>5} | {'MiB code':>8} {'report':>6} {'quotes':>6} | same"
     )
     lines = [head, "-" * len(head)]
     for r in rows:
-        j1, jn, words = float(r["code_j1_s"]), float(r[f"code_j{jobs}_s"]), int(r["words"])
-        peak = max(int(r[k]) for k in r if str(k).endswith("_mib") and not str(k).startswith("report"))
-        report_peak = max(int(r["report_first_mib"]), int(r["report_mib"]))
         lines.append(
-            f"{r['notes']:>6} {words:>9,} | {j1:>7.2f}s {words / j1:>8,.0f} {j1 / float(r['tokenizer_s']):>5.1f} "
-            f"{j1 / float(r['grep_s']):>6.0f} | {jn:>7.2f}s {words / jn:>8,.0f} | {float(r['incremental_s']):>5.2f}s | "
-            f"{float(r['table_s']):>5.2f}s {float(r['table_first_s']):>5.2f}s | "
-            f"{float(r['report_s']):>5.2f}s {float(r['report_first_s']):>5.2f}s | {peak:>8} {report_peak:>6} | "
-            f"{r['jobs_identical']}"
+            f"{r['notes']:>6} {r['words']:>9,} {r['distinct']:>8,} | {r['code']['wall']:>6.2f}s "
+            f"{r['peer']['wall']:>5.2f}s {_ratio(r, 'code', 'peer'):>5.2f} {_ratio(r, 'code', 'peer', 'cpu'):>5.2f} "
+            f"{_ratio(r, 'code', 'spacy_start'):>6.2f} {_ratio(r, 'code', 'spacy_start', 'cpu'):>5.2f} | "
+            f"{r['code_jobs']['wall']:>6.2f}s "
+            f"{_ratio(r, 'code_jobs', 'code'):>5.2f} | "
+            f"{r['again']['wall']:>5.2f}s {_ratio(r, 'again', 'code'):>5.2f} | "
+            f"{r['table']['wall']:>5.2f}s | {r['report']['wall']:>5.2f}s {r['report_first']['wall']:>5.2f}s "
+            f"{_ratio(r, 'report_first', 'report'):>5.2f} | {r['code']['mib']:>8} "
+            f"{max(r['report']['mib'], r['report_first']['mib']):>6} {r['quotes']['mib']:>6} | {r['jobs_identical']}"
         )
+    starts = [(_ratio(r, "help", "python"), _ratio(r, "help", "python", "cpu")) for r in rows]
     lines.append(
-        "×tok: code --jobs 1 time over spaCy blank nb nlp.pipe time; ×grep: over grep -c -i -F -f TERMS; "
-        "again: code with nothing changed; table/report: warm, 1st: the first run after code; "
-        "MiB: peak resident memory of code/incremental/table, and of report."
+        f"--help {statistics.median(s[0] for s in starts):.1f}× bare Python "
+        f"(cpu {statistics.median(s[1] for s in starts):.1f}×; median over sizes)"
+    )
+    lines.append(
+        "code: --jobs 1 from scratch, wall median; ×peer: over spaCy tokenizer + simplemma + PhraseMatcher "
+        "(wall; cpu×: the same on CPU seconds); ×spaCy (and its cpu×): over `import spacy; spacy.blank('nb')`; "
+        f"j{jobs}: --jobs {jobs}, ×j1 its time over --jobs 1; again: nothing changed, ×1st over the first run; "
+        "report: warm, 1st: the first after code, ×: 1st over warm; MiB: peak resident memory."
     )
     return "\n".join(lines)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 10000])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1, 50, 300, 1000, 10000])
     parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--large-rounds", type=int, default=1, help="rounds for 10,000 notes and more")
     parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--show", type=Path, help="print the table of a results file and stop")
     args = parser.parse_args()
-    pool = sentence_pool(ROOT / "data" / "raw")
+    if args.show:
+        saved = json.loads(args.show.read_text(encoding="utf-8"))
+        print(render(saved["rows"], saved["jobs"]))
+        return
     rows = []
     with tempfile.TemporaryDirectory(prefix="dialogtool-bench-") as tmp:
+        work = Path(tmp)
+        literal_terms(ROOT / "codebook.yaml", work / "terms.txt")
+        # bytecode for our modules (make install compiles the dependencies'), as a user's runs have it
+        subprocess.run([PY, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
+        subprocess.run([*TOOL, "code", str(ROOT / "data" / "raw"), "-o", str(work / "warm"), "-q"], check=True)
         for size in args.sizes:
-            rows.append(bench_size(size, args.jobs, pool, Path(tmp)))
+            rows.append(bench_size(size, args.jobs, args.large_rounds if size >= 10_000 else args.rounds, work))
             print(f"{size} notes done", file=sys.stderr)
-    print(render(rows, args.jobs))
     args.results.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    machine = {"python": platform.python_version(), "cpus": os.cpu_count(), "machine": platform.machine()}
+    machine = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "load": os.getloadavg(),
+    }
     target = args.results / f"bench-{stamp}.json"
-    target.write_text(json.dumps({"machine": machine, "jobs": args.jobs, "rows": rows}, indent=2) + "\n")
-    print(f"results: {target.relative_to(ROOT)}", file=sys.stderr)
+    payload = {"machine": machine, "jobs": args.jobs, "rounds": args.rounds}
+    target.write_text(json.dumps(payload | {"rows": rows}, indent=2) + "\n")
+    print(render(rows, args.jobs))
+    print(f"results: {target}", file=sys.stderr)
 
 
 if __name__ == "__main__":

