@@ -380,3 +380,9 @@ def test_fields_of_your_own_reach_meta_table_and_the_coded_file(tmp_path: Path) 
     assert table.exit_code == 0, table.output
     header = table.stdout.splitlines()[0]
     assert "Harstad" in header and "Kvæfjord" in header
+
+
+def test_a_sentence_that_starts_with_a_longer_word_is_not_a_topic() -> None:
+    assert meta_of("Kafébord 2\n\nOppgavene er lagt til kommunen.\n\nTekst.")["topic"] is None
+    assert meta_of("Kafébord 2\n\nTematisk var vi innom mye.\n\nTekst.")["topic"] is None
+    assert meta_of("Kafébord 2\n\nOppgåve: Kompetanse\n\nTekst.")["topic"] == "Kompetanse"

@@ -62,7 +62,7 @@ _TABLE_PLAIN = re.compile(r"\bbord\s*(?:nr\.?\s*)?(\d+)\b", re.IGNORECASE)
 _TABLE_LINE = re.compile(r"^bord\s*(?:nr\.?\s*)?(\d+)\b(?:\s*[-–—:.]\s*(.+))?", re.IGNORECASE)  # a header "Bord 2"
 _GREETING = re.compile(r"^(?:mvh|hilsen|helsing|vennleg helsing|vennlig hilsen)[.,:]?\s+", re.IGNORECASE)
 _TOPIC = re.compile(
-    r"^(?:tema(?:\s+for\s+bordet)?|bordets\s+oppg[aå]ve|oppg[aå]ve(?:\s+om)?)\s*[:\-–]?\s*(?!\d)(.+?)\s*$",
+    r"^(?:tema(?:\s+for\s+bordet)?|bordets\s+oppg[aå]ve|oppg[aå]ve(?:\s+om)?)\b\s*[:\-–]?\s*(?!\d)(.+?)\s*$",
     re.IGNORECASE,
 )
 _GROUP = re.compile(r"^gruppe\s+(\d+\w*(?:\s*[-–—]\s*[\wæøå]+)?)", re.IGNORECASE)
