@@ -169,6 +169,12 @@ def read_note_text(text: str) -> str:
         return read_note(raw).text
 
 
+def unmarked(text: str) -> str:
+    """A unit's text without its list mark: the export was made when Word's numbered items still
+    read «• …», and today they read «1. …» (issue 12)."""
+    return re.sub(r"^(?:• |\d{1,2}[.)] |[a-z][.)] )", "", text)
+
+
 def recorded_codes(path: Path, notes: dict[str, CodedNote], book_path: Path) -> dict[str, list[set[str]]]:
     """The codes each segment has in a QualCoder export, read from the selections' recorded
     text (their names, the segment's text as we exported it) and the codes' names: no
@@ -182,8 +188,8 @@ def recorded_codes(path: Path, notes: dict[str, CodedNote], book_path: Path) -> 
         doc = notes[source.get("name")]
         codes: list[set[str]] = [set() for _ in doc.segments]
         for selection in source.findall(f"{Q}PlainTextSelection"):
-            stem = selection.get("name").rstrip("…").rstrip()
-            hits = [i for i, s in enumerate(doc.segments) if stem in s.text]
+            stem = unmarked(selection.get("name").rstrip("…").rstrip())
+            hits = [i for i, s in enumerate(doc.segments) if stem in unmarked(s.text)]
             if len(hits) > 1:  # the same words twice: the one nearest the recorded position
                 position = int(selection.get("startPosition"))
                 hits = [min(hits, key=lambda i: abs((doc.segments[i].span or (0, 0))[0] - position))]
