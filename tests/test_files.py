@@ -94,3 +94,20 @@ def test_no_module_but_files_py_writes_a_file() -> None:
             if WRITES.search(line) and "write_with(" not in line:
                 offenders.append(f"{path.relative_to(SRC)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+def test_a_cache_write_refuses_a_planted_symlink_and_leaves_its_target_alone(tmp_path: Path) -> None:
+    from dialogtool.errors import DialogtoolError
+    from dialogtool.files import write_cache_bytes
+
+    target = tmp_path / "precious.txt"
+    target.write_text("keep me", encoding="utf-8")
+    link = tmp_path / "note.yaml.json"
+    link.symlink_to(target)
+    with pytest.raises(DialogtoolError, match="cannot write"):
+        write_cache_bytes(link, b"[1, 2]")
+    assert target.read_text(encoding="utf-8") == "keep me"
+    plain = tmp_path / "other.json"
+    write_cache_bytes(plain, b"[1, 2]")
+    write_cache_bytes(plain, b"[3]")  # shorter: the old bytes are truncated away
+    assert plain.read_bytes() == b"[3]"

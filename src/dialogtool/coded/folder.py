@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import DialogtoolError
-from ..files import MAX_INDEX_BYTES, printable, read_bytes, reason, write_text
+from ..files import MAX_INDEX_BYTES, printable, read_bytes, reason, write_cache_bytes, write_text
 from .note import TEXT, CodedNote, CodedSegment, Review, SegmentRow, rows_of
 from .store import load_coded
 from .validate import check_codes
@@ -113,7 +113,7 @@ def write_cache(path: Path, stamp: list[int], doc: CodedNote) -> None:
     """Cache a coded note's parsed form beside it (best effort: a read-only folder has none)."""
     with contextlib.suppress(OSError, DialogtoolError):
         target = cache_path(path.parent, f"{CACHE}/{path.name}.json", create=True)
-        write_text(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False))
+        write_cache_bytes(target, json.dumps([stamp, _pack(doc), _INDEX_VERSION], ensure_ascii=False).encode("utf-8"))
 
 
 def _read_cache(path: Path) -> list[Any] | None:
