@@ -15,16 +15,7 @@ def make_text_pdf(lines: list[str]) -> bytes:
         f"<< /Length {len(content.encode('cp1252'))} >>\nstream\n{content}\nendstream",
         "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
-    out = b"%PDF-1.4\n"
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n{body}\nendobj\n".encode("cp1252")
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return out
+    return _assemble(objects)
 
 
 def make_layout_pdf(
@@ -50,6 +41,17 @@ def make_layout_pdf(
         objects.append(f"<< /Length {len(content.encode('cp1252'))} >>\nstream\n{content}\nendstream")
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
     objects.append("<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>")
+    return _assemble(objects)
+
+
+def _show(x: float, y: float, text: str, style: str = "") -> str:
+    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
+    font, size = {"B": ("F2", 11), "H": ("F2", 15)}.get(style, ("F1", 11))
+    return f"BT /{font} {size} Tf {x} {y} Td ({escaped}) Tj ET"
+
+
+def _assemble(objects: list[str]) -> bytes:
+    """A PDF file of numbered objects (object 1 the catalog), with its cross-reference table."""
     out = b"%PDF-1.4\n"
     offsets = []
     for number, body in enumerate(objects, 1):
@@ -60,9 +62,3 @@ def make_layout_pdf(
     out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return out
-
-
-def _show(x: float, y: float, text: str, style: str = "") -> str:
-    escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-    font, size = {"B": ("F2", 11), "H": ("F2", 15)}.get(style, ("F1", 11))
-    return f"BT /{font} {size} Tf {x} {y} Td ({escaped}) Tj ET"
