@@ -262,6 +262,8 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Det ble for øvrig sagt at det er dyrt å reise.",
         "Noen sa spøkefullt at arbeidet alltid vokser.",
         "Det vart ikkje semje om dette.",
+        "Innspillene kom tett her.",
+        "Leiaren tek innspela vidare til arbeidsgruppa.",
     ],
 )
 def test_procedural(text: str) -> None:

@@ -368,7 +368,8 @@ PEOPLE_NOUNS = ("pasient", "person", "bruker", "brukar", "gruppe", "grupp", "fol
 
 # Lines about the meeting, not its subject, so a themed heading above them does not give them
 # its theme: a round or session, the host or secretary, thanks, breaks and food, the room and
-# the time, who took part, the next meeting, how the table worked. Tested on a unit's
+# the time, who took part, the next meeting, how the table worked, the inputs (innspill) it
+# gave and where they go. Tested on a unit's
 # lower-cased words (context.is_procedural), which is faster than one large regular expression.
 PROCEDURAL_WORDS = _words(
     """
@@ -376,7 +377,8 @@ PROCEDURAL_WORDS = _words(
     lunsjen lunch matpause middag kake kaker frukt rommet lokalet lokala møterommet klokka klokken
     kl stemning stemninga stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter
     minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde semje usemje
-    forresten forøvrig spøk spøkte spøkefullt
+    forresten forøvrig spøk spøkte spøkefullt innspill innspillet innspillene innspel innspelet
+    innspela innspeli
     """
 )
 # Compounds that end in a break or a meal («kaffipausen», «matpausa», «felleslunsjen»).
