@@ -225,6 +225,11 @@ def test_choice_with_phrases() -> None:
         ("Dei fekk ikkje rusta opp lokala.", set()),
         ("Slagpasientane får lite oppfølging heime.", {"GRUPPER"}),
         ("Planen må følgje pasienten mellom nivåa.", {"IP"}),
+        # what patients themselves are told is information to patients, not between services
+        ("Dette gjelder pasienter som har fått vite at det ikke finnes mer behandling.", set()),
+        ("Eldre som ikkje hugsar kva dei har fått beskjed om.", {"GRUPPER"}),
+        ("Kommunen får ikkje vite at pasienten er utskriven.", {"INFO"}),
+        ("Hjemmetjenesten fikk beskjed om utskrivingen for sent.", {"INFO"}),
     ],
 )
 def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> None:
