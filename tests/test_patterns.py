@@ -267,6 +267,12 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Han fikk aldri én person å forholde seg til.", {"IP"}),
         ("Kommunen har tatt i bruk en elektronisk plan.", {"IP"}),
         ("Intensiv rehabilitering hjelper mange.", set()),
+        ("Ingen visste kven som tek imot søknader om tenester.", {"KE"}),
+        ("Det er uklart hvor søknaden skal sendes.", {"KE"}),
+        ("Sykehuset har et kontor som koordinerer rehabiliteringen.", set()),
+        ("Kommunane manglar fagfolk som kan noko om seinskadar.", {"KOMP", "GRUPPER"}),
+        ("Eldre som bor alene, får for lite oppfølging.", {"GRUPPER"}),
+        ("Dei som ikkje har pårørande, får minst hjelp.", {"GRUPPER"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
