@@ -14,7 +14,7 @@ NOTE = (
     "Oppsummering etter dialogmøte i Bodø 12.10.2018\n\n"
     "Kafébord 2.\n\n"
     "Utfordringer omkring IP:\n\n"
-    "\uf0b7 Bruker må selv få definere mål.\n\n"
+    "\uf0b7 Bruker må selv få delta i arbeidet.\n\n"
     "\uf0b7 Koordinerende enhet er lite kjent i kommunen.\n\n"
     "Praktisk:\n\n"
     "Vi spiste lunsj klokka tolv.\n"
