@@ -308,6 +308,57 @@ def test_weak_must_be_true_or_false() -> None:
         parse_codebook(WEAK_BOOK.replace("weak: true", "weak: ja"), "kb.yaml")
 
 
+TRAINING_BOOK = """\
+context: {heading: true}
+codes:
+  - id: KE
+    label: Koordinerende enhet
+    terms: [koordinerende enhet, koordinerande eining]
+  - id: IP
+    label: Individuell plan
+    terms: [individuell plan]
+  - id: KOMP
+    label: Kompetanse
+    concepts:
+      - label: Opplæring
+        weak: [IP]
+        terms: [opplæring*, kurs*]
+"""
+
+
+@pytest.mark.parametrize(
+    ("raw", "under_ip"),
+    [
+        ("Tema: individuell plan\n\nFor lite opplæring av nye.\n\n", True),
+        ("Tema: individuell plan\n\nKurs for nye koordinatorar er ønskt.\n\n", True),
+        ("Oppgave: koordinerende enhet\n\nOpplæring i hjemmetjenesten er viktig.\n\n", False),
+        ("Oppgåve: koordinerande eining\n\nKurs for tilsette i heimetenesta.\n\n", False),
+    ],
+)
+def test_weak_under_a_list_leaves_room_only_for_those_themes(raw: str, under_ip: bool) -> None:
+    codings = [c for _, c in coded(raw, parse_codebook(TRAINING_BOOK, "kb.yaml"))]
+    if under_ip:  # training under an IP heading is training for IP (the guide's «training for it»)
+        assert codings[1].codes == ("IP", "KOMP") and rules_of(codings[1]) == {"IP": "heading"}
+    else:  # training under a KE heading stays training only
+        assert codings[1].codes == ("KOMP",) and rules_of(codings[1]) == {}
+
+
+@pytest.mark.parametrize(
+    ("weak", "message"),
+    [
+        ("weak: []", "weak of 'KOMP › Opplæring' must be true, false or a list of theme ids"),
+        ("weak: [XYZ]", "weak of 'KOMP › Opplæring' names 'XYZ', which is not a code"),
+        ("weak: [1]", "a theme in weak of 'KOMP › Opplæring' must be text"),
+    ],
+)
+def test_weak_list_errors_name_the_line(weak: str, message: str) -> None:
+    from dialogtool.errors import DialogtoolError
+
+    with pytest.raises(DialogtoolError, match=message) as error:
+        parse_codebook(TRAINING_BOOK.replace("weak: [IP]", weak), "kb.yaml")
+    assert error.value.line == 13
+
+
 # --- once_named concepts -------------------------------------------------------------------------
 
 ONCE_BOOK = """\

@@ -39,6 +39,8 @@ class Concept:
     # its words («planen», «eininga») point back to the theme, so they code a unit only once the
     # note has named the theme with other words (see context.py)
     once_named: bool = False
+    # when not empty, the only heading themes a weak concept leaves room for (`weak: [IP]`)
+    weak_under: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,19 @@ class Codebook:
     topics: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
-    def weak_patterns(self) -> frozenset[str]:
-        """Patterns of weak concepts: a unit coded by these alone still takes its heading's theme."""
-        return frozenset(t for code in self.codes for c in code.concepts if c.weak for t in c.terms)
+    def weak_patterns(self) -> Mapping[str, frozenset[str] | None]:
+        """Patterns of weak concepts: a unit coded by these alone still takes its heading's theme
+        — any theme (None), or only those the concept names (`weak: [IP]`)."""
+        weak: dict[str, frozenset[str] | None] = {}
+        for code in self.codes:
+            for concept in code.concepts:
+                if not concept.weak:
+                    continue
+                under = frozenset(concept.weak_under) or None
+                for term in concept.terms:
+                    known = weak.get(term, frozenset())
+                    weak[term] = None if under is None or known is None else known | under
+        return weak
 
     @property
     def once_named_patterns(self) -> frozenset[str]:
@@ -152,6 +164,7 @@ class _Validator:
     def __init__(self, path: str) -> None:
         self.path = path
         self.codes: list[Code] = []
+        self.weak_under: list[tuple[yaml.Node, str, tuple[str, ...]]] = []  # checked once all codes are read
         self.seen: dict[str, int] = {}
 
     def fail(self, node: yaml.Node | None, message: str, hint: str | None = None) -> DialogtoolError:
@@ -207,6 +220,10 @@ class _Validator:
             raise self.fail(codes_node, "'codes' must be a non-empty list of codes")
         for item in codes_node.value:
             self.code(item, parent=None)
+        known = {c.id for c in self.codes}
+        for node, where, ids in self.weak_under:
+            for unknown in (i for i in ids if i not in known):
+                raise self.fail(node, f"weak of '{where}' names '{unknown}', which is not a code")
         rules = self.context(top)
         canonical = json.dumps(
             {
@@ -277,6 +294,17 @@ class _Validator:
                     hint=f"one of: {', '.join(tops)}",
                 )
         return ContextRules(**flags, groups=groups)
+
+    def weakness(self, node: yaml.Node, where: str) -> tuple[bool, tuple[str, ...]]:
+        """`weak: true|false`, or `weak: [IP, …]`: weak only under headings with these themes
+        (the guide's «training for it» is IP under an IP heading, not KE under a KE heading)."""
+        if not isinstance(node, yaml.SequenceNode):
+            return self.boolean(node, f"weak of '{where}'"), ()
+        ids = tuple(self.string(item, f"a theme in weak of '{where}'") for item in node.value)
+        if not ids:
+            raise self.fail(node, f"weak of '{where}' must be true, false or a list of theme ids")
+        self.weak_under.append((node, where, ids))
+        return True, ids
 
     def boolean(self, node: yaml.Node, what: str) -> bool:
         if not (isinstance(node, yaml.ScalarNode) and node.tag == "tag:yaml.org,2002:bool"):
@@ -349,10 +377,10 @@ class _Validator:
             terms = self.patterns(fields, "terms", where)
             if not terms:
                 raise self.fail(fields.get("terms", item), f"concept '{where}' has no terms")
-            weak = self.boolean(fields["weak"], f"weak of '{where}'") if "weak" in fields else False
+            weak, under = self.weakness(fields["weak"], where) if "weak" in fields else (False, ())
             once = self.boolean(fields["once_named"], f"once_named of '{where}'") if "once_named" in fields else False
             exclude = tuple(self.patterns(fields, "exclude", where))
-            result.append(Concept(label, description, tuple(terms), exclude, weak, once))
+            result.append(Concept(label, description, tuple(terms), exclude, weak, once, under))
         return tuple(result)
 
     def patterns(self, fields: dict[str, yaml.Node], key: str, code_id: str) -> list[str]:

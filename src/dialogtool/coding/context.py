@@ -31,7 +31,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -69,6 +69,8 @@ _NAMED_BYLINE = re.compile(NAMED_BYLINE, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
+ANY = True  # a unit's weak words leave room for any heading theme
+Room = frozenset[str] | bool  # the heading themes a unit with weak words may take (False: none)
 _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
 
 
@@ -138,7 +140,7 @@ def _apply_rules(
     results: list[SegmentCoding],
     by_id: dict[str, SegmentCoding],
     rules: ContextRules,
-    weak: frozenset[str],
+    weak: Mapping[str, frozenset[str] | None],
 ) -> None:
     """The context rules for one unit, in order (see the module docstring)."""
     if rules.leadin:
@@ -148,11 +150,28 @@ def _apply_rules(
     if rules.groups:
         _carry_group(seg, terms, context, state, rules.groups)
     heading_allowed = state.aside != seg.para and not seg.text.rstrip().endswith(":")
-    only_weak = bool(terms) and all(weak.issuperset(found) for found in terms.values())
-    if rules.heading and heading_allowed and ((not terms and not context) or only_weak):
-        _inherit_heading(seg, by_id, context, terms)
+    room = _room_for_heading(terms, weak) if terms else None
+    if rules.heading and heading_allowed and ((not terms and not context) or room):
+        _inherit_heading(seg, by_id, context, terms, room if terms else None)
     if rules.leadin:
         _open_lead_in(seg, terms, context, state)
+
+
+def _room_for_heading(terms: dict[str, tuple[str, ...]], weak: Mapping[str, frozenset[str] | None]) -> Room:
+    """Which heading themes a unit coded only by weak concepts' words may still take: any
+    (`ANY`), those every weak word allows (`weak: [IP]`), or none (False) when one of its words is
+    not weak."""
+    allowed: frozenset[str] | None = None
+    for found in terms.values():
+        for term in found:
+            if term not in weak:
+                return False
+            limit = weak[term]
+            if limit is not None:
+                allowed = limit if allowed is None else allowed & limit
+    if allowed is None:
+        return ANY
+    return allowed or False
 
 
 def is_item(text: str) -> bool:
@@ -286,10 +305,11 @@ def _inherit_heading(
     by_id: dict[str, SegmentCoding],
     context: dict[str, tuple[str, str]],
     terms: dict[str, tuple[str, ...]] | None = None,
+    room: Room | None = None,
 ) -> None:
-    """The nearest themed heading's themes, unless the unit is about other matters (staff,
-    money, travel) or in an off-topic section. Headings take no theme from above: a bare
-    "Utfordringer:" names none."""
+    """The nearest themed heading's themes (only those in `room`, for a unit with weak words),
+    unless the unit is about other matters (staff, money, travel) or in an off-topic section.
+    Headings take no theme from above: a bare "Utfordringer:" names none."""
     if seg.kind == HEADING or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
@@ -298,6 +318,8 @@ def _inherit_heading(
         source = by_id.get(heading_id)
         if source is not None and source.codes:
             for code in source.codes:
+                if isinstance(room, frozenset) and code.split(".")[0] not in room and code not in room:
+                    continue
                 if not terms or code not in terms:
                     context.setdefault(code, (HEADING_RULE, heading_id))
             return
