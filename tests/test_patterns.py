@@ -225,6 +225,9 @@ def test_choice_with_phrases() -> None:
         ("Dei fekk ikkje rusta opp lokala.", set()),
         ("Slagpasientane får lite oppfølging heime.", {"GRUPPER"}),
         ("Planen må følgje pasienten mellom nivåa.", {"IP"}),
+        # «på 2. plan»: a storey of the building, not a plan
+        ("Pasientene ble tatt imot på 2. plan.", set()),
+        ("Pasientane møtte i 3. plan i nybygget.", set()),
         # what patients themselves are told is information to patients, not between services
         ("Dette gjelder pasienter som har fått vite at det ikke finnes mer behandling.", set()),
         ("Eldre som ikkje hugsar kva dei har fått beskjed om.", {"GRUPPER"}),
@@ -273,6 +276,12 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Kommunane manglar fagfolk som kan noko om seinskadar.", {"KOMP", "GRUPPER"}),
         ("Eldre som bor alene, får for lite oppfølging.", {"GRUPPER"}),
         ("Dei som ikkje har pårørande, får minst hjelp.", {"GRUPPER"}),
+        ("Direktenummera til sengepostane virkar ikkje lenger.", {"INFO"}),
+        ("Etter klokka 15 er det umulig å nå noen i kommunen.", {"INFO"}),
+        ("Det var vanskeleg å nå nokon på sjukehuset.", {"INFO"}),
+        ("Nå har noen kommuner fått egne team.", set()),
+        ("Hva sendes, og hva kommer fram?", {"INFO"}),
+        ("Dei sender søknader og veit ikkje om dei kjem fram.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
