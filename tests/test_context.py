@@ -175,6 +175,24 @@ def test_reference_rule_off() -> None:
     assert codings[2].codes == ()
 
 
+QUESTION_NB = "Oppgave 1: Koordinerende enhet\n\nSpørsmål 1: Hvem trenger det mest?\n\nSpørsmål 2: Hva fungerer?\n"
+QUESTION_NN = "Oppgåve 2: Koordinerande eining\n\nSpørsmål 1: Kva skal til for at desse får hjelp?\n\nSpørsmål 2: Kva fungerer?\n"
+
+
+@pytest.mark.parametrize("raw", [QUESTION_NB, QUESTION_NN])
+def test_a_question_heading_that_points_back_asks_about_its_task(raw: str) -> None:
+    pairs = coded(raw)
+    task, question, plain = pairs[0], pairs[1], pairs[2]
+    assert question[0].kind == "heading" and task[1].codes == ("KE",)
+    assert question[1].codes == ("KE",) and question[1].context == {"KE": ("reference", task[0].id)}
+    assert plain[1].codes == ()  # no word pointing back: a heading takes no theme from above
+
+
+def test_question_heading_rule_off() -> None:
+    codings = [c for _, c in coded(QUESTION_NB, book("context: {heading: true, reference: false}\n"))]
+    assert codings[1].codes == ()
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [

@@ -16,7 +16,8 @@ for KE i Alta») are mere mentions. In the order they are applied to each unit:
   addition to the items' own themes: the items continue its sentence or answer its question.
   A line alone in its paragraph counts as an item, since bullets are often lost in extraction;
 - `reference`: a unit with no theme of its own that opens by pointing back («Dette …»,
-  «Desse får …») takes the themes of the unit before it, in the same paragraph or list;
+  «Desse får …») takes the themes of the unit before it, in the same paragraph or list, and a
+  question heading that points back («Hvem trenger det mest?») those of its task's heading;
 - `group`: after a unit names a patient group (a code under `context.groups`), the units that
   follow and refer to people with a pronoun («dei», «mange av dem») get that group too;
 - `heading`: a unit still without a theme (or with only the words of a `weak` concept, such as
@@ -72,6 +73,9 @@ _PATIENTS = ("pasient", "bruker", "brukar", "person")
 ANY = True  # a unit's weak words leave room for any heading theme
 Room = frozenset[str] | bool  # the heading themes a unit with weak words may take (False: none)
 _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
+# words by which a question heading points back to its task («det», «desse»); «de», «dei» are
+# left out, since in a question they are mostly «you» or the people asked about
+_QUESTION_REFERRING = frozenset(["det", "dette", "denne", "disse", "desse", "slike", "slikt"])
 
 
 @dataclass(frozen=True)
@@ -147,6 +151,8 @@ def _apply_rules(
         _follow_lead_in(seg, item, terms, context, state)
     if rules.reference and not terms and not context and i and seg.kind != HEADING:
         _refer_back(seg, segments[i - 1], results[-1], context)
+    if rules.reference and not terms and seg.kind == HEADING and _asks_about_it(seg.text):
+        _inherit_heading(seg, by_id, context, rule=REFERENCE)
     if rules.groups:
         _carry_group(seg, terms, context, state, rules.groups)
     heading_allowed = state.aside != seg.para and not seg.text.rstrip().endswith(":")
@@ -219,6 +225,12 @@ def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context:
         rule = before.context.get(code)
         if rule is None or rule[0] in (LEADIN, REFERENCE):  # not what the heading gives both of them anyway
             context[code] = (REFERENCE, previous.id)
+
+
+def _asks_about_it(text: str) -> bool:
+    """A question heading that points back to its task («Spørsmål 3: Hvem trenger det mest?»,
+    «Kva skal til for at desse får eit betre tilbod?»): it asks about what the task named."""
+    return text.rstrip().endswith("?") and any(w in _QUESTION_REFERRING for w in _words(text))
 
 
 def refers_back(text: str) -> bool:
@@ -306,11 +318,12 @@ def _inherit_heading(
     context: dict[str, tuple[str, str]],
     terms: dict[str, tuple[str, ...]] | None = None,
     room: Room | None = None,
+    rule: str = HEADING_RULE,
 ) -> None:
     """The nearest themed heading's themes (only those in `room`, for a unit with weak words),
     unless the unit is about other matters (staff, money, travel) or in an off-topic section.
     Headings take no theme from above: a bare "Utfordringer:" names none."""
-    if seg.kind == HEADING or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
+    if (seg.kind == HEADING and rule == HEADING_RULE) or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
         if OFF_TOPIC_HEADINGS.match(_TASK_PREFIX.sub("", title.lower())):
@@ -321,7 +334,7 @@ def _inherit_heading(
                 if isinstance(room, frozenset) and code.split(".")[0] not in room and code not in room:
                     continue
                 if not terms or code not in terms:
-                    context.setdefault(code, (HEADING_RULE, heading_id))
+                    context.setdefault(code, (rule, heading_id))
             return
 
 
