@@ -176,7 +176,9 @@ def test_reference_rule_off() -> None:
 
 
 QUESTION_NB = "Oppgave 1: Koordinerende enhet\n\nSpørsmål 1: Hvem trenger det mest?\n\nSpørsmål 2: Hva fungerer?\n"
-QUESTION_NN = "Oppgåve 2: Koordinerande eining\n\nSpørsmål 1: Kva skal til for at desse får hjelp?\n\nSpørsmål 2: Kva fungerer?\n"
+QUESTION_NN = (
+    "Oppgåve 2: Koordinerande eining\n\nSpørsmål 1: Kva skal til for at desse får hjelp?\n\nSpørsmål 2: Kva fungerer?\n"
+)
 
 
 @pytest.mark.parametrize("raw", [QUESTION_NB, QUESTION_NN])
@@ -282,13 +284,27 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Det vart ikkje semje om dette.",
         "Innspillene kom tett her.",
         "Leiaren tek innspela vidare til arbeidsgruppa.",
+        "Me rakk ikkje oppgåve 5.",
+        "Vi rakk ikke den siste oppgaven.",
+        "Vi fikk ikke tid til den siste oppgaven.",
+        "Me fekk ikkje tid til å snakke om det.",
+        "Så kom vi tilbake til spørsmålet.",
+        "Så kom me tilbake til spørsmålet om kompetanse.",
     ],
 )
 def test_procedural(text: str) -> None:
     assert is_procedural(text)
 
 
-@pytest.mark.parametrize("text", ["Kommunen mangler en koordinator.", "Vi trenger bedre informasjon."])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kommunen mangler en koordinator.",
+        "Vi trenger bedre informasjon.",
+        "Vi fikk ikke vite at pasienten var utskrevet.",
+        "Pasienten kom tilbake til kommunen etter tre uker.",
+    ],
+)
 def test_not_procedural(text: str) -> None:
     assert not is_procedural(text)
 
@@ -443,6 +459,18 @@ def test_the_list_under_an_attendance_heading_gets_no_theme() -> None:
     codings = by_text(raw)
     assert codings["Koordinerande eining i Ulvik, brukarrepresentant frå pasientgruppe ME"].codes == ()
     assert codings["Koordinerande eining er lite kjend."].codes == ("KE",)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Det var folk frå Førde, Naustdal og Førde sentralsjukehus (nevrologisk og ortopedisk).",
+        "Det var representanter fra fire kommuner og fra kreftavdelingen.",
+    ],
+)
+def test_a_line_saying_who_was_there_gets_no_theme(line: str) -> None:
+    codings = by_text(f"Kafébord 3\n\nOppgave 1: Pasientgrupper\n\n{line}\n")
+    assert codings[line].codes == ()
 
 
 def test_a_remark_on_the_discussion_itself_takes_no_theme_from_its_heading() -> None:

@@ -281,6 +281,38 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Det var vanskeleg å nå nokon på sjukehuset.", {"INFO"}),
         ("Nå har noen kommuner fått egne team.", set()),
         ("Hva sendes, og hva kommer fram?", {"INFO"}),
+        # the coordinator described by what the coordinator does
+        ("Hvem skal holde oversikten?", {"IP"}),
+        ("Dei treng ein person som har oversikt over alt.", {"IP"}),
+        ("Ingen vet hvem som skal kalle inn til møte.", {"IP"}),
+        ("Det er uklart kven som kallar inn til første møte.", {"IP"}),
+        ("Kven skal vere kontaktperson for pasienten?", {"IP"}),
+        ("Ein plan med mål som pasienten sjølv har sett.", {"IP"}),
+        ("KE bør ha oversikt over tilbudene i kommunen.", {"KE"}),
+        # KE described by what it does: the office that takes the reports and applications
+        ("Kontoret som skal ta imot meldinger om dem som trenger mange tjenester.", {"KE", "INFO"}),
+        ("Kommunen har ein eigen stad som tek imot søknader om tenester.", {"KE"}),
+        ("Hvem skal ha beskjed når noen trenger langvarige tjenester?", {"KE"}),
+        # groups asked about
+        ("Oppgave 3: Hvem blir ikke fanget opp?", {"GRUPPER"}),
+        ("Kva for pasientar er det som oftast fell ut?", {"GRUPPER"}),
+        ("Hvilke grupper trenger mer?", {"GRUPPER"}),
+        ("Informasjonen blir ikke fanget opp.", {"INFO"}),
+        # competence in plain words
+        ("Terapeutane vil sjå korleis dei jobbar på sjukehuset.", {"KOMP"}),
+        ("Få være med en fysioterapeut på sykehuset en dag.", {"KOMP"}),
+        ("Sykehuset ønsker å forstå hvilke rammer kommunen har.", {"KOMP"}),
+        ("Korleis kan me styrkje kvarandre fagleg?", {"KOMP"}),
+        ("Sykehuset og kommunen legger ulik mening i ordet.", {"KOMP"}),
+        ("Det finst eit nettverk for ergoterapeutar i regionen.", {"KOMP"}),
+        # information flow in plain words
+        ("Faks fra ett legekontor.", {"INFO"}),
+        ("Korleis kan me få betre flyt mellom nivåa?", {"INFO"}),
+        ("Få vite hvem som er ansvarlig lege.", {"INFO"}),
+        ("Få vet at tilbudet finnes.", set()),
+        ("Telefon mellom terapeutane før heimreise.", {"INFO"}),
+        # a coordinator of something else
+        ("Kommunen har en koordinator for fritidsaktiviteter.", set()),
         ("Dei sender søknader og veit ikkje om dei kjem fram.", {"INFO"}),
     ],
 )

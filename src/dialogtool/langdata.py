@@ -404,6 +404,7 @@ ATTENDANCE_LINE = (
     r"^(?:deltakere|deltakarar|deltagere|deltok|til stede|til stades|tilstades|frammøtte|fremmøtte|"
     r"påmeldte|tilstede)\b"
     r"|^(?:vi|me)\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
+    r"|^det\s+var\s+(?:folk|representanter|representantar|deltakere|deltakarar|tilsette|ansatte)\s+(?:fra|frå)\b"
 )
 # «Runde 2», «Til stede:», «Vi var sju rundt bordet», «Vi rakk ikke å ta punktet», in one pattern
 # anchored at the start of the line.
@@ -412,7 +413,10 @@ PROCEDURAL_START = (
     r"|vi\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
     r"|(?:vi|me)\s+(?:vart|ble|blei|kom|var)\s+(?:ikkje|ikke)\s+(?:ferdig|ferdige|gjennom)\b"
     r"|(?:vi|me)\s+(?:rakk|brukte|starta|startet|byrja|begynte|avslutta|avsluttet|tok|la)\b.*"
-    r"\b(?:tid|tida|tiden|punkt|punktet|spørsmål|spørsmålet|runde|runden|runda|diskusjon|plan)\b)"
+    r"\b(?:tid|tida|tiden|punkt|punktet|spørsmål|spørsmålet|runde|runden|runda|diskusjon|plan|"
+    r"oppgave|oppgaven|oppgåve|oppgåva)\b"
+    r"|(?:vi|me)\s+(?:fikk|fekk)\s+(?:ikke|ikkje)\s+tid\b"
+    r"|(?:så\s+)?(?:kom|kjem)\s+(?:vi|me)\s+tilbake\s+til\b)"
 )
 
 # Remarks on other matters than the themes (vacancies, money, travel, buildings): under a themed

@@ -371,6 +371,8 @@ def is_procedural(text: str) -> bool:
         return False
     if words[0] in PROCEDURAL_OPENERS or _NAME_LINE.match(line) or _PROCEDURAL_START.match(line):
         return True
+    if _ATTENDANCE.match(line):
+        return True
     if not PROCEDURAL_WORDS.isdisjoint(words) or any(w.endswith(PROCEDURAL_COMPOUND_ENDS) for w in words):
         return True
     if _PAIR_FIRSTS.isdisjoint(words):
