@@ -228,6 +228,10 @@ def test_choice_with_phrases() -> None:
         # «på 2. plan»: a storey of the building, not a plan
         ("Pasientene ble tatt imot på 2. plan.", set()),
         ("Pasientane møtte i 3. plan i nybygget.", set()),
+        # a plan for the training is a training plan; getting through the agenda is not contact
+        ("Pasientar vert sende heim utan plan for vidare trening.", set()),
+        ("Vi kom ikke gjennom alle spørsmålene.", set()),
+        ("Hjemmesykepleien kommer ikke gjennom på telefonen.", {"INFO"}),
         # what patients themselves are told is information to patients, not between services
         ("Dette gjelder pasienter som har fått vite at det ikke finnes mer behandling.", set()),
         ("Eldre som ikkje hugsar kva dei har fått beskjed om.", {"GRUPPER"}),
@@ -313,6 +317,8 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Telefon mellom terapeutane før heimreise.", {"INFO"}),
         # a coordinator of something else
         ("Kommunen har en koordinator for fritidsaktiviteter.", set()),
+        ("Det er vanskelig å vite hvor henvendelsen skal sendes.", {"KE", "INFO"}),
+        ("Det er mange mottakarar og ulike namn på kontora.", {"INFO"}),
         ("Dei sender søknader og veit ikkje om dei kjem fram.", {"INFO"}),
     ],
 )
