@@ -221,6 +221,26 @@ def test_page_footer_dropped(footer: str) -> None:
     assert normalize(text) == "Vi tok opp ventetider.\n\nNeste tema var IP."
 
 
+@pytest.mark.parametrize("running", ["Dialogmøte Ofoten 2019", "Kafébord 3 – Førde, mars 2018"])
+def test_a_running_footer_above_the_page_number_is_dropped(running: str) -> None:
+    text = f"• Felles fagdag.\n\n{running}\n                 Side 2 av 3\n\nNeste tema var IP."
+    assert normalize(text) == "• Felles fagdag.\n\nNeste tema var IP."
+
+
+@pytest.mark.parametrize(
+    "kept",
+    [
+        "• Fagdag i 2019",  # a bullet
+        "Oppsummering 2019:",  # a heading that opens a list
+        "Vi starta i 2019.",  # a sentence
+        "Neste møte blir i Bodø",  # no year
+        "Dei fleste kommunane fekk nye koordinatorar i løpet av 2019",  # too long for a footer
+    ],
+)
+def test_lines_above_a_page_number_that_are_not_footers_stay(kept: str) -> None:
+    assert normalize(f"{kept}\n\nSide 1 av 2\n\nNeste.").startswith(kept)
+
+
 def test_footer_between_wrapped_lines_does_not_stop_the_join() -> None:
     text = "Det tar lang tid\n\nSide 1 av 2\n\nfør epikrisen kommer."
     assert normalize(text) == "Det tar lang tid før epikrisen kommer."

@@ -47,6 +47,8 @@ _LONE_LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zA-Z][.)]|[ivx]{1,4}
 _TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _FOOTER = re.compile(PAGE_FOOTER, re.IGNORECASE)
+# up to six words with a year and no sentence end: a footer's «Dialogmøte Ofoten 2019»
+_RUNNING_FOOTER = re.compile(r"^(?=.*\b(?:19|20)\d\d\b)(?!\W)(?:\S+\s+){0,5}\S+$(?<![.:?!])")
 _HEADING_LINE = re.compile(HEADER_LINE, re.IGNORECASE)
 _LONG_LINE_WORDS = 6
 
@@ -66,12 +68,13 @@ def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = froze
     private = _PRIVATE_USE.search(text) is not None
     raws = text.split("\n")
     lost = set() if paragraphs else lost_bullets(raws)
+    running = set() if paragraphs else running_footers(raws)
     lines: list[str] = []
     bullet_next = False
     label: str | None = None  # a list number waiting for its text
     for number, raw in enumerate(raws):
         line = clean_line(raw, private)
-        if not line:
+        if not line or number in running:
             continue
         if number in lost and not is_item(line):
             line = clean_line(BULLET + line, private)  # cleaned again: "• -- og" must settle at once
@@ -103,6 +106,20 @@ def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = froze
         else:
             blocks.append(line)
     return "\n\n".join(blocks)
+
+
+def running_footers(raws: list[str]) -> set[int]:
+    """Lines of a page's running footer: the short line just above a page number that names
+    the meeting and its year («Dialogmøte Ofoten 2019»), as PDF pages end. Left in, it would
+    become a unit under the last heading of the page and take its theme."""
+    found = set()
+    for number, raw in enumerate(raws):
+        if not _FOOTER.match(raw.strip()):
+            continue
+        above = next((i for i in range(number - 1, max(number - 4, -1), -1) if raws[i].strip()), None)
+        if above is not None and _RUNNING_FOOTER.match(raws[above].strip()):
+            found.add(above)
+    return found
 
 
 def lost_bullets(raws: list[str]) -> set[int]:
