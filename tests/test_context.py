@@ -146,6 +146,35 @@ def test_lead_in_carries_to_its_items_in_addition(raw: str) -> None:
     assert after.codes == ()  # not an item: the list has ended
 
 
+TWO_THEME_TASK_NB = """\
+Tema 2 – Koordinerende enhet og epikriser
+• KE er lite kjent på sykehuset.
+• Epikrisen kommer for sent.
+• Det tar lang tid.
+"""
+TWO_THEME_TASK_NN = """\
+Tema 2 – Koordinerande eining og epikriser
+• KE er lite kjend på sjukehuset.
+• Epikrisa kjem for seint.
+• Det tek lang tid.
+"""
+
+
+@pytest.mark.parametrize("raw", [TWO_THEME_TASK_NB, TWO_THEME_TASK_NN])
+def test_an_item_naming_one_theme_of_a_two_theme_task_is_about_that_one(raw: str) -> None:
+    codings = [c for _, c in coded(raw)]
+    assert codings[0].codes == ("KE", "INFO")
+    assert codings[1].codes == ("KE",) and codings[2].codes == ("INFO",)
+    assert codings[3].codes == ("KE", "INFO")  # an item naming neither is about the whole task
+
+
+def test_an_item_of_a_sentence_lead_in_still_takes_both_themes() -> None:
+    raw = "Tema: samarbeid\n\nKE trenger mer informasjon fra sykehuset om:\n• hva pasienten har fått\n• epikrisen\n"
+    pairs = coded(raw)
+    assert pairs[1][0].kind != "heading" and pairs[1][1].codes == ("KE", "INFO")
+    assert pairs[3][1].codes == ("KE", "INFO")  # the answers continue the sentence: KE is told of the epikrise
+
+
 def test_lead_in_rule_off() -> None:
     codings = [c for _, c in coded(LEADIN_NB, book("context: {heading: true, leadin: false}\n"))]
     assert codings[3].codes == ()
@@ -290,6 +319,9 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Me fekk ikkje tid til å snakke om det.",
         "Så kom vi tilbake til spørsmålet.",
         "Så kom me tilbake til spørsmålet om kompetanse.",
+        "• Ny vert: Jørgen",
+        "• Samme spørsmål",
+        "Same spørsmål som i førre runde.",
     ],
 )
 def test_procedural(text: str) -> None:
@@ -471,6 +503,25 @@ def test_the_list_under_an_attendance_heading_gets_no_theme() -> None:
 def test_a_line_saying_who_was_there_gets_no_theme(line: str) -> None:
     codings = by_text(f"Kafébord 3\n\nOppgave 1: Pasientgrupper\n\n{line}\n")
     assert codings[line].codes == ()
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Vi rakk ikke den siste oppgaven om pasientforløp for kreft.",
+        "Me rakk ikkje å snakke om individuell plan.",
+        "Dessverre fekk me ikkje tid til å snakke om kompetanse.",
+        "Vi kom ikke gjennom spørsmålet om epikriser.",
+    ],
+)
+def test_a_line_on_what_the_table_did_not_get_to_gets_no_theme(line: str) -> None:
+    codings = by_text(f"Oppgave 3: Koordinerende enhet\n\n{line}\n")
+    assert codings[line].codes == ()
+
+
+def test_not_getting_to_agreement_is_still_about_the_theme() -> None:
+    line = "Vi kom ikke til enighet om hvem som skal kontakte KE."
+    assert "KE" in by_text(f"Oppgave 3: Samarbeid\n\n{line}\n")[line].codes
 
 
 def test_a_remark_on_the_discussion_itself_takes_no_theme_from_its_heading() -> None:

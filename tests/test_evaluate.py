@@ -140,7 +140,7 @@ BLIND_FLOORS = {
     "blind2": {"micro": 0.81, "KE": 0.87, "IP": 0.81, "INFO": 0.76, "KOMP": 0.81, "GRUPPER": 0.79},
     "blind3": {"micro": 0.90, "KE": 0.88, "IP": 0.93, "INFO": 0.90, "KOMP": 0.87, "GRUPPER": 0.87},
     "blind4": {"micro": 0.81, "KE": 0.80, "IP": 0.69, "INFO": 0.82, "KOMP": 0.84, "GRUPPER": 0.88},
-    "dev3": {"micro": 0.91, "KE": 0.95, "IP": 0.92, "INFO": 0.84, "KOMP": 0.93, "GRUPPER": 0.94},
+    "dev3": {"micro": 0.91, "KE": 0.95, "IP": 0.92, "INFO": 0.84, "KOMP": 0.92, "GRUPPER": 0.94},
     "dev4": {"micro": 0.92, "KE": 0.90, "IP": 0.91, "INFO": 0.90, "KOMP": 0.92, "GRUPPER": 0.93},
 }
 

@@ -319,6 +319,25 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Kommunen har en koordinator for fritidsaktiviteter.", set()),
         ("Det er vanskelig å vite hvor henvendelsen skal sendes.", {"KE", "INFO"}),
         ("Det er mange mottakarar og ulike namn på kontora.", {"INFO"}),
+        # contact details on the municipality's website are KE's
+        ("Det burde stå eit namn og eit telefonnummer på nettsida.", {"KE"}),
+        ("Telefonnummeret ligger langt nede på hjemmesiden til kommunen.", {"KE"}),
+        ("Ein telefonsamtale kunne spart mange dagar.", {"INFO"}),
+        ("Mange blir skrevet ut uten at noen i kommunen vet om det.", {"INFO"}),
+        ("Dei må ofte ta kontakt sjølve.", set()),
+        # groups in plain words; patient organisations are names
+        ("Tema 5 – Grupper som ikke får god nok oppfølging", {"GRUPPER"}),
+        ("Pasientar som ikkje får det dei treng.", {"GRUPPER"}),
+        ("Det same gjeld for fleire av desse gruppene.", {"GRUPPER"}),
+        ("Mange faller ut av alt.", {"GRUPPER"}),
+        ("Brukerrepresentant fra Norges Parkinsonforbund.", set()),
+        ("Ein representant frå Kreftforeningen var med.", set()),
+        # competence in plain words; a department's name is not a course
+        ("Fagfolk kan komme ut og se hvordan hverdagsrehabilitering drives.", {"KOMP"}),
+        ("Terapeutar kan få vere med på sengeposten nokre dagar.", {"KOMP"}),
+        ("En kort innføring for nyansatte.", {"KOMP"}),
+        ("Innføring av nytt journalsystem tok tid.", {"INFO"}),
+        ("Kurs- og konferanseavdelingen hadde satt av rommet.", set()),
         ("Dei sender søknader og veit ikkje om dei kjem fram.", {"INFO"}),
     ],
 )

@@ -238,6 +238,14 @@ _ROLE_MARK = r"(?:\s*/\s*\w+)*\s*[:\-–]"  # «Referent/sekretær:», «Bordver
 BYLINE = rf"(?:(?:{_ROLE_WORDS})\b|(?:{_ROLE_WORDS_ANY}){_ROLE_MARK})"
 # A byline that names a person («Notat: Terje Hove, Voss sjukehus»): its words are a name and a
 # workplace, never a theme («notat», «sjukehus» are mere mentions there).
+# «Vi rakk ikke oppgaven om kreft», «Me fekk ikkje tid til IP»: a line saying what the table did
+# not get to is about the meeting, not about the theme it names.
+NOT_REACHED = (
+    r"^(?:(?:men|dessverre|så)\s+)?(?:vi|me)\s+(?:(?:rakk|rekk)\s+(?:ikke|ikkje|aldri)\b"
+    r"|(?:fikk|fekk)\s+(?:ikke|ikkje)\s+(?:tid|tida)\b|kom\s+(?:ikke|ikkje)\s+gjennom\b)"
+    r"|^(?:dessverre|men|så|da|då)\s+(?:rakk\s+(?:vi|me)\s+(?:ikke|ikkje)\b"
+    r"|(?:fikk|fekk)\s+(?:vi|me)\s+(?:ikke|ikkje)\s+(?:tid|tida)\b)"
+)
 NAMED_BYLINE = rf"^(?:(?:{_ROLE_WORDS_ANY}){_ROLE_MARK}|(?:{_ROLE_WORDS})\s)\s*(?-i:[A-ZÆØÅ])"
 
 
@@ -391,6 +399,11 @@ PROCEDURAL_PAIRS = (
     (frozenset(["for"]), frozenset(["øvrig", "øvrige", "resten"])),
     (frozenset(["første", "andre", "tredje", "fjerde", "siste", "ny", "neste"]), frozenset(["runde", "økt"])),
     (frozenset(["gule"]), frozenset(["lapper", "lappar"])),
+    (
+        frozenset(["ny", "nye"]),
+        frozenset(["vert", "bordvert", "kafévert", "kafevert", "referent", "skrivar", "sekretær"]),
+    ),
+    (frozenset(["samme", "same"]), frozenset(["spørsmål", "spørsmålet", "oppgave", "oppgåve", "tema"])),
 )
 # First words of procedural lines: the host's line, who took part, a sign-off, the close.
 PROCEDURAL_OPENERS = frozenset(HOST_ROLES + WRITER_ROLES + AMBIGUOUS_ROLES) | _words(

@@ -32,7 +32,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -45,6 +45,7 @@ from ..langdata import (
     DEFINITE_PLURAL,
     EXPLETIVE_NEXT,
     NAMED_BYLINE,
+    NOT_REACHED,
     OFF_TOPIC_HEADINGS,
     OPENING_WORDS,
     OTHER_MATTERS,
@@ -67,6 +68,7 @@ _PAIR_FIRSTS = frozenset(a for a, _ in _PAIRS)
 _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
 _ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
 _NAMED_BYLINE = re.compile(NAMED_BYLINE, re.IGNORECASE)
+_NOT_REACHED = re.compile(NOT_REACHED, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
@@ -97,6 +99,7 @@ class _State:
 
     leadin: tuple[frozenset[str], str] | None = None  # themes and id of the open lead-in
     marked: bool = False  # the open lead-in's list has bullets: a line without one ends it
+    task: bool = False  # the open lead-in is a task heading, not a sentence
     group: tuple[frozenset[str], str, tuple[str, ...]] | None = None  # codes, source id, section ids
     aside: int | None = None  # a paragraph opened by «Ellers:»: none of it takes a heading's theme
 
@@ -197,10 +200,17 @@ def _follow_lead_in(
     if state.leadin is not None and (marked or (item and not state.marked)) and seg.kind != HEADING:
         state.marked = state.marked or marked
         codes, source = state.leadin
+        if state.task and len(codes) > 1 and _tops(terms) & _tops(codes):
+            return  # an item naming one theme of a two-theme task («KE og IP») is about that one
         for code in codes - set(terms):
             context[code] = (LEADIN, source)
         return
     state.leadin = None
+
+
+def _tops(codes: Iterable[str]) -> set[str]:
+    """The top-level themes of codes («GRUPPER.ME» is GRUPPER)."""
+    return {code.split(".")[0] for code in codes}
 
 
 def _open_lead_in(
@@ -210,10 +220,10 @@ def _open_lead_in(
     task ("1a) Kva manglar kommunen?"), with the themes it has from the task it belongs to."""
     if seg.kind == HEADING:
         if is_task(seg.text) and (terms or context):
-            state.leadin, state.marked = (frozenset(terms) | frozenset(context), seg.id), False
+            state.leadin, state.marked, state.task = (frozenset(terms) | frozenset(context), seg.id), False, True
         return
     if terms and seg.text.rstrip().endswith((":", "?")):
-        state.leadin, state.marked = (frozenset(terms), seg.id), False
+        state.leadin, state.marked, state.task = (frozenset(terms), seg.id), False, False
 
 
 def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context: dict[str, tuple[str, str]]) -> None:
@@ -356,10 +366,11 @@ def _named_yet(
 def _mere_mentions(seg: Segment) -> bool:
     """Who took part (a line, or the list under «Deltakarar:»), or whose notes these are: the
     roles, places and words in such a line are names, so it gets no theme at all, not even
-    from its own words."""
+    from its own words. So does a line saying what the table did not get to («Vi rakk ikke
+    oppgaven om kreft»)."""
     line = _strip_mark(seg.text)
     in_list = bool(seg.section) and _ATTENDANCE.match(seg.section[-1]) is not None
-    return bool(in_list or _ATTENDANCE.match(line) or _NAMED_BYLINE.match(line))
+    return bool(in_list or _ATTENDANCE.match(line) or _NAMED_BYLINE.match(line) or _NOT_REACHED.match(line))
 
 
 def is_procedural(text: str) -> bool:
@@ -371,7 +382,7 @@ def is_procedural(text: str) -> bool:
         return False
     if words[0] in PROCEDURAL_OPENERS or _NAME_LINE.match(line) or _PROCEDURAL_START.match(line):
         return True
-    if _ATTENDANCE.match(line):
+    if _ATTENDANCE.match(line) or _NOT_REACHED.match(line):
         return True
     if not PROCEDURAL_WORDS.isdisjoint(words) or any(w.endswith(PROCEDURAL_COMPOUND_ENDS) for w in words):
         return True
