@@ -24,7 +24,6 @@ from ..analysis.quotes import ReportQuotes
 from ..analysis.tables import TOTAL, ThemeTable, counted, theme_table
 from ..coded.folder import DocumentCodes, iter_folder, load_codes
 from ..coding.codebook import Codebook
-from ..coding.matcher import Matcher
 from ..errors import DialogtoolError
 from ..files import write_text
 from .docx import report_docx
@@ -94,36 +93,59 @@ def _content(
 ) -> tuple[Content, Report]:
     """Every number and quote of the report, and what went into it (a `Report` without files).
 
-    The notes are streamed once for the method paragraph and the quotes; the codes index
-    (over 100 MiB at 10,000 notes) is let go on return, before the charts and the files
-    take memory of their own.
+    The tables come from the codes index (over 100 MiB at 10,000 notes), which is let go
+    before the notes are streamed, once, for the method paragraph and the quotes: what the
+    stream and the tokenizer allocate then reuses the index's memory instead of adding to it.
     """
-    tick("reading coded notes")
-    codes = load_codes(coded_dir, codebook.ids)
-    matcher = Matcher(codebook)
+    tables, read = _tables(coded_dir, codebook, options, tick)
+    tick("choosing quotes")
     summary = SummaryCounter(codebook, headings=options.headings)
-    chooser = ReportQuotes(codebook, options.quotes_per_theme, matcher)
+    chooser = ReportQuotes(codebook, options.quotes_per_theme)
     for doc in iter_folder(coded_dir, codebook.ids):  # one note at a time: only counts and candidates stay
         summary.add(doc)
         chooser.add(doc)
-    tick("counting")
     content = Content(
+        by_meeting=tables.by_meeting,
+        by_topic=tables.by_topic,
+        cooccur=tables.cooccur,
+        per_theme=tables.per_theme,
+        breakdowns=tables.breakdowns,
+        quotes=chooser.selections(lambda: iter_folder(coded_dir, codebook.ids)),
+        method=summary.summary(),
+        options=options,
+    )
+    return content, read
+
+
+@dataclass(frozen=True)
+class _Tables:
+    """The report's tables, counted from the codes index."""
+
+    by_meeting: ThemeTable
+    by_topic: ThemeTable
+    cooccur: pd.DataFrame
+    per_theme: pd.DataFrame
+    breakdowns: tuple[Breakdown, ...]
+
+
+def _tables(
+    coded_dir: Path, codebook: Codebook, options: Options, tick: Callable[[str], None]
+) -> tuple[_Tables, Report]:
+    """The tables and what they counted; the codes index goes when this returns."""
+    tick("reading coded notes")
+    codes = load_codes(coded_dir, codebook.ids)
+    tick("counting")
+    tables = _Tables(
         by_meeting=_table(codes, codebook, options, by="meeting"),
         by_topic=_table(codes, codebook, options, by="topic"),
         cooccur=cooccurrence(codes, codebook, headings=options.headings, evidence=options.evidence),
         per_theme=themes_overview(codes, codebook, options),
         breakdowns=tuple(_breakdowns(codes, codebook, options)),
-        quotes=(),
-        method=summary.summary(),
-        options=options,
     )
     units = counted(codes, options.headings, options.evidence)
     coded = sum(1 for doc in units for c in doc.codes if c)
     meetings = len({str(doc.meta.get("meeting")) for doc in codes if doc.meta.get("meeting")})
-    read = Report(len(codes), meetings, sum(len(d.codes) for d in units), coded, ())
-    tick("choosing quotes")
-    content = replace(content, quotes=chooser.selections(lambda: iter_folder(coded_dir, codebook.ids)))
-    return content, read
+    return tables, Report(len(codes), meetings, sum(len(d.codes) for d in units), coded, ())
 
 
 def _table(codes: list[DocumentCodes], codebook: Codebook, options: Options, **kwargs: Any) -> ThemeTable:
