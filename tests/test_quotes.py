@@ -10,6 +10,7 @@ import csv
 import io
 import re
 import shutil
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ from dialogtool.analysis.quotes import (
     INHERITED,
     REVIEWER,
     TERMS,
+    ReportQuotes,
     is_enumeration,
+    report_quotes,
     select_quotes,
     theme_codes,
     theme_spans,
@@ -412,3 +415,54 @@ def test_notes_are_read_once_so_a_stream_will_do(coded: Path) -> None:
     assert select_quotes(iter_folder(coded), book, "INFO") == select_quotes(notes, book, "INFO")
     with pytest.raises(DialogtoolError, match="no metadata field 'colour'"):
         select_quotes(iter(notes), book, "KE", by="colour")
+
+
+@pytest.mark.parametrize("limit", [1, 2, 3, 10])
+def test_one_pass_chooses_what_one_selection_per_theme_chooses(coded: Path, limit: int) -> None:
+    """`report` streams the notes once through `ReportQuotes`, which keeps only the best candidates
+    per theme: it must choose exactly what `select_quotes` theme by theme chooses over every note,
+    counts and order included. The sample is read three times under other names, so candidates
+    tie on terms and words across documents and every theme has more than it keeps."""
+    book = load_codebook(CODEBOOK)
+    notes = [replace(note, document=f"{note.document}-{copy}") for copy in "cab" for note in load_folder(coded)]
+    chooser = ReportQuotes(book, limit)
+    for note in notes:
+        chooser.add(note)
+    expected = report_quotes(lambda: iter(notes), book, limit)
+    assert chooser.unique_keys and chooser.selections(lambda: pytest.fail("read again")) == expected
+    shown = [q for selection in expected for group in selection.groups for q in group.quotes]
+    assert len({q.key for q in shown}) == len(shown) > 0
+    themes = [c.id for c in book.top_level]
+    later = [
+        q
+        for n, theme in enumerate(themes)
+        for q in shown
+        if q.codes[0].split(".")[0] == theme and any(c.split(".")[0] in themes[n + 1 :] for c in q.all_codes)
+    ]
+    assert later, "no quote shown under one theme was left out of a later one: the exclusion is untested"
+    assert max(g.total for s in expected for g in s.groups) > 2 * limit * len(themes)  # candidates were trimmed
+
+
+def test_one_pass_reads_again_when_notes_share_keys(tmp_path: Path) -> None:
+    """Copied notes keep their `document`, so segments share keys and the one-pass count of what
+    a theme lost to earlier themes would be wrong: the chooser then reads the notes again."""
+    book = load_codebook(CODEBOOK)
+    for path in sorted((ROOT / "data" / "coded").glob("*.yaml")):
+        for copy in range(4):
+            shutil.copy(path, tmp_path / f"{path.stem} copy {copy}.yaml")
+    notes = load_folder(tmp_path)
+    reads = []
+
+    def read_again():
+        reads.append(1)
+        return iter(notes)
+
+    for limit in (1, 2, 3):
+        chooser = ReportQuotes(book, limit)
+        for note in notes:
+            chooser.add(note)
+        assert not chooser.unique_keys
+        assert chooser.selections(read_again) == report_quotes(lambda: iter(notes), book, limit)
+    assert len(reads) == 3 * len(book.top_level)  # once per theme
+    with pytest.raises(DialogtoolError, match="at least 1"):
+        ReportQuotes(book, 0)

@@ -387,6 +387,49 @@ def test_index_keeps_paragraphs_and_old_indexes_are_rebuilt(coded: Path) -> None
         assert documents[note["document"]].paras == tuple(p for p, _ in note["segments"])
 
 
+def test_index_is_read_entry_by_entry_and_written_back_whole(coded: Path) -> None:
+    """The index is decoded one entry at a time (all at once took 75 MiB at 10,000 notes); after an
+    edit it is written back as `json.dumps` writes the whole index, with the edited note's new entry,
+    and reading it again parses nothing and gives what parsing every file gives."""
+    import json
+
+    from dialogtool.coded.folder import pack_codes
+    from dialogtool.coded.store import load_coded
+
+    load_codes(coded)
+    index = cache_path(coded, CODES_INDEX)
+    _edit(coded / "harstad_bord3.yaml", lambda doc: doc["segments"][0].update(review={"add": ["KE"], "remove": []}))
+    (coded / "tromso_bord1_ke.yaml").unlink()
+    edited = load_codes(coded)
+    text = index.read_text(encoding="utf-8")
+    whole = json.loads(text)
+    assert text == json.dumps(whole, ensure_ascii=False)
+    files = sorted(coded.glob("*.yaml"))
+    assert list(whole["files"]) == [p.name for p in files] and len(files) == 7
+    assert whole["files"]["harstad_bord3.yaml"][1] == pack_codes(load_coded(coded / "harstad_bord3.yaml"))
+    heard: list[str] = []
+    assert load_codes(coded, progress=lambda _, __, name: heard.append(name)) == edited and heard == []
+    index.unlink()
+    assert load_codes(coded) == edited
+
+
+def test_index_damaged_midway_keeps_the_entries_before_the_damage(coded: Path) -> None:
+    """An index cut off in the middle (a full disk) still serves the entries before the cut; the
+    notes after it are parsed, and the index is whole again."""
+    import json
+
+    expected = load_codes(coded)
+    index = cache_path(coded, CODES_INDEX)
+    text = index.read_text(encoding="utf-8")
+    cut = text.index('"narvik_bord5.yaml"')
+    index.write_text(text[: cut + 40], encoding="utf-8")
+    heard: list[str] = []
+    assert load_codes(coded, progress=lambda _, __, name: heard.append(name)) == expected
+    names = sorted(p.name for p in coded.glob("*.yaml"))
+    assert heard == [n for n in names if n >= "narvik_bord5.yaml"] and 0 < len(heard) < len(names)
+    assert index.read_text(encoding="utf-8") == text and json.loads(text)["version"] > 0
+
+
 def test_segment_without_paragraph_is_a_paragraph_of_its_own(coded: Path, codebook) -> None:
     def drop(doc: dict) -> None:
         for seg in doc["segments"][:3]:

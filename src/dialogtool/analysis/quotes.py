@@ -13,7 +13,7 @@ highlighted), the heading the theme was inherited from, or the reviewer who adde
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -157,7 +157,7 @@ def select_quotes(
     for doc in documents:
         notes += 1
         fields.update(doc.meta)
-        found.extend(_quotes_of(doc, set(codes), matcher))
+        found.extend(_quotes_of(doc, set(codes)))
     if by is not None and notes and by not in fields:
         raise DialogtoolError(f"no metadata field '{by}'", hint=f"fields: {', '.join(sorted(fields))}")
     kept = [q for q in found if q.key not in exclude and (include_all or quotable(q))]
@@ -175,13 +175,121 @@ def select_quotes(
     return QuoteSelection(theme, codebook.label(theme), by, tuple(result), len(found), len(found) - len(kept))
 
 
+def report_quotes(
+    read: Callable[[], Iterable[CodedNote]], codebook: Codebook, limit: int, matcher: Matcher | None = None
+) -> tuple[QuoteSelection, ...]:
+    """The top `limit` quotes of each top-level theme, a quote shown under the first theme that
+    has it and no other, with one `select_quotes` per theme: `read` is called once per theme.
+
+    `ReportQuotes` chooses the same quotes in one pass; this is its reference, and what it
+    falls back to when two segments share a key.
+    """
+    matcher = matcher or Matcher(codebook)
+    shown: set[tuple[str, str]] = set()
+    selections = []
+    for code in codebook.top_level:
+        selection = select_quotes(read(), codebook, code.id, limit=limit, exclude=frozenset(shown), matcher=matcher)
+        shown.update(q.key for group in selection.groups for q in group.quotes)
+        selections.append(selection)
+    return tuple(selections)
+
+
+class ReportQuotes:
+    """`report_quotes` in one pass over the notes, keeping per theme only counts and the best
+    candidates, not the notes (a report on 10,000 notes held them all: over 600 MiB).
+
+    A theme's quotes leave out those shown under an earlier theme, at most `limit` per theme
+    before it, so the `limit × (themes before + 1)` best quotable candidates of a theme always
+    hold its `limit` best that are left. Candidates are ordered by `_rank`, then by the order
+    they were read: the order the stable sort of `select_quotes` gives. The number a theme
+    lost to earlier themes is counted from the shown quotes' codes, which holds only while no
+    two segments share a key (document, id); a copied note keeps its `document`, so that is
+    checked, and otherwise the notes are read again (`selections`).
+    """
+
+    def __init__(self, codebook: Codebook, limit: int, matcher: Matcher | None = None) -> None:
+        if limit < 1:
+            raise DialogtoolError(f"the number of quotes must be at least 1, not {limit}")
+        self._codebook = codebook
+        self._limit = limit
+        self._matcher = matcher
+        themes = codebook.top_level
+        self._themes = [_Candidates(theme_codes(codebook, c.id), limit * n) for n, c in enumerate(themes, 1)]
+        self._documents: set[str] = set()
+        self._read = 0
+        self.unique_keys = True
+
+    def add(self, doc: CodedNote) -> None:
+        """Count one note's coded segments and keep the best of them as candidates."""
+        ids = [seg.id for seg in doc.segments]
+        if doc.document in self._documents or len(set(ids)) != len(ids):
+            self.unique_keys = False
+        self._documents.add(doc.document)
+        for theme in self._themes:
+            for quote in _quotes_of(doc, theme.codes):
+                self._read += 1
+                theme.add(quote, self._read)
+
+    def selections(self, read_again: Callable[[], Iterable[CodedNote]]) -> tuple[QuoteSelection, ...]:
+        """Each top-level theme's selection, as `report_quotes` makes it from the same notes.
+
+        When two segments shared a key (`unique_keys`), it is `report_quotes` over the notes
+        `read_again` gives: slower, but the same choice.
+        """
+        matcher = self._matcher or Matcher(self._codebook)
+        if not self.unique_keys:
+            return report_quotes(read_again, self._codebook, self._limit, matcher)
+        shown: list[Quote] = []
+        result = []
+        for theme in self._themes:
+            keys = {q.key for q in shown}
+            left = [q for q in theme.best() if q.key not in keys][: self._limit]
+            lost = sum(1 for q in shown if theme.codes.intersection(q.all_codes))
+            kept = theme.quotable - lost
+            groups = (QuoteGroup(None, tuple(_highlighted(q, matcher) for q in left), kept),) if kept else ()
+            shown.extend(left)
+            label = self._codebook.label(theme.id)
+            result.append(QuoteSelection(theme.id, label, None, groups, theme.found, theme.found - kept))
+        return tuple(result)
+
+
+class _Candidates:
+    """One theme's counts and its best quotable quotes so far, at most `2 × keep` of them."""
+
+    def __init__(self, codes: tuple[str, ...], keep: int) -> None:
+        self.id = codes[0]
+        self.codes = frozenset(codes)
+        self.keep = keep
+        self.found = 0
+        self.quotable = 0
+        self._best: list[tuple[tuple[int, int, str, int], int, Quote]] = []
+
+    def add(self, quote: Quote, order: int) -> None:
+        self.found += 1
+        if not quotable(quote):
+            return
+        self.quotable += 1
+        self._best.append((_rank(quote), order, quote))
+        if len(self._best) >= 2 * self.keep:  # trimmed now and then, not on every quote
+            self._trim()
+
+    def best(self) -> list[Quote]:
+        """The `keep` best quotable quotes, best first."""
+        self._trim()
+        return [quote for _, _, quote in self._best]
+
+    def _trim(self) -> None:
+        self._best.sort(key=lambda entry: entry[:2])
+        del self._best[self.keep :]
+
+
 def _highlighted(quote: Quote, matcher: Matcher) -> Quote:
     if quote.origin != TERMS:
         return quote
     return replace(quote, spans=theme_spans(matcher, quote.text, set(quote.codes)))
 
 
-def _quotes_of(doc: CodedNote, codes: set[str], matcher: Matcher) -> Iterable[Quote]:
+def _quotes_of(doc: CodedNote, codes: Collection[str]) -> Iterable[Quote]:
     meta = dict(doc.meta)
     document = doc.document
     headings = doc.headings
