@@ -478,6 +478,14 @@ def test_a_byline_that_names_a_person_gets_no_theme_from_its_words(line: str) ->
     assert codings["Eininga er lite kjend."].codes == ("KE",)
 
 
+@pytest.mark.parametrize(
+    "line", ["Sekretær: rådgiver, Harstad kommune", "Kafévert: fagutviklingssjukepleiar, Voss herad"]
+)
+def test_a_byline_with_a_job_title_gets_no_theme_and_passes_none_down(line: str) -> None:
+    codings = by_text(f"Dialogmøte i Harstad\nKafébord 2\n{line}\n\nInnledning\nVi var åtte.\n")
+    assert codings[line].codes == () and codings["Vi var åtte."].codes == ()
+
+
 def test_a_sentence_that_starts_with_a_role_word_keeps_its_theme() -> None:
     codings = by_text("Oppgave 1\n\nBordvert: vi snakket mest om informasjon ved utskriving.\n")
     assert codings["Bordvert: vi snakket mest om informasjon ved utskriving."].codes == ("INFO",)

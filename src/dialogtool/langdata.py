@@ -236,8 +236,6 @@ _ROLE_WORDS_ANY = "|".join(HOST_ROLES + WRITER_ROLES + AMBIGUOUS_ROLES)
 _ROLE_MARK = r"(?:\s*/\s*\w+)*\s*[:\-–]"  # «Referent/sekretær:», «Bordvert –»
 # A byline: a role word at the start, or an ambiguous one followed by «:» or a dash.
 BYLINE = rf"(?:(?:{_ROLE_WORDS})\b|(?:{_ROLE_WORDS_ANY}){_ROLE_MARK})"
-# A byline that names a person («Notat: Terje Hove, Voss sjukehus»): its words are a name and a
-# workplace, never a theme («notat», «sjukehus» are mere mentions there).
 # «Vi rakk ikke oppgaven om kreft», «Me fekk ikkje tid til IP»: a line saying what the table did
 # not get to is about the meeting, not about the theme it names.
 NOT_REACHED = (
@@ -246,7 +244,13 @@ NOT_REACHED = (
     r"|^(?:dessverre|men|så|da|då)\s+(?:rakk\s+(?:vi|me)\s+(?:ikke|ikkje)\b"
     r"|(?:fikk|fekk)\s+(?:vi|me)\s+(?:ikke|ikkje)\s+(?:tid|tida)\b)"
 )
-NAMED_BYLINE = rf"^(?:(?:{_ROLE_WORDS_ANY}){_ROLE_MARK}|(?:{_ROLE_WORDS})\s)\s*(?-i:[A-ZÆØÅ])"
+# A byline that names a person («Notat: Terje Hove, Voss sjukehus»): its words are a name and a
+# workplace, never a theme («notat», «sjukehus» are mere mentions there); so are a job title and a
+# workplace («Sekretær: rådgiver, Harstad kommune»).
+NAMED_BYLINE = (
+    rf"^(?:(?:{_ROLE_WORDS_ANY}){_ROLE_MARK}|(?:{_ROLE_WORDS})\s)\s*"
+    r"(?:(?-i:[A-ZÆØÅ])|[^.!?,]{1,60},[^.!?]{1,60}$)"
+)
 
 
 def byline_name(roles: tuple[str, ...]) -> str:
