@@ -143,7 +143,7 @@ BLIND_FLOORS = {
     "blind5": {"micro": 0.90, "KE": 0.87, "IP": 0.86, "INFO": 0.85, "KOMP": 0.95, "GRUPPER": 0.85},
     "dev5": {"micro": 0.96, "KE": 0.98, "IP": 0.95, "INFO": 0.96, "KOMP": 0.97, "GRUPPER": 0.96},
     "blind6": {"micro": 0.83, "KE": 0.80, "IP": 0.76, "INFO": 0.85, "KOMP": 0.89, "GRUPPER": 0.77},
-    "dev6": {"micro": 0.90, "KE": 0.78, "IP": 0.94, "INFO": 0.87, "KOMP": 0.93, "GRUPPER": 0.89},
+    "dev6": {"micro": 0.89, "KE": 0.76, "IP": 0.92, "INFO": 0.87, "KOMP": 0.93, "GRUPPER": 0.89},
     "dev3": {"micro": 0.91, "KE": 0.95, "IP": 0.92, "INFO": 0.84, "KOMP": 0.92, "GRUPPER": 0.94},
     "dev4": {"micro": 0.92, "KE": 0.90, "IP": 0.91, "INFO": 0.90, "KOMP": 0.92, "GRUPPER": 0.93},
 }

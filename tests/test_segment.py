@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialogtool.ingest.normalize import normalize
-from dialogtool.ingest.segment import HEADING, TEXT, Segment, segment, split_sentences
+from dialogtool.ingest.segment import HEADING, TEXT, Segment, is_task, segment, split_sentences
 
 # A first body line long enough never to be taken for a title line.
 BODY = "Samtalen ved bordet handlet mest om samarbeidet mellom kommunen og sykehuset."
@@ -329,6 +329,14 @@ def test_a_round_with_its_number_is_a_task_heading() -> None:
     assert kinds["Runde 1 – Utfordringar"][0] == HEADING
     assert kinds["Dei fleste kjenner ikkje eininga."][1] == ("Runde 1 – Utfordringar",)
     assert kinds["Faste møte."][1] == ("Runde 2: Kva fungerer?",)
+
+
+@pytest.mark.parametrize("label", ["Spm. 2", "Oppg. 2", "Spm. nr. 2"])
+def test_an_abbreviated_task_label_is_one_task_heading(label: str) -> None:
+    segs = segment(normalize(f"Kafébord 1\n\n{label}: KE / IP\n• ukjent for mange\n"))
+    kinds = {s.text: (s.kind, s.section[-1:]) for s in segs}
+    assert kinds[f"{label}: KE / IP"][0] == HEADING and is_task(f"{label}: KE / IP")
+    assert kinds["• ukjent for mange"][1] == (f"{label}: KE / IP",)
 
 
 def test_rounds_nest_under_their_task_and_a_written_by_line_is_a_byline() -> None:

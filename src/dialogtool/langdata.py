@@ -62,6 +62,8 @@ NON_FINAL_ABBREVIATIONS = frozenset(
         "i.f.t.",
         "mtp.",
         "odl.",
+        "spm.",
+        "oppg.",
     ]
 )
 

@@ -47,7 +47,7 @@ _NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
 # «Runde 2», «Runde 1 – Utfordringar», «Økt 3:»: a round of the table's work.
 _ROUND = re.compile(r"^(?:runde|økt|omgang)\s*\d+\b", re.IGNORECASE)
 _TASK_LINE = re.compile(
-    r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde)\s*(?:nr\.?\s*)?"
+    r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde|spm\.|oppg\.)\s*(?:nr\.?\s*)?"
     r"(?:(?:\d+[a-z]?|[a-c])?\s*[:.)–-]|\d+\s+(?=[A-ZÆØÅ]))",  # "Tema 2: …", "Del A)", "Tema 4 Kva …"
     re.IGNORECASE,
 )
