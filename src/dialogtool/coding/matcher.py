@@ -171,6 +171,7 @@ class Matcher:
         )
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
+        self._starts: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
 
     def _add(self, code: str, text: str, exclude: bool) -> None:
@@ -282,9 +283,12 @@ class Matcher:
         for pid, places in found.items():
             for rule in self.rules_by_left.get(pid, ()):
                 for place in places:
-                    span = _apply(rule, place, found)
-                    if span is None:
-                        continue
+                    if rule.op:
+                        span = _apply(rule, place, found)
+                        if span is None:
+                            continue
+                    else:
+                        span = place[2], place[3]
                     if rule.shouted_homograph and text is not None and _shouted(text, place[2], place[3]):
                         continue
                     hits.append(Hit(rule.code, rule.text, span[0], span[1], rule.exclude, bool(rule.op)))
@@ -293,19 +297,40 @@ class Matcher:
     def _phrase_hits(
         self, words: Sequence[tuple[int, int, int, frozenset[int]]]
     ) -> dict[int, list[tuple[int, int, int, int]]]:
-        """Phrase id -> its occurrences as (first word number, last word number, start, end)."""
+        """Phrase id -> its occurrences as (first word number, last word number, start, end).
+
+        Most phrases are one word long and found without looking further; the phrases a word
+        can start are worked out once per distinct set of word ids (see `_starting`).
+        """
         found: dict[int, list[tuple[int, int, int, int]]] = {}
         count = len(words)
-        for i, (number, start, _, first) in enumerate(words):
-            for wid in first:
-                for pid in self.by_first.get(wid, ()):
-                    ids = self.phrases[pid]
-                    end = i + len(ids)
-                    if end > count:
+        starts = self._starts
+        for i, (number, start, end, ids) in enumerate(words):
+            plan = starts.get(ids)
+            if plan is None:
+                plan = self._starting(ids)
+            for pid, rest in plan:
+                if rest:
+                    last = i + len(rest)
+                    if last >= count or not all(
+                        words[i + k][0] == number + k and wid in words[i + k][3] for k, wid in enumerate(rest, 1)
+                    ):
                         continue
-                    if all(words[i + k][0] == number + k and ids[k] in words[i + k][3] for k in range(1, len(ids))):
-                        found.setdefault(pid, []).append((number, number + len(ids) - 1, start, words[end - 1][2]))
+                    place = (number, number + len(rest), start, words[last][2])
+                else:
+                    place = (number, number, start, end)
+                occurrences = found.get(pid)
+                if occurrences is None:
+                    found[pid] = [place]
+                else:
+                    occurrences.append(place)
         return found
+
+    def _starting(self, ids: frozenset[int]) -> tuple[tuple[int, tuple[int, ...]], ...]:
+        """(phrase id, the phrase's other word ids) of every phrase a word with `ids` can start."""
+        plan = tuple((pid, self.phrases[pid][1:]) for wid in ids for pid in self.by_first.get(wid, ()))
+        self._starts[ids] = plan
+        return plan
 
     @cached_property
     def literal_terms(self) -> list[str]:
