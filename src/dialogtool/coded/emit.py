@@ -23,6 +23,8 @@ _BLOCK_BAD = re.compile(r": |:$| #|\s$")
 _KEYWORDS = frozenset(["y", "n", "yes", "no", "true", "false", "on", "off", "null"])
 # What YAML allows raw in a quoted scalar: printable, no line breaks of any kind.
 _NON_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+_PLAIN_BAD = re.compile(f"{_BLOCK_BAD.pattern}|{_NON_PRINTABLE.pattern}")  # both, in one pass over the text
+_LONGEST_KEYWORD = max(map(len, _KEYWORDS))
 
 
 _BLOCK_MEMO: dict[str, str] = {}
@@ -31,6 +33,8 @@ _FLOW_MEMO: dict[str, str] = {}
 
 def scalar(value: Any, flow: bool = False) -> str:
     """One scalar as YAML text; `flow` when it stands inside [ ]."""
+    if type(value) is int:  # paragraph numbers and spans: most scalars of a coded file
+        return str(value)
     if type(value) is str and len(value) < 48:  # ids, codes, keys, sections: few and repeated
         memo = _FLOW_MEMO if flow else _BLOCK_MEMO
         found = memo.get(value)
@@ -60,9 +64,9 @@ def _scalar(value: Any, flow: bool) -> str:
 
 
 def _is_plain(text: str, flow: bool) -> bool:
-    if not text or text[0] in _BAD_START or text.lower() in _KEYWORDS:
+    if not text or text[0] in _BAD_START or (len(text) <= _LONGEST_KEYWORD and text.lower() in _KEYWORDS):
         return False
-    if _BLOCK_BAD.search(text) or _NON_PRINTABLE.search(text):
+    if _PLAIN_BAD.search(text):
         return False
     return not (flow and _FLOW_BAD.search(text))
 
