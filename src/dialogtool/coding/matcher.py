@@ -13,7 +13,6 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from itertools import accumulate
 from typing import Any
 
 from ..ingest.segment import Segment
@@ -126,7 +125,7 @@ def _token_table(text: str) -> tuple[list[int], list[int], Any]:
         if len(doc):
             table = doc.to_array([ORTH, IDX])
             orths += table[:, 0].tolist()
-            starts += [begin + i for i in table[:, 1].tolist()]
+            starts += table[:, 1].tolist() if not begin else [begin + i for i in table[:, 1].tolist()]
         begin = end
     return orths, starts, nlp.vocab.strings
 
@@ -396,16 +395,14 @@ def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
 def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[SegmentCoding]:
     """Code every segment of one note: its own terms first, then the context rules (`context`)."""
     orths, starts, strings = _token_table(text)
-    cache = matcher.by_orth
-    found = [cache.get(h) for h in orths]
-    entries = [e if e is not None else matcher.token_entry(h, strings[h]) for h, e in zip(orths, found, strict=True)]
-    numbers = list(accumulate([e[0] for e in entries], initial=0))  # word number of each token's first word
-    words = [
-        (numbers[i] + k, starts[i] + a, starts[i] + b, ids)
-        for i, e in enumerate(entries)
-        if e[1]
-        for k, a, b, ids in e[1]
-    ]
+    cached = matcher.by_orth.get
+    words: list[tuple[int, int, int, frozenset[int]]] = []  # (number, start, end, ids) of words that match
+    number = 0  # word number of the token's first word
+    for orth, at in zip(orths, starts, strict=True):
+        count, hot = cached(orth) or matcher.token_entry(orth, strings[orth])
+        for k, a, b, ids in hot:  # most tokens have none: one pass, no per-token lists
+            words.append((number + k, at + a, at + b, ids))
+        number += count
     own: list[dict[str, tuple[str, ...]]] = []
     cursor = 0
     for seg in segments:
