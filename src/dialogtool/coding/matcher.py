@@ -59,17 +59,36 @@ class _Rule:
     shouted_homograph: bool  # a lone acronym that is also a common word when shouted ("ME", Nynorsk "we")
 
 
-_NLP = None
+_TOKENIZER = None
 
 
 def tokenizer() -> Any:
-    """spaCy's blank Bokmål tokenizer, built once per process (it is slow to create)."""
-    global _NLP
-    if _NLP is None:
-        import spacy
+    """spaCy's blank Bokmål tokenizer over a bare vocabulary, built once per process (it is slow to create).
 
-        _NLP = spacy.blank("nb")
-    return _NLP.tokenizer
+    `spacy.blank("nb")`'s vocabulary works out two dozen attributes of every word it has not
+    seen before (shape, stop word, like a number, …): 18 µs a word, 0.26 s of 1,000 notes with
+    14,600 distinct words. Only the tokens' text and offsets are read here, so the same rules
+    (special cases, prefixes, suffixes, infixes, URL and token matches) run over a `Vocab` that
+    computes none: the same tokens (a test compares them), without that cost.
+    """
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        import spacy
+        from spacy.tokenizer import Tokenizer
+        from spacy.vocab import Vocab
+
+        standard: Any = spacy.blank("nb").tokenizer  # a Tokenizer; typed as any callable
+        _TOKENIZER = Tokenizer(
+            Vocab(),
+            rules=standard.rules,
+            prefix_search=standard.prefix_search,
+            suffix_search=standard.suffix_search,
+            infix_finditer=standard.infix_finditer,
+            token_match=standard.token_match,
+            url_match=standard.url_match,
+            faster_heuristics=standard.faster_heuristics,
+        )
+    return _TOKENIZER
 
 
 _PIECES: dict[str, tuple[tuple[int, str], ...]] = {}
