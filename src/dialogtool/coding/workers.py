@@ -182,6 +182,8 @@ def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
 def _read_coded(target: Path) -> bytes | None:
     """The coded file's bytes as they are now, None if there is none; the bytes are also what
     the file must still hold when the new version replaces it."""
+    if not os.path.lexists(target):  # a first run: one system call, not a failed open, two more and an error
+        return None  # one made since is not overwritten: `replace_if_unchanged` expects none
     try:
         return read_bytes(target, MAX_BYTES, "coded note")
     except DialogtoolError:
