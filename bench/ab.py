@@ -5,14 +5,16 @@
 Each side codes the same synthetic corpus (bench/corpus.py, with wordfreq's vocabulary) from scratch with its own source
 and its own codebook.yaml, in a fresh process; the two sides alternate, so a machine that gets
 busier affects both. Prints each side's median and the ratio, which is what holds on a shared
-machine (seconds do not). The baseline's source is taken with `git archive`, nothing is
-checked out.
+machine (seconds do not), in wall time and in CPU time (user + system): on a busy machine the
+wall time of one run swings by half, the CPU time much less. The baseline's source is taken
+with `git archive`, nothing is checked out.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -45,14 +47,23 @@ def compiled(source: Path) -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(source)], check=True)
 
 
-def code_once(source: Path, codebook: Path, corpus: Path, out: Path, jobs: int) -> float:
-    """Seconds for one `code` run of `source` in a fresh process, output folder emptied first."""
+def code_once(source: Path, codebook: Path, corpus: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, the process and its workers) for one `code` run of
+    `source` in a fresh process, output folder emptied first."""
     subprocess.run(["rm", "-rf", str(out)], check=True)
     env = os.environ | {"PYTHONPATH": str(source / "src")}
     command = [sys.executable, "-m", "dialogtool", "code", str(corpus), "-c", str(codebook), "-o", str(out), "-q"]
+    before = _children_cpu()
     start = time.perf_counter()
     subprocess.run([*command, "--jobs", str(jobs)], env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    return time.perf_counter() - start, _children_cpu() - before
+
+
+def _children_cpu() -> float:
+    """CPU seconds of the finished child processes so far. On a machine shared with other work,
+    wall time swings by half from run to run; CPU time much less, so small changes show."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -70,15 +81,22 @@ def main() -> None:
         compiled(ROOT / "src")
         sides = {"baseline": (baseline, baseline / "codebook.yaml"), "current": (ROOT, ROOT / "codebook.yaml")}
         times: dict[str, list[float]] = {name: [] for name in sides}
+        cpu: dict[str, list[float]] = {name: [] for name in sides}
         for _ in range(args.rounds):
             for name, (source, codebook) in sides.items():
-                times[name].append(code_once(source, codebook, corpus, work / f"out-{name}", args.jobs))
-        base, current = (statistics.median(times[name]) for name in ("baseline", "current"))
+                wall, used = code_once(source, codebook, corpus, work / f"out-{name}", args.jobs)
+                times[name].append(wall)
+                cpu[name].append(used)
         print(f"{args.notes} notes, {words:,} words, --jobs {args.jobs}, {args.rounds} rounds alternated")
         for name in sides:
             runs = [round(t, 2) for t in times[name]]
             print(f"  {name:8} median {statistics.median(times[name]):6.2f}s  runs {runs}")
+            cpu_runs = [round(t, 2) for t in cpu[name]]
+            print(f"  {'':8} cpu    {statistics.median(cpu[name]):6.2f}s  runs {cpu_runs}")
+        base, current = (statistics.median(times[name]) for name in ("baseline", "current"))
+        base_cpu, current_cpu = (statistics.median(cpu[name]) for name in ("baseline", "current"))
         print(f"  current / baseline ({args.baseline}) = {current / base:.2f}")
+        print(f"  current / baseline ({args.baseline}) on CPU = {current_cpu / base_cpu:.2f}")
 
 
 if __name__ == "__main__":

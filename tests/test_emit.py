@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dialogtool.coded import emit
+from dialogtool.coded.note import CodedNote, CodedSegment, Review
 
 # Text as notes have it, plus everything that tends to break YAML writers.
 TRICKY = st.sampled_from(
@@ -92,3 +93,37 @@ def test_scalars_never_read_as_another_type(value: str) -> None:
 def test_layout_is_diff_friendly() -> None:
     text = emit.dump({"meta": {"place": "Førde", "table": 3}, "segments": [{"id": "s1", "codes": ["KE", "IP"]}]})
     assert text == "meta:\n  place: Førde\n  table: 3\nsegments:\n- id: s1\n  codes: [KE, IP]\n"
+
+
+REVIEWS = st.one_of(
+    st.none(),
+    st.builds(
+        Review,
+        st.lists(STRINGS, max_size=2).map(tuple),
+        st.lists(STRINGS, max_size=2).map(tuple),
+        st.one_of(st.none(), STRINGS),
+        st.one_of(st.none(), STRINGS),
+        st.booleans(),
+    ),
+)
+CODED_SEGMENTS = st.builds(
+    CodedSegment,
+    id=STRINGS,
+    text=STRINGS,
+    kind=st.sampled_from(["text", "heading"]),
+    para=st.one_of(st.none(), st.integers(0, 10**4)),
+    section=st.lists(STRINGS, max_size=3).map(tuple),
+    span=st.one_of(st.none(), st.tuples(st.integers(0, 10**6), st.integers(0, 10**6))),
+    # a hand-edited file may hold any YAML in `codes` (a list inside: written the general way)
+    codes=st.lists(st.one_of(STRINGS, st.lists(STRINGS, max_size=1)), max_size=3).map(tuple),
+    terms=st.dictionaries(STRINGS, st.lists(STRINGS, max_size=2).map(tuple), max_size=2),
+    context=st.dictionaries(STRINGS, st.tuples(STRINGS, STRINGS), max_size=2),
+    review=REVIEWS,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(CODED_SEGMENTS, max_size=4), st.dictionaries(STRINGS, SCALARS, max_size=3))
+def test_dump_note_writes_what_dump_of_to_dict_writes(segments: list[CodedSegment], meta: dict) -> None:
+    note = CodedNote("doc", tuple(segments), meta, source="a/b.txt", sha256="0" * 64, fingerprint="1" * 64)
+    assert emit.dump_note(note) == emit.dump(note.to_dict())

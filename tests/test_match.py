@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
-from dialogtool.coding.matcher import Hit, Matcher, Part, code_hits, code_note, words_of
+from dialogtool.coding.matcher import Hit, Matcher, Part, code_hits, code_note, tokenizer, words_of
 from dialogtool.ingest.normalize import normalize
+from dialogtool.ingest.note import read_note
 from dialogtool.ingest.segment import HEADING, segment
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +55,22 @@ def test_words_of_splits_at_hyphens_and_slashes() -> None:
 def test_words_of_offset_and_punctuation() -> None:
     parts = words_of("«Ja» – sa hun!", offset=100)
     assert parts == [Part("Ja", 101, 103), Part("sa", 107, 109), Part("hun", 110, 113)]
+
+
+def test_tokenizer_splits_as_spacys_blank_norwegian() -> None:
+    """The bare-vocabulary tokenizer gives spaCy's own tokens: abbreviations, URLs, numbers, dates,
+    emoticons, quotes, hyphens and slashes, in both written standards and every sample note."""
+    import spacy
+
+    texts = [
+        "Bl.a. pasientar m/ KOLS, f.eks. ca. 20 % (jf. s. 4) – sjå www.helse-nord.no/ip eller post@kommune.no!",
+        "«Dei» sa: IP-planen/ME-pasientane 2019-2020 :-) kl. 08.30, 1.-2. okt., nr. 3a; o.l. osv. dvs. evt.",
+        "Tlf. 77 62 60 00 – 12,5 mill. kr … 1) Kva? a) Korleis?? «Pasient-/brukarombod»… St.meld. 47 (2008–2009)",
+    ]
+    texts += [read_note(p).text for p in sorted((ROOT / "data" / "raw").glob("*.*")) if p.suffix in (".txt", ".docx")]
+    standard = spacy.blank("nb").tokenizer
+    for text in texts:
+        assert [(t.text, t.idx) for t in tokenizer()(text)] == [(t.text, t.idx) for t in standard(text)]
 
 
 # --- inflection ---------------------------------------------------------------------------

@@ -321,19 +321,20 @@ def _write_index(coded_dir: Path, name: str, files: dict[str, Any]) -> None:
 
 
 def _pack(note: CodedNote) -> dict[str, Any]:
-    """A coded note as JSON: segments as arrays of `_SEGMENT_FIELDS` (faster to load)."""
+    """A coded note for `json.dumps`: segments as arrays of `_SEGMENT_FIELDS` (faster to load).
+    Tuples are left as they are: JSON writes them as the lists they would be copied into."""
     packed = replace(note, segments=()).to_dict()
     packed["segments"] = [
         [
             seg.id,
             None if seg.kind == TEXT else seg.kind,
             seg.para,
-            list(seg.section),
-            None if seg.span is None else list(seg.span),
+            seg.section,
+            seg.span,
             seg.text,
-            list(seg.codes),
-            {code: list(found) for code, found in seg.terms.items()} or None,
-            {code: list(found) for code, found in seg.context.items()} or None,
+            seg.codes,
+            dict(seg.terms) or None,
+            dict(seg.context) or None,
             None if seg.review is None else seg.review.to_dict(),
         ]
         for seg in note.segments

@@ -42,7 +42,7 @@ def dump_yaml(data: dict[str, Any]) -> str:
 
 def dump_note(note: CodedNote, header: str = HEADER) -> str:
     """The text of a coded file: the header comment, then the note in its schema's order."""
-    return header + emit.dump(note.to_dict())
+    return header + emit.dump_note(note)
 
 
 def load_coded(path: Path) -> CodedNote:

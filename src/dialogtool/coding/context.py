@@ -336,7 +336,7 @@ def _inherit_heading(
     if (seg.kind == HEADING and rule == HEADING_RULE) or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
-        if OFF_TOPIC_HEADINGS.match(_TASK_PREFIX.sub("", title.lower())):
+        if _off_topic(title):
             return
         source = by_id.get(heading_id)
         if source is not None and source.codes:
@@ -346,6 +346,13 @@ def _inherit_heading(
                 if not terms or code not in terms:
                     context.setdefault(code, (rule, heading_id))
             return
+
+
+@lru_cache(maxsize=1024)
+def _off_topic(title: str) -> bool:
+    """Whether a heading opens an off-topic section ("Annet:", "Oppgave 4: Eventuelt"); asked for
+    every unit under it, so remembered per heading text."""
+    return OFF_TOPIC_HEADINGS.match(_TASK_PREFIX.sub("", title.lower())) is not None
 
 
 def _named_yet(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,8 @@ def _code_one(task: Task, codebook: Codebook, matcher: Matcher) -> Result:
 def _read_coded(target: Path) -> bytes | None:
     """The coded file's bytes as they are now, None if there is none; the bytes are also what
     the file must still hold when the new version replaces it."""
+    if not os.path.lexists(target):  # a first run: one system call, not a failed open, two more and an error
+        return None  # one made since is not overwritten: `replace_if_unchanged` expects none
     try:
         return read_bytes(target, MAX_BYTES, "coded note")
     except DialogtoolError:
@@ -243,7 +246,13 @@ def coded_document(
 def _display_path(path: Path) -> str:
     """The path relative to the working folder when possible, always with '/'; bytes of the name
     that are not UTF-8 written as `\xf8` (see `files.printable`), so the YAML loads back."""
+    return _shown(str(path), os.getcwd())
+
+
+@lru_cache(maxsize=64)
+def _shown(path: str, cwd: str) -> str:
+    """`_display_path` from `cwd`, remembered: every note names the same codebook (relpath is 50 µs)."""
     try:
-        return printable(Path(os.path.relpath(path)).as_posix())
+        return printable(Path(os.path.relpath(path, cwd)).as_posix())
     except ValueError:  # another drive on Windows
-        return printable(path.as_posix())
+        return printable(Path(path).as_posix())
