@@ -357,6 +357,11 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Eldre med gløymsle møter ikkje til timar.", {"GRUPPER"}),
         ("Yngre med langvarig utmatting får lite hjelp.", {"GRUPPER"}),
         ("IP-adressa til videoutstyret må opnast.", set()),
+        # telegraphic abbreviations stand for their words
+        ("ønske: tlf. fra avd. til komm. før utreise", {"INFO"}),
+        ("fast tlf.-tid avd.–komm.", {"INFO"}),
+        ("komp.heving for fysio i komm.", {"KOMP"}),
+        ("tlf. på kontoret", set()),
         ("Dei sender søknader og veit ikkje om dei kjem fram.", {"INFO"}),
     ],
 )

@@ -67,6 +67,29 @@ NON_FINAL_ABBREVIATIONS = frozenset(
     ]
 )
 
+# What the abbreviations of telegraphic notes stand for, when the codebook matches words
+# («tlf. fra avd. til komm.» is telephone contact between a ward and a municipality). Keys are
+# lower-cased tokens without their final period.
+ABBREVIATION_WORDS = {
+    "tlf": "telefon",
+    "avd": "avdeling",
+    "komm": "kommune",
+    "pas": "pasient",
+    "spes.helsetj": "spesialisthelsetjenesten",
+    "spes.helseteneste": "spesialisthelsetenesta",
+    "hj.spl": "hjemmesykepleien",
+    "hjspl": "hjemmesykepleien",
+    "hj.sjukepl": "heimesjukepleia",
+    "fysio": "fysioterapeut",
+    "ergo": "ergoterapeut",
+    "sykeh": "sykehus",
+    "sjukeh": "sjukehus",
+    "koord": "koordinator",
+    "rehab": "rehabilitering",
+    "komp": "kompetanse",
+    "komp.heving": "kompetanseheving",
+}
+
 # Abbreviations that may close a sentence: they end one only before a capitalised word.
 FINAL_ABBREVIATIONS = frozenset(["osv.", "m.m.", "mm.", "etc.", "o.l.", "m.fl.", "mfl.", "o.a.", "m.v."])
 

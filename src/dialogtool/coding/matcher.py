@@ -16,7 +16,7 @@ from functools import cached_property
 from typing import Any
 
 from ..ingest.segment import Segment
-from ..langdata import ACRONYM_HOMOGRAPHS
+from ..langdata import ABBREVIATION_WORDS, ACRONYM_HOMOGRAPHS
 from .codebook import Codebook
 from .context import SegmentCoding, apply_context
 from .lemmas import base_keys, word_keys
@@ -265,6 +265,8 @@ class Matcher:
     def _compute(self, text: str) -> set[int]:
         ids: set[int] = set(self.acronym.get(text, ()))
         lower = text.lower()
+        if (full := ABBREVIATION_WORDS.get(lower.rstrip("."))) is not None:
+            ids.update(self._compute(full))  # «tlf.» matches what «telefon» matches
         ids.update(self.exact.get(lower, ()))
         keys = word_keys(lower) if self.plain or self.suffix else frozenset((lower,))
         for key in keys:
