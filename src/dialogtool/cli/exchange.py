@@ -1,7 +1,5 @@
 """Commands that exchange with other QDA programs (REFI-QDA): `export qdpx|qdc`, `import qdpx|qdc`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

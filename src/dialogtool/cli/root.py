@@ -5,8 +5,6 @@ registers itself on `app` here. Usage mistakes that Typer catches (an unknown ch
 missing argument) are shown like every other user error: one line, `Error: …`, exit 2.
 """
 
-from __future__ import annotations
-
 import sys
 from typing import Annotated, Any
 
