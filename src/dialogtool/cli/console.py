@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any, NoReturn, Optional, Protocol
 import typer
 
 from ..errors import DialogtoolError
-from ..files import printable, reason
 
 if TYPE_CHECKING:
     from types import TracebackType
@@ -120,6 +119,8 @@ def output_failed(exc: OSError, stream: str = "standard output") -> NoReturn:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     if exc.errno != errno.EPIPE and stream == "standard output":
+        from ..files import reason  # here, not at the top: --help does without files' tempfile and random
+
         error(f"cannot write to {stream}: {reason(exc)}")
     raise typer.Exit(ExitStatus.FAILED)
 
@@ -165,6 +166,8 @@ def fail(exc: BaseException, debug: bool) -> typer.Exit:
         error(str(exc))
         return typer.Exit(ExitStatus.USAGE)
     if isinstance(exc, OSError):  # the system refused (I/O error, full disk): one line, no traceback
+        from ..files import printable, reason
+
         where = f"{printable(exc.filename)}: " if exc.filename is not None else ""
         error(f"{where}{reason(exc)}")
         return typer.Exit(ExitStatus.FAILED)
