@@ -64,12 +64,19 @@ _NLP = None
 
 
 def tokenizer() -> Any:
-    """spaCy's blank Bokmål tokenizer, built once per process (it is slow to create)."""
+    """spaCy's blank Bokmål tokenizer, built once per process (it is slow to create).
+
+    The vocabulary's lexical attribute getters are dropped: spaCy runs a dozen of them (shape,
+    like_num, is_stop, prefix, suffix, …) on every word it has not seen before, and nothing
+    here reads them — tokens are read back as ORTH and IDX only, and how a text is split does
+    not depend on them. That was 60 % of tokenising 50 notes (0.13 s → 0.05 s), same tokens.
+    """
     global _NLP
     if _NLP is None:
         import spacy
 
         _NLP = spacy.blank("nb")
+        _NLP.vocab.lex_attr_getters = {}  # type: ignore[attr-defined]  # public in vocab.pxd, not in the stubs
     return _NLP.tokenizer
 
 
