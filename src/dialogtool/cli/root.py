@@ -5,7 +5,10 @@ registers itself on `app` here. Usage mistakes that Typer catches (an unknown ch
 missing argument) are shown like every other user error: one line, `Error: …`, exit 2.
 """
 
+import atexit
+import gc
 import sys
+from functools import cache
 from typing import Annotated, Any
 
 import typer
@@ -77,6 +80,19 @@ def main(
     `dialogtool table --by meeting`.
     """
     ctx.obj = console.Settings(debug=debug)
+    _no_collection_at_exit()
+
+
+@cache  # once per process: tests invoke the app many times
+def _no_collection_at_exit() -> None:
+    """Freeze the heap when the process exits, before Python's own last collections.
+
+    Those walk every object still alive to free memory the system takes back anyway: after
+    `code` has loaded spaCy and thinc (about a million objects), 0.2–0.3 s of CPU, a sixth of
+    coding 50 notes. Files are written and closed by then (atomic writes, context managers),
+    and finalizers registered with `weakref.finalize` still run: they are called from atexit.
+    """
+    atexit.register(gc.freeze)
 
 
 def _register() -> None:
