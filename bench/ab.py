@@ -45,14 +45,18 @@ def compiled(source: Path) -> None:
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(source)], check=True)
 
 
-def code_once(source: Path, codebook: Path, corpus: Path, out: Path, jobs: int) -> float:
-    """Seconds for one `code` run of `source` in a fresh process, output folder emptied first."""
+def code_once(source: Path, codebook: Path, corpus: Path, out: Path, jobs: int) -> tuple[float, float]:
+    """Wall and CPU seconds (user + system, children included) for one `code` run of `source` in a
+    fresh process, output folder emptied first. CPU seconds vary far less on a shared machine."""
     subprocess.run(["rm", "-rf", str(out)], check=True)
     env = os.environ | {"PYTHONPATH": str(source / "src")}
     command = [sys.executable, "-m", "dialogtool", "code", str(corpus), "-c", str(codebook), "-o", str(out), "-q"]
     start = time.perf_counter()
-    subprocess.run([*command, "--jobs", str(jobs)], env=env, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    process = subprocess.Popen([*command, "--jobs", str(jobs)], env=env, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(process.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}")
+    return time.perf_counter() - start, usage.ru_utime + usage.ru_stime
 
 
 def main() -> None:
@@ -69,16 +73,20 @@ def main() -> None:
         baseline = checkout(args.baseline, work / "baseline")
         compiled(ROOT / "src")
         sides = {"baseline": (baseline, baseline / "codebook.yaml"), "current": (ROOT, ROOT / "codebook.yaml")}
-        times: dict[str, list[float]] = {name: [] for name in sides}
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in sides}
         for _ in range(args.rounds):
             for name, (source, codebook) in sides.items():
                 times[name].append(code_once(source, codebook, corpus, work / f"out-{name}", args.jobs))
-        base, current = (statistics.median(times[name]) for name in ("baseline", "current"))
+        wall = {name: statistics.median(t[0] for t in runs) for name, runs in times.items()}
+        cpu = {name: statistics.median(t[1] for t in runs) for name, runs in times.items()}
         print(f"{args.notes} notes, {words:,} words, --jobs {args.jobs}, {args.rounds} rounds alternated")
         for name in sides:
-            runs = [round(t, 2) for t in times[name]]
-            print(f"  {name:8} median {statistics.median(times[name]):6.2f}s  runs {runs}")
-        print(f"  current / baseline ({args.baseline}) = {current / base:.2f}")
+            runs = [round(t[0], 2) for t in times[name]]
+            print(f"  {name:8} median {wall[name]:6.2f}s (cpu {cpu[name]:6.2f}s)  runs {runs}")
+        print(
+            f"  current / baseline ({args.baseline}) = {wall['current'] / wall['baseline']:.2f}"
+            f" (cpu {cpu['current'] / cpu['baseline']:.2f})"
+        )
 
 
 if __name__ == "__main__":
