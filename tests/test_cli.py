@@ -34,6 +34,20 @@ def test_help_lists_commands() -> None:
         assert command in result.output
 
 
+def test_help_gives_each_command_its_whole_first_sentence() -> None:
+    """Click alone cuts the command list at about 45 characters ("…data/raw (with a...")."""
+    listed = " ".join(run("--help").output.split("Commands:")[1].split())
+    assert "init Set up a project: codebook.yaml, data/raw (with a README), data/coded, .gitignore, git." in listed
+    assert "..." not in listed
+
+
+def test_a_group_alone_shows_its_help_not_an_error() -> None:
+    result = run("export")
+    assert result.exit_code == 2
+    assert "Usage: dialogtool export" in result.stderr and "qdpx" in result.stderr
+    assert "Error" not in result.stderr
+
+
 def test_code_writes_one_file_per_note_and_summarises(raw_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "coded"
     result = run("code", raw_copy, "-c", ROOT / "codebook.yaml", "-o", out)

@@ -1,6 +1,7 @@
 """Start-up cost: `--help`, `table` and an unchanged re-run of `code` must not import spaCy
 (about a second) nor simplemma's tables, nor Textual; `--help` not even pydantic (Typer
-imports it to convert a command's options, so every command but `--help` pays for it)."""
+imports it to convert a command's options, so every command but `--help` pays for it), nor
+Rich (plain help, cli/helpformat.py), nor does a quiet re-run that has nothing to say."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from typer.testing import CliRunner
 from dialogtool.cli import app
 result = CliRunner().invoke(app, {args!r})
 assert result.exit_code == 0, result.output
-MODULES = ("spacy", "simplemma", "marisa_trie", "pandas", "matplotlib", "pydantic", "textual")
+MODULES = ("spacy", "simplemma", "marisa_trie", "pandas", "matplotlib", "pydantic", "textual", "rich")
 print(sorted(m for m in MODULES if m in sys.modules))
 """
 
@@ -29,8 +30,9 @@ def _imported(args: list[str]) -> list[str]:
     return ast.literal_eval(done.stdout.strip())  # the list the probe printed
 
 
-def test_help_imports_neither_spacy_nor_pandas_nor_pydantic() -> None:
+def test_help_imports_neither_spacy_nor_pandas_nor_pydantic_nor_rich() -> None:
     assert _imported(["--help"]) == []
+    assert "rich" not in _imported(["export", "--help"])  # a group's help is plain too
 
 
 def test_table_does_not_import_spacy(tmp_path: Path) -> None:
@@ -53,6 +55,7 @@ def test_unchanged_rerun_loads_neither_spacy_nor_lemma_tables(tmp_path: Path) ->
     modules = _imported(["code", str(ROOT / "data" / "raw"), "-o", str(tmp_path), "-q"])
     assert "spacy" not in modules and "simplemma" not in modules and "marisa_trie" not in modules
     assert "pandas" not in modules
+    assert "rich" not in modules  # nothing to print: no console is made, no bar with -q
 
 
 def test_a_changed_note_loads_them(tmp_path: Path) -> None:

@@ -1,7 +1,5 @@
 """Commands that read notes: `code` (write coded notes) and `meta` (show detected metadata)."""
 
-from __future__ import annotations
-
 import os
 from collections import Counter
 from pathlib import Path
@@ -84,7 +82,7 @@ def code(
         raise typer.Exit(console.ExitStatus.FAILED)
 
 
-def _summary_lines(summary: RunSummary, out_dir: Path) -> str:
+def _summary_lines(summary: "RunSummary", out_dir: Path) -> str:
     """The closing lines of a `code` run: what was written, skipped and failed, and how notes were read."""
     coded = len(summary.written) + len(summary.unchanged)
     encodings = Counter(summary.encodings.values())

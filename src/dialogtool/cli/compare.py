@@ -1,7 +1,5 @@
 """Commands that compare two codings: `diff` (what changed) and `agree` (how much two coders agree)."""
 
-from __future__ import annotations
-
 from typing import Annotated, Optional
 
 import typer

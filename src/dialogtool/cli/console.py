@@ -7,6 +7,12 @@ quotes, kwic lines) goes to `out`, already built as Rich renderables by `dialogt
 
 `fail` turns an exception into one line and an exit status; with `--debug` (passed to it
 explicitly by each command, from the context) it re-raises for the traceback.
+
+Rich is imported on first use, not with this module: its console and progress bar cost about
+40 ms to import, more than all of dialogtool's own command modules, and `--help`, an unchanged
+`code -q` and `table -f csv` print nothing through them (`tests/test_startup.py`). So `out`
+and `err` are made when first asked for (PEP 562), and a progress bar that is not shown is a
+stand-in that imports nothing.
 """
 
 from __future__ import annotations
@@ -19,17 +25,22 @@ import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import Enum, IntEnum
+from functools import cache
 from pathlib import Path
-from typing import NoReturn, Optional
+from typing import TYPE_CHECKING, Any, NoReturn, Optional, Protocol
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.segment import Segment
-from rich.text import Text
 
 from ..errors import DialogtoolError
-from ..files import printable, reason
+
+if TYPE_CHECKING:
+    from types import TracebackType
+
+    from rich.console import Console
+    from rich.segment import Segment
+
+    out: Console  # data: stdout (made on first use, see the module docstring)
+    err: Console  # messages and progress: stderr
 
 # What a terminal must not be sent as it is: C0 and C1 controls (ESC starts a sequence that
 # can retitle the window, move the cursor or hide text), DEL, surrogates (bytes of a file name
@@ -51,23 +62,53 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-class _SafeConsole(Console):
-    """A Console that escapes, in everything it prints, what `safe` escapes: file names and note
-    text come from users and archives, and must not drive the terminal (escape sequences in a
-    file name were printed raw once). Rich's own control output (the progress bar) is kept."""
+@cache
+def _safe_console() -> type[Console]:
+    """The Console class that escapes what `safe` escapes (a function so that Rich is imported
+    only when a console is first made)."""
+    from rich.console import Console
+    from rich.segment import Segment
 
-    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
-        cleaned = (segment if segment.control else Segment(safe(segment.text), segment.style) for segment in buffer)
-        return super()._render_buffer(cleaned)
+    class _SafeConsole(Console):
+        """A Console that escapes, in everything it prints, what `safe` escapes: file names and note
+        text come from users and archives, and must not drive the terminal (escape sequences in a
+        file name were printed raw once). Rich's own control output (the progress bar) is kept."""
 
-    def _check_buffer(self) -> None:
-        try:
-            super()._check_buffer()
-        except OSError as exc:  # Rich handles a broken pipe itself; a full disk or an I/O error here
-            output_failed(exc, "standard error" if self.stderr else "standard output")
+        def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+            cleaned = (segment if segment.control else Segment(safe(segment.text), segment.style) for segment in buffer)
+            return super()._render_buffer(cleaned)
 
-    def on_broken_pipe(self) -> None:
-        output_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"), "standard output")
+        def _check_buffer(self) -> None:
+            try:
+                super()._check_buffer()
+            except OSError as exc:  # Rich handles a broken pipe itself; a full disk or an I/O error here
+                output_failed(exc, "standard error" if self.stderr else "standard output")
+
+        def on_broken_pipe(self) -> None:
+            output_failed(BrokenPipeError(errno.EPIPE, "Broken pipe"), "standard output")
+
+    return _SafeConsole
+
+
+@cache
+def _consoles() -> tuple[Console, Console]:
+    """`out` and `err`, made the first time either is asked for."""
+    made = _safe_console()
+    return (
+        # Piped output is not cut to 80 columns: tables stay whole in files and logs.
+        made(highlight=False, width=None if sys.stdout.isatty() else 200),
+        # Messages stay one line and print literally (markup off): file names and patterns may hold "[x]".
+        made(stderr=True, highlight=False, soft_wrap=True, markup=False),
+    )
+
+
+def __getattr__(name: str) -> Any:
+    """`console.out` and `console.err` (see the module docstring)."""
+    if name == "out":
+        return _consoles()[0]
+    if name == "err":
+        return _consoles()[1]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def output_failed(exc: OSError, stream: str = "standard output") -> NoReturn:
@@ -78,14 +119,10 @@ def output_failed(exc: OSError, stream: str = "standard output") -> NoReturn:
         os.dup2(devnull, sys.stdout.fileno())
         os.close(devnull)
     if exc.errno != errno.EPIPE and stream == "standard output":
+        from ..files import reason  # here, not at the top: --help does without files' tempfile and random
+
         error(f"cannot write to {stream}: {reason(exc)}")
     raise typer.Exit(ExitStatus.FAILED)
-
-
-# Piped output is not cut to 80 columns: tables stay whole in files and logs.
-out = _SafeConsole(highlight=False, width=None if sys.stdout.isatty() else 200)
-# Messages stay one line and print literally (markup off): file names and patterns may hold "[x]".
-err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 class ExitStatus(IntEnum):
@@ -99,14 +136,16 @@ class ExitStatus(IntEnum):
 
 def say(label: str, message: str, style: str = "yellow") -> None:
     """One line on stderr: a coloured label, then the message as it is (line breaks shown as \\n)."""
+    from rich.text import Text
+
     line = Text(label, style=style)
     line.append(" " + safe(message.replace("\r", "\\r").replace("\n", "\\n")))
-    err.print(line)
+    _consoles()[1].print(line)
 
 
 def note(message: str) -> None:
     """A plain status line on stderr (no label, printed literally, control characters escaped)."""
-    err.print(safe(message))
+    _consoles()[1].print(safe(message))
 
 
 def error(message: str) -> None:
@@ -127,6 +166,8 @@ def fail(exc: BaseException, debug: bool) -> typer.Exit:
         error(str(exc))
         return typer.Exit(ExitStatus.USAGE)
     if isinstance(exc, OSError):  # the system refused (I/O error, full disk): one line, no traceback
+        from ..files import printable, reason
+
         where = f"{printable(exc.filename)}: " if exc.filename is not None else ""
         error(f"{where}{reason(exc)}")
         return typer.Exit(ExitStatus.FAILED)
@@ -138,17 +179,50 @@ def exit_with(status: ExitStatus) -> NoReturn:
     raise typer.Exit(status)
 
 
-def progress(label: str, quiet: bool = False) -> Progress:
+class Bar(Protocol):
+    """What a command does with a progress bar: Rich's `Progress`, or `_NoBar` when none is shown."""
+
+    def __enter__(self) -> Bar: ...
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None: ...
+
+    def add_task(self, description: str, start: bool = True, total: float | None = 100.0, **fields: Any) -> Any: ...
+
+    def update(self, task_id: Any, **fields: Any) -> None: ...
+
+
+class _NoBar:
+    """The progress bar of a quiet run: the same calls, and no import of Rich's progress module."""
+
+    def __enter__(self) -> _NoBar:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
+        return None
+
+    def add_task(self, description: str, start: bool = True, total: float | None = 100.0, **fields: Any) -> int:
+        return 0
+
+    def update(self, task_id: Any, **fields: Any) -> None:
+        return None
+
+
+def progress(label: str, quiet: bool = False) -> Bar:
     """A progress bar on stderr for work over many files; it disappears when done."""
+    if quiet:
+        return _NoBar()
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
     return Progress(
         TextColumn(label),
         BarColumn(),
         MofNCompleteColumn(),
         TimeRemainingColumn(),
         TextColumn("{task.fields[name]}"),
-        console=err,
+        console=_consoles()[1],
         transient=True,
-        disable=quiet,
     )
 
 

@@ -1,19 +1,26 @@
 """Commands that exchange with other QDA programs (REFI-QDA): `export qdpx|qdc`, `import qdpx|qdc`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from . import console
+from .helpformat import HelpGroup
 from .options import CODEBOOK, CODED, Codebook, Coded, Positions
 
 export_app = typer.Typer(
-    help="Export the coding or the codebook for other QDA programs (REFI-QDA).", no_args_is_help=True
+    cls=HelpGroup,
+    help="Export the coding or the codebook for other QDA programs (REFI-QDA).",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
-import_app = typer.Typer(help="Import a REFI-QDA project or codebook from another QDA program.", no_args_is_help=True)
+import_app = typer.Typer(
+    cls=HelpGroup,
+    help="Import a REFI-QDA project or codebook from another QDA program.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
 
 
 def register(app: typer.Typer) -> None:

@@ -1,7 +1,5 @@
 """Commands for the project as a whole: `init` (set one up) and `status` (where it stands)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """Commands for reading the coding: `evaluate`, `quotes`, `kwic`, `uncoded`, `suggest`."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -1,7 +1,5 @@
 """Commands for reviewers: `review` (the keyboard review screen) and `notes` (every review, listed)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Optional
 

@@ -5,25 +5,27 @@ registers itself on `app` here. Usage mistakes that Typer catches (an unknown ch
 missing argument) are shown like every other user error: one line, `Error: …`, exit 2.
 """
 
-from __future__ import annotations
-
+import atexit
+import gc
 import sys
+from functools import cache
 from typing import Annotated, Any
 
 import typer
-from typer.core import TyperGroup
 
 try:  # Typer vendors its own copy of Click (typer._click); its usage errors are that copy's
     from typer._click.core import Context
-    from typer._click.exceptions import UsageError
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
 except ImportError:  # pragma: no cover - a Typer on plain Click
     from click import Context, UsageError  # type: ignore[assignment]
+    from click.exceptions import NoArgsIsHelpError  # type: ignore[assignment]
 
 from .._version import __version__
 from . import console
+from .helpformat import HelpGroup
 
 
-class _OneLineErrors(TyperGroup):
+class _OneLineErrors(HelpGroup):
     """Typer's usage errors as one `Error:` line, the way the commands report theirs."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
@@ -39,6 +41,8 @@ class _OneLineErrors(TyperGroup):
     def invoke(self, ctx: Context) -> Any:
         try:
             return super().invoke(ctx)
+        except NoArgsIsHelpError:  # `dialogtool export` alone: its help (the error's message), as Typer shows it
+            raise
         except UsageError as exc:
             command = f" {exc.ctx.command_path}" if exc.ctx is not None else ""
             console.error(f"{exc.format_message()} (see{command} --help)")
@@ -52,7 +56,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
-    rich_markup_mode="markdown",
+    rich_markup_mode=None,  # plain help, without importing Rich (cli/helpformat.py)
 )
 
 
@@ -76,6 +80,19 @@ def main(
     `dialogtool table --by meeting`.
     """
     ctx.obj = console.Settings(debug=debug)
+    _no_collection_at_exit()
+
+
+@cache  # once per process: tests invoke the app many times
+def _no_collection_at_exit() -> None:
+    """Freeze the heap when the process exits, before Python's own last collections.
+
+    Those walk every object still alive to free memory the system takes back anyway: after
+    `code` has loaded spaCy and thinc (about a million objects), 0.2–0.3 s of CPU, a sixth of
+    coding 50 notes. Files are written and closed by then (atomic writes, context managers),
+    and finalizers registered with `weakref.finalize` still run: they are called from atexit.
+    """
+    atexit.register(gc.freeze)
 
 
 def _register() -> None:

@@ -1,7 +1,5 @@
 """Commands that count: `table` (themes × metadata), `cooccur` (theme × theme) and `report`."""
 
-from __future__ import annotations
-
 from collections.abc import Collection
 from pathlib import Path
 from typing import Annotated, Any, Optional
