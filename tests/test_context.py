@@ -532,6 +532,19 @@ def test_not_getting_to_agreement_is_still_about_the_theme() -> None:
     assert "KE" in by_text(f"Oppgave 3: Samarbeid\n\n{line}\n")[line].codes
 
 
+@pytest.mark.parametrize("summary", ["Anbefalinger", "Oppsummert", "Tilrådingar", "Hovudfunn"])
+def test_the_notes_own_summary_does_not_belong_to_the_last_task(summary: str) -> None:
+    raw = f"Oppgave 4: Pasientgrupper\n\n• Mange faller utenfor.\n\n{summary}\n\n• Mer tid til hvert møte.\n"
+    codings = by_text(raw)
+    assert codings["Mange faller utenfor."].codes == ("GRUPPER",)
+    assert codings["Mer tid til hvert møte."].codes == ()
+
+
+def test_a_title_that_is_a_summary_of_a_themed_table_keeps_its_theme() -> None:
+    codings = by_text("Oppsummering kafébord 1 – koordinerende enhet\n\nLite kjent blant de ansatte.\n")
+    assert codings["Lite kjent blant de ansatte."].codes == ("KE",)
+
+
 def test_a_remark_on_the_discussion_itself_takes_no_theme_from_its_heading() -> None:
     codings = by_text("Oppgave 4: Koordinerende enhet\n\nHer ble det en del diskusjon, og ikke alle var enige.\n")
     assert codings["Her ble det en del diskusjon, og ikke alle var enige."].codes == ()

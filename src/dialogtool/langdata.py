@@ -302,7 +302,11 @@ PAGE_FOOTER = r"^(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$"
 OFF_TOPIC_HEADINGS = re.compile(
     r"^(?:annet|anna|andre\b.*|ellers|elles|diverse|praktisk.*|eventuelt|evaluering.*|om møtet|tilbakemelding.*|"
     r"andre innspel|andre innspill|andre ting|avslutning.*|"
-    r"kommentarar?|kommentarer|til slutt|avslutning|sluttkommentar.*)$"
+    r"kommentarar?|kommentarer|til slutt|avslutning|sluttkommentar.*|"
+    # the note's own summary and recommendations: about every task, not the last one above
+    r"oppsummering|oppsummert|kort oppsummert|oppsummering og anbefalinger|anbefalinger|anbefalingar|"
+    r"tilrådingar|tilrådinger|konklusjon|konklusjonar|konklusjoner|hovedfunn|hovudfunn|"
+    r"samlet vurdering|samla vurdering)$"
 )
 
 
