@@ -21,8 +21,9 @@ from ..ingest.readers import MAX_FILE_BYTES
 from .codebook import Codebook
 
 # 2: proximity rules, concepts and context rules (coded format 2); 3: bylines, rounds;
-# 4: list numbers as Word shows them (issue 12)
-CODER_VERSION = "4"
+# 4: list numbers as Word shows them (issue 12); 5: question headings, two-theme tasks, summaries,
+# running footers, «Spm. 2:» tasks, telegraphic abbreviations (issue 9, third session)
+CODER_VERSION = "5"
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
