@@ -304,3 +304,39 @@ def test_directory(tmp_path: Path) -> None:
 def test_missing_file(tmp_path: Path) -> None:
     exc = read_error(tmp_path / "borte.txt")
     assert "cannot read" in exc.message
+
+
+@pytest.mark.parametrize(
+    ("first", "rest"),
+    [
+        ("Fleire ved bordet trekte fram folk som blir slitne av lite og ikkje toler lange", "dagar med trening."),
+        ("Flere ved bordet nevnte pasienter som blir slitne av lite og ikke tåler lange", "dager med trening."),
+    ],
+)
+def test_a_word_paragraph_cut_by_a_pasted_line_break_is_joined(tmp_path: Path, first: str, rest: str) -> None:
+    document = docx.Document()
+    document.add_paragraph(first)
+    document.add_paragraph(rest)
+    document.add_paragraph("neste avsnitt etter et punktum.")
+    note = read_note(_save(document, tmp_path / "pasted.docx"))
+    assert [s.text for s in note.segments] == [f"{first} {rest}", "neste avsnitt etter et punktum."]
+
+
+def test_a_pasted_break_never_joins_a_short_line_a_heading_or_a_table_cell(tmp_path: Path) -> None:
+    document = docx.Document()
+    document.add_paragraph("Utfordringar i kvardagen")
+    document.add_paragraph("lite informasjon mellom nivåa.")
+    document.add_heading("Kva manglar vi framleis i samarbeidet med sjukehuset", level=2)
+    document.add_paragraph("eit felles system for meldingar.")
+    table = document.add_table(rows=1, cols=2)
+    table.cell(0, 0).text = "for lite informasjon mellom kommunane og sjukehuset i regionen"
+    table.cell(0, 1).text = "felles journal"
+    note = read_note(_save(document, tmp_path / "apart.docx"))
+    assert [s.text for s in note.segments] == [
+        "Utfordringar i kvardagen",
+        "lite informasjon mellom nivåa.",
+        "Kva manglar vi framleis i samarbeidet med sjukehuset",
+        "eit felles system for meldingar.",
+        "for lite informasjon mellom kommunane og sjukehuset i regionen",
+        "felles journal",
+    ]

@@ -378,3 +378,24 @@ def test_soft_hyphen_before_combining_accent_is_idempotent() -> None:
 def test_hyphenated_header_word_is_idempotent() -> None:
     once = normalize("Notatet er skrevet av\n\nbord-\n\nverten Kari Nilsen.")
     assert normalize(once) == once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Tema 2 – Pasientar som fell mellom\nFleire ved bordet nemnde dei eldste.",
+            "Tema 2 – Pasientar som fell mellom\n\nFleire ved bordet nemnde dei eldste.",
+        ),
+        (
+            "Oppgave 3: Hvem faller mellom\nMange nevnte de unge.",
+            "Oppgave 3: Hvem faller mellom\n\nMange nevnte de unge.",
+        ),
+        (  # a wrapped title still joins its lower-case rest
+            "Tema 2 – Pasientar som fell mellom\nstolane",
+            "Tema 2 – Pasientar som fell mellom stolane",
+        ),
+    ],
+)
+def test_a_task_title_ending_on_a_function_word_keeps_a_capitalised_line_apart(text: str, expected: str) -> None:
+    assert normalize(text) == expected

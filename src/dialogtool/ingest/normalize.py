@@ -190,6 +190,8 @@ def _continues(previous: str, line: str) -> bool:
     """
     if is_item(line) or _HEADING_LINE.match(line):
         return False
+    if _HEADING_LINE.match(previous) and not line[0].islower():
+        return False  # «Tema 2 – Pasientar som fell mellom» then «Fleire …»: a title, not a wrapped line
     last_word = previous.rsplit(" ", 1)[-1]
     if last_word.lower() in DANGLING_WORDS:
         return True
@@ -200,6 +202,23 @@ def _continues(previous: str, line: str) -> bool:
     if _TERMINAL.search(previous):
         return previous.endswith(".") and last_word.lower() in NON_FINAL_ABBREVIATIONS
     return True
+
+
+def pasted_break(previous: str, paragraph: str) -> bool:
+    """Whether a Word paragraph carries on the sentence the one before left open.
+
+    Text pasted into Word from an e-mail or a PDF keeps its line breaks as paragraph
+    marks, so one sentence arrives as two paragraphs: «… toler lange dagar» then «med
+    trening.». Only a long paragraph without a closing mark followed by one in lower case
+    is taken for that; a short line («Utfordringar») may be a title, whatever follows.
+    """
+    return (
+        paragraph[0].islower()
+        and not is_item(paragraph)
+        and len(previous.split()) > _LONG_LINE_WORDS
+        and not previous.endswith(":")
+        and _TERMINAL.search(previous) is None
+    )
 
 
 def _breaks_word(previous: str, line: str) -> bool:

@@ -15,6 +15,7 @@ from typing import Any
 
 from ..errors import DialogtoolError
 from ..files import read_bytes
+from .normalize import pasted_break
 from .numbering import BULLET_LABEL, Counters, Level
 
 TEXT_SUFFIXES = frozenset({".txt", ".md", ".text"})
@@ -248,11 +249,15 @@ def read_docx(data: bytes, path: Path) -> tuple[str, frozenset[str], frozenset[s
     levels: list[int | None] = []  # list level of each line, None for a paragraph outside lists
     numbered: list[bool] = []
     lists = WordLists(document)
-    for block in _docx_blocks(document):
-        kind, paragraph = block
+    open_paragraph = False  # the last line is body text a pasted line break may have cut
+    for kind, paragraph, cell in _docx_blocks(document):
         text = paragraph.text.strip()
         if not text:
             continue
+        if open_paragraph and kind == "text" and not cell and pasted_break(lines[-1], text):
+            lines[-1] += " " + text
+            continue
+        open_paragraph = kind != "heading" and not cell
         label = lists.label(paragraph)
         if label and label != BULLET_LABEL:
             text = f"{label} {text}"  # the number Word shows: «pkt. 3» in a note can be found
@@ -279,8 +284,8 @@ def _points(lines: list[str], levels: list[int | None], numbered: list[bool]) ->
     return frozenset(points)
 
 
-def _docx_blocks(document: Any) -> Iterator[tuple[str, Any]]:
-    """Yield (kind, paragraph) for body paragraphs and table cells in reading order."""
+def _docx_blocks(document: Any) -> Iterator[tuple[str, Any, bool]]:
+    """Yield (kind, paragraph, in a table cell) for body paragraphs and table cells in reading order."""
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
@@ -288,7 +293,7 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, Any]]:
         tag = child.tag.rsplit("}", 1)[-1]
         if tag == "p":
             paragraph = Paragraph(child, document)
-            yield _paragraph_kind(paragraph), paragraph
+            yield _paragraph_kind(paragraph), paragraph, False
         elif tag == "tbl":
             table = Table(child, document)
             for row in table.rows:
@@ -298,7 +303,7 @@ def _docx_blocks(document: Any) -> Iterator[tuple[str, Any]]:
                         continue
                     seen.add(id(cell._tc))
                     for paragraph in cell.paragraphs:
-                        yield _paragraph_kind(paragraph), paragraph
+                        yield _paragraph_kind(paragraph), paragraph, True
 
 
 def _paragraph_kind(paragraph: Any) -> str:
