@@ -142,10 +142,12 @@ BLIND_FLOORS = {
     "blind4": {"micro": 0.83, "KE": 0.87, "IP": 0.69, "INFO": 0.84, "KOMP": 0.87, "GRUPPER": 0.89},
     "blind5": {"micro": 0.91, "KE": 0.88, "IP": 0.86, "INFO": 0.89, "KOMP": 0.96, "GRUPPER": 0.92},
     "blind6": {"micro": 0.84, "KE": 0.80, "IP": 0.77, "INFO": 0.87, "KOMP": 0.91, "GRUPPER": 0.79},
+    "blind7": {"micro": 0.88, "KE": 0.92, "IP": 0.86, "INFO": 0.84, "KOMP": 0.89, "GRUPPER": 0.91},
     "dev3": {"micro": 0.92, "KE": 0.96, "IP": 0.94, "INFO": 0.87, "KOMP": 0.92, "GRUPPER": 0.94},
     "dev4": {"micro": 0.92, "KE": 0.92, "IP": 0.93, "INFO": 0.90, "KOMP": 0.92, "GRUPPER": 0.94},
     "dev5": {"micro": 0.97, "KE": 0.98, "IP": 0.95, "INFO": 0.97, "KOMP": 0.97, "GRUPPER": 0.97},
     "dev6": {"micro": 0.90, "KE": 0.80, "IP": 0.93, "INFO": 0.88, "KOMP": 0.94, "GRUPPER": 0.90},
+    "dev7": {"micro": 0.88, "KE": 0.91, "IP": 0.93, "INFO": 0.78, "KOMP": 0.90, "GRUPPER": 0.91},
 }
 
 
@@ -174,10 +176,12 @@ SETS = {
     "blind4": (291, 0),
     "blind5": (302, 0),
     "blind6": (331, 0),
+    "blind7": (277, 0),
     "dev3": (318, 0),
     "dev4": (304, 1),
     "dev5": (319, 0),
     "dev6": (338, 0),
+    "dev7": (267, 0),
 }
 
 
