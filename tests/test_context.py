@@ -548,3 +548,27 @@ def test_a_title_that_is_a_summary_of_a_themed_table_keeps_its_theme() -> None:
 def test_a_remark_on_the_discussion_itself_takes_no_theme_from_its_heading() -> None:
     codings = by_text("Oppgave 4: Koordinerende enhet\n\nHer ble det en del diskusjon, og ikke alle var enige.\n")
     assert codings["Her ble det en del diskusjon, og ikke alle var enige."].codes == ()
+
+
+@pytest.mark.parametrize(
+    ("label", "point"),
+    [
+        ("Det som fungerer", "Lite kjent blant de ansatte."),
+        ("Forslag:", "Fast kontaktperson i hver kommune."),
+        ("Kva manglar?", "Eit telefonnummer som alle kjenner."),
+        ("Utfordringar", "Ingen veit kven som har ansvaret."),
+        ("Anna", "Ingen veit kven som har ansvaret."),
+    ],
+)
+def test_a_line_that_labels_the_points_after_it_takes_no_theme_but_the_points_do(label: str, point: str) -> None:
+    raw = f"Oppgave 1: Koordinerende enhet\n\n• Kjent i noen kommuner.\n\n• {label}\n\n• {point}\n"
+    codings = by_text(raw)
+    assert codings["Kjent i noen kommuner."].codes == ("KE",)
+    assert codings[label].codes == ()
+    assert codings[point].codes == ("KE",)  # a bullet «Anna» opens no section, unlike a heading «Anna:»
+
+
+def test_a_label_word_inside_a_sentence_does_not_stop_its_theme() -> None:
+    line = "Forslag om fast kontaktperson i hver kommune."
+    codings = by_text(f"Oppgave 1: Koordinerende enhet\n\n• Kjent i noen kommuner.\n\n• {line}\n")
+    assert codings[line].codes == ("KE",)

@@ -297,6 +297,20 @@ HEADER_LINE = (
 # Page furniture that PDF extraction leaves between lines.
 PAGE_FOOTER = r"^(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$"
 
+# A line that only labels a part of a task's answer («Utfordringar», «Forslag:», «Det som
+# fungerer», «Kva manglar?»): it says what kind of points follow, not what they are about, so it
+# takes no theme from the heading above it (the points under it still do). Compared lower-cased,
+# without the bullet, the colon or the question mark.
+SECTION_LABEL = (
+    r"^(?:utfordring|utfordringer|utfordringar|utfordringane|utfordringene|forslag|forslaga|forslagene|"
+    r"tiltak|tiltaka|tiltakene|muligheter|moglegheiter|mulighet|moglegheit|løsninger|løysingar|løsning|løysing|"
+    r"erfaringer|erfaringar|positivt|negativt|pluss|minus|ønsker|ønske|ønskjer|innspill|innspel|"
+    r"gode eksempler|gode døme|gode eksempel|barrierer|hindringer|hindringar|"
+    r"det som fungerer(?: bra| godt)?|det som ikke fungerer|det som ikkje fungerer|"
+    r"(?:hva|kva) fungerer(?: bra| godt| ikke| ikkje| dårleg| dårlig)?|(?:hva|kva) (?:mangler|manglar)|"
+    r"(?:hva|kva) kan bli bedre|(?:hva|kva) kan bli betre)\s*[:?]?$"
+)
+
 # Headings of sections that are about the meeting, not the task ("Annet:", "Praktisk:"):
 # a heading's theme is not carried into them. Compared lower-cased, without the colon.
 OFF_TOPIC_HEADINGS = re.compile(

@@ -25,6 +25,9 @@ for KE i Alta») are mere mentions. In the order they are applied to each unit:
   that has any, unless the unit is procedural (a round, the host's line or name, thanks,
   coffee, who took part, the next meeting), is itself a lead-in (its content is in the items
   after it), or sits in an off-topic section ("Annet:") or paragraph ("Ellers: …").
+
+A unit that only labels the points after it («Forslag», «Det som fungerer», «Kva manglar?»)
+takes no theme from any of these rules: it names a kind of point, not a subject.
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ from ..langdata import (
     PROCEDURAL_WORDS,
     QUANTIFIERS,
     REFERRING_WORDS,
+    SECTION_LABEL,
 )
 from .codebook import Codebook, ContextRules
 
@@ -69,6 +73,7 @@ _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
 _ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
 _NAMED_BYLINE = re.compile(NAMED_BYLINE, re.IGNORECASE)
 _NOT_REACHED = re.compile(NOT_REACHED, re.IGNORECASE)
+_SECTION_LABEL = re.compile(SECTION_LABEL, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
@@ -128,6 +133,8 @@ def apply_context(
         if (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
             context.clear()  # about the meeting: nothing from its context, and it ends a list
             state.leadin = state.group = None
+        elif context and _labels_a_section(seg.text):
+            context.clear()  # «Forslag», «Det som fungerer»: a label for what follows, about nothing itself
         named.update(code for code, found in terms.items() if not once_named.issuperset(found))
         codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
         coding = SegmentCoding(codes, terms, context)
@@ -346,6 +353,12 @@ def _inherit_heading(
                 if not terms or code not in terms:
                     context.setdefault(code, (rule, heading_id))
             return
+
+
+def _labels_a_section(text: str) -> bool:
+    """«Forslag:», «Det som fungerer», «Anna»: a line that names the kind of points after it."""
+    label = _strip_mark(text).strip()
+    return _SECTION_LABEL.match(label) is not None or _off_topic(label.rstrip(":"))
 
 
 @lru_cache(maxsize=1024)
