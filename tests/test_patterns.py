@@ -363,6 +363,23 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("komp.heving for fysio i komm.", {"KOMP"}),
         ("tlf. på kontoret", set()),
         ("Dei sender søknader og veit ikkje om dei kjem fram.", {"INFO"}),
+        # a service that does not know what it should: missing information (nb and nn)
+        ("Heimesjukepleia visste ikkje at ho hadde fått nye medisinar.", {"INFO"}),
+        ("Pasienten reiser hjem uten at kommunen vet det.", set()),  # «vet» alone: no missing word
+        ("Vi starter opp uten å vite hva sykehuset har gjort.", {"INFO"}),
+        ("Kommunen veit ikkje kva dei skal gjere med desse.", set()),  # know-how, not information
+        ("Mange tilsette i kommunen veit ikkje at KE finst.", {"KE"}),  # KE unknown, not information
+        # knowing little about the other's work is competence
+        ("Sjukehuset veit lite om korleis det er å jobbe heime hos pasienten.", {"KOMP"}),
+        ("Kommunene visste lite om KE på sykehuset.", {"KE"}),
+        # the groups as groups, and who struggles most
+        ("Gruppene vi snakka mest om:", {"GRUPPER"}),
+        ("Felles for flere av gruppene:", {"GRUPPER"}),
+        ("Hvem strever mest?", {"GRUPPER"}),
+        ("Kven strevar mest i kvardagen?", {"GRUPPER"}),
+        ("Deltakarane vart fordelt på ulike grupper.", set()),
+        ("Innspela frå dei ulike gruppene vart samla.", set()),
+        ("Trening i grupper passar ikkje for alle.", set()),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:

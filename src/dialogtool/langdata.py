@@ -433,7 +433,7 @@ PROCEDURAL_WORDS = _words(
     kl stemning stemninga stemningen engasjement hjernestorm flippover tavla tavlen minutt minutter
     minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde semje usemje
     forresten forøvrig spøk spøkte spøkefullt innspill innspillet innspillene innspel innspelet
-    innspela innspeli
+    innspela innspeli praten pratet pratinga livlig livleg
     """
 )
 # Compounds that end in a break or a meal («kaffipausen», «matpausa», «felleslunsjen»).
@@ -492,6 +492,8 @@ OTHER_MATTERS = (
     "båten",
     "buss",
     "reisev",
+    "reisetid",
+    "fjellovergang",
     "parkering",
     "etasje",
     "nybygg",
