@@ -380,6 +380,22 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Deltakarane vart fordelt på ulike grupper.", set()),
         ("Innspela frå dei ulike gruppene vart samla.", set()),
         ("Trening i grupper passar ikkje for alle.", set()),
+        # the municipal office as KE: unknown, named, the way in; and the contact point
+        ("Tildelingskontoret er ukjent for sjukehuset.", {"KE"}),
+        ("Ingen visste navnet på kontoret i kommunen.", {"KE"}),
+        ("Kommunene har et eget kontor som skal være inngangen for alle.", {"KE"}),
+        ("Kven er kontaktpunktet i kommunen?", {"KE"}),
+        ("Få veit kvar i kommunen ein skal vende seg.", {"KE"}),
+        ("Vedtaket frå tildelingskontoret var ikkje klart.", set()),
+        # the coordinator in plain words: overall responsibility, the one who keeps track
+        ("Ingen har et tydelig oppfølgingsansvar for pasienten.", {"IP"}),
+        ("Ingen hadde det samla ansvaret for henne.", {"IP"}),
+        ("Det finst ingen som held oversikta.", {"IP"}),
+        ("Éin fast person som samordnar tenestene rundt pasienten.", {"IP"}),
+        # the patient's own goals
+        ("Målene bør pasienten formulere selv.", {"IP"}),
+        ("Måla bør vere hennar, ikkje våre.", {"IP"}),
+        ("Målet med møtet var å bli kjent.", set()),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
