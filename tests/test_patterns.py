@@ -396,6 +396,8 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Målene bør pasienten formulere selv.", {"IP"}),
         ("Måla bør vere hennar, ikkje våre.", {"IP"}),
         ("Målet med møtet var å bli kjent.", set()),
+        ("Kva pasienten sjølv har sett som mål for opphaldet.", set()),
+        ("Eit kontaktpunkt på avdelinga som kommunen kan ringje til.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
