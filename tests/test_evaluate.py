@@ -149,7 +149,7 @@ BLIND_FLOORS = {
     "dev5": {"micro": 0.96, "KE": 0.98, "IP": 0.95, "INFO": 0.96, "KOMP": 0.97, "GRUPPER": 0.97},
     "dev6": {"micro": 0.92, "KE": 0.80, "IP": 0.95, "INFO": 0.88, "KOMP": 0.95, "GRUPPER": 0.95},
     "dev7": {"micro": 0.90, "KE": 0.91, "IP": 0.93, "INFO": 0.79, "KOMP": 0.91, "GRUPPER": 0.96},
-    "dev8": {"micro": 0.84, "KE": 0.90, "IP": 0.77, "INFO": 0.85, "KOMP": 0.80, "GRUPPER": 0.90},
+    "dev8": {"micro": 0.85, "KE": 0.90, "IP": 0.84, "INFO": 0.85, "KOMP": 0.80, "GRUPPER": 0.90},
 }
 
 

@@ -348,3 +348,28 @@ def test_rounds_nest_under_their_task_and_a_written_by_line_is_a_byline() -> Non
     assert paths["Planen kommer sent i gang."][-2:] == ("Tema: Individuell plan", "Runde 1")
     assert paths["Kurs for nye koordinatorer."][-2:] == ("Tema: Individuell plan", "Runde 2")
     assert all("Skrevet av" not in name for path in paths.values() for name in path)
+
+
+@pytest.mark.parametrize(
+    ("sheet", "stickers", "item"),
+    [
+        ("ARK 2 «HVEM HOLDER I TRÅDEN?»", "GULE LAPPER", "• lære av hverandre"),
+        ("Ark 2 – Kven held i trådane", "GULE LAPPAR", "• lære av kvarandre"),
+    ],
+)
+def test_flip_chart_sheets_and_a_heading_in_capitals_are_main_headings(sheet: str, stickers: str, item: str) -> None:
+    # «… fant det» ends on a function word, yet the capitals line after it is a heading
+    raw = (
+        f"Kafébord 2\n\n{sheet}\n- ingen rundt bordet fant det\n{stickers}\n{item}\n\n"
+        "ARK 3 TILTAK (prikker)\n1. ringe før\n"
+    )
+    segs = segment(normalize(raw))
+    paths = {s.text: (s.kind, s.section[-1:]) for s in segs}
+    assert paths[sheet][0] == HEADING and paths[stickers][0] == HEADING
+    assert paths["• ingen rundt bordet fant det"][1] == (sheet,)
+    assert paths[item][1] == (stickers,)  # the stickers' heading replaces the sheet's, not under it
+    assert paths["1. ringe før"][1] == ("ARK 3 TILTAK (prikker)",) and is_task("ARK 3 TILTAK (prikker)")
+
+
+def test_an_acronym_that_ends_a_wrapped_sentence_still_joins() -> None:
+    assert texts(normalize("Pasienten får hjelp fra\nNAV og kommunen.")) == ["Pasienten får hjelp fra NAV og kommunen."]

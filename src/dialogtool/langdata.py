@@ -287,7 +287,7 @@ def byline_name(roles: tuple[str, ...]) -> str:
 # continuation of the line above, even in lower case. Common nouns ("del", "tema", "bord")
 # count only when a number or a colon follows, since "en stor / del av" is a wrapped line.
 HEADER_LINE = (
-    r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord|runde)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
+    r"^(?:(?:gruppe|del|oppgåve|oppgave|tema|bord|runde|ark)\s*(?:nr\.?\s*)?(?:\d|[:–-])"
     rf"|(?:dialog)?kaf[eé]-?bord\b|{BYLINE}"
     # a section word alone on its line («Anna», «Tiltak:») starts a section, even after «… med dei»
     r"|(?:anna|annet|tiltak|utfordringar|utfordringer|moglegheiter|muligheter|forslag|praktisk|"

@@ -190,6 +190,8 @@ def _continues(previous: str, line: str) -> bool:
     """
     if is_item(line) or _HEADING_LINE.match(line):
         return False
+    if _in_capitals(line):
+        return False  # «… fant det» then «GULE LAPPER»: a heading in capitals, not a wrapped line
     if _HEADING_LINE.match(previous) and not line[0].islower():
         return False  # «Tema 2 – Pasientar som fell mellom» then «Fleire …»: a title, not a wrapped line
     last_word = previous.rsplit(" ", 1)[-1]
@@ -202,6 +204,13 @@ def _continues(previous: str, line: str) -> bool:
     if _TERMINAL.search(previous):
         return previous.endswith(".") and last_word.lower() in NON_FINAL_ABBREVIATIONS
     return True
+
+
+def _in_capitals(line: str) -> bool:
+    """Two or more words in capitals: a heading typed up from a flip chart («GULE LAPPER»), never
+    the rest of a sentence (an acronym that ends one, «… til NAV», is a single word)."""
+    letters = [c for c in line if c.isalpha()]
+    return " " in line and len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 def pasted_break(previous: str, paragraph: str) -> bool:

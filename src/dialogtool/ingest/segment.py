@@ -43,11 +43,12 @@ _NUMBERED_TITLE = re.compile(r"^\d{1,2}[.)]\s+[A-ZÆØÅ][^.!?;:,]*$")
 # A numbered question ("1. Hvordan …?", "2b) Kven …?", "a) Kva …?") is a task the units below
 # answer, unless it stands in a list of questions (see `_question_lists`).
 _NUMBERED_QUESTION = re.compile(r"^(?:\d{1,2}[a-z]?|[a-z])[.)]\s.*\?$")
-# A task line: a task, question or theme with its number or a colon, whatever its length.
+# A task line: a task, question or theme with its number or a colon, whatever its length;
+# «ARK 3 TILTAK»: a flip-chart sheet typed up, one sheet a task.
 # «Runde 2», «Runde 1 – Utfordringar», «Økt 3:»: a round of the table's work.
 _ROUND = re.compile(r"^(?:runde|økt|omgang)\s*\d+\b", re.IGNORECASE)
 _TASK_LINE = re.compile(
-    r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde|spm\.|oppg\.)\s*(?:nr\.?\s*)?"
+    r"^(?:oppgave|oppgåve|spørsmål|tema|del|runde|spm\.|oppg\.|ark)\s*(?:nr\.?\s*)?"
     r"(?:(?:\d+[a-z]?|[a-c])?\s*[:.)–-]|\d+\s+(?=[A-ZÆØÅ]))",  # "Tema 2: …", "Del A)", "Tema 4 Kva …"
     re.IGNORECASE,
 )
@@ -240,9 +241,17 @@ def _heading_level(body: str, kind: int) -> int:
         return 1
     if NUMBERED.match(body) or _NUMBERED_QUESTION.match(body):
         return 2
+    if capitals(body):
+        return 1  # «GULE LAPPER», «KVA ME TRENG»: a title in capitals is a main heading
     if body.endswith(":") or len(body.split()) <= _MAX_BARE_HEADING_WORDS:
         return 3
     return 1
+
+
+def capitals(line: str) -> bool:
+    """A line of two or more words written in capitals (typed up from a flip chart or a slide)."""
+    letters = [c for c in line if c.isalpha()]
+    return len(line.split()) >= 2 and len(letters) >= 4 and all(c.isupper() for c in letters)
 
 
 def _segment_id(body: str, seen: dict[str, int]) -> str:
