@@ -228,6 +228,24 @@ def test_a_running_footer_above_the_page_number_is_dropped(running: str) -> None
 
 
 @pytest.mark.parametrize(
+    "header",
+    [
+        "Dialogmøte rehabilitering Flekkefjord 2019 – side 2",
+        "Kafébord 3, Førde 2018 | Side 2 av 3",
+        "Dialogmøte Sogn 2020 side 4",
+    ],
+)
+def test_a_running_header_with_its_page_number_on_the_line_is_dropped(header: str) -> None:
+    text = f"• Felles fagdag for nye koordinatorer.\n{header}\nTema: Pasientgrupper\n• ME"
+    assert normalize(text) == "• Felles fagdag for nye koordinatorer.\n\nTema: Pasientgrupper\n\n• ME"
+
+
+@pytest.mark.parametrize("kept", ["Vi møttes i 2019, se side 4.", "• Heftet fra 2019 side 4", "Dialogmøte Sogn side 4"])
+def test_lines_that_mention_a_page_are_not_headers(kept: str) -> None:
+    assert normalize(f"{kept}\n\nNeste.").startswith(kept)
+
+
+@pytest.mark.parametrize(
     "kept",
     [
         "• Fagdag i 2019",  # a bullet

@@ -296,6 +296,11 @@ HEADER_LINE = (
 
 # Page furniture that PDF extraction leaves between lines.
 PAGE_FOOTER = r"^(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$"
+# A running header or footer with its page number on the same line: «Dialogmøte rehabilitering
+# Flekkefjord 2019 – side 2». A few words with a year, then the page number; no sentence.
+PAGE_LINE = (
+    r"^(?!•)(?=.*\b(?:19|20)\d\d\b)(?:[^\s.!?]+\s+){1,8}(?:[–|/-]\s*)?(?:side|page|s\.)\s*\d+(?:\s*(?:av|of|/)\s*\d+)?$"
+)
 
 # A line that only labels a part of a task's answer («Utfordringar», «Forslag:», «Det som
 # fungerer», «Kva manglar?»): it says what kind of points follow, not what they are about, so it

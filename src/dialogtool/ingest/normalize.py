@@ -18,6 +18,7 @@ from ..langdata import (
     HEADER_LINE,
     NON_FINAL_ABBREVIATIONS,
     PAGE_FOOTER,
+    PAGE_LINE,
 )
 
 BULLET = "• "
@@ -47,6 +48,7 @@ _LONE_LABEL = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*[.)]|[a-zA-Z][.)]|[ivx]{1,4}
 _TERMINAL = re.compile(r"[.!?:;…][»”\"’')\]]*$")
 _HYPHEN_END = re.compile(r"[^\W\d_]-$")
 _FOOTER = re.compile(PAGE_FOOTER, re.IGNORECASE)
+_PAGE_LINE = re.compile(PAGE_LINE, re.IGNORECASE)
 # up to six words with a year and no sentence end: a footer's «Dialogmøte Ofoten 2019»
 _RUNNING_FOOTER = re.compile(r"^(?=.*\b(?:19|20)\d\d\b)(?!\W)(?:\S+\s+){0,5}\S+$(?<![.:?!])")
 _HEADING_LINE = re.compile(HEADER_LINE, re.IGNORECASE)
@@ -74,7 +76,7 @@ def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = froze
     label: str | None = None  # a list number waiting for its text
     for number, raw in enumerate(raws):
         line = clean_line(raw, private)
-        if not line or number in running:
+        if not line or number in running or _PAGE_LINE.match(line):
             continue
         if number in lost and not is_item(line):
             line = clean_line(BULLET + line, private)  # cleaned again: "• -- og" must settle at once
