@@ -572,3 +572,21 @@ def test_a_label_word_inside_a_sentence_does_not_stop_its_theme() -> None:
     line = "Forslag om fast kontaktperson i hver kommune."
     codings = by_text(f"Oppgave 1: Koordinerende enhet\n\n• Kjent i noen kommuner.\n\n• {line}\n")
     assert codings[line].codes == ("KE",)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Tema: samarbeid\n\n• Mer informasjon før utskriving?\n• Mange faller mellom to stoler.\n",
+        "Tema: samarbeid\n\n• Meir informasjon før utskriving?\n• Mange fell mellom to stolar.\n",
+    ],
+)
+def test_a_bullet_that_ends_in_a_question_mark_is_a_point_not_a_lead_in(raw: str) -> None:
+    (last,) = [coding for seg, coding in coded(raw) if "stol" in seg.text]
+    assert "INFO" not in last.codes
+
+
+def test_a_numbered_question_still_leads_in_to_its_bullets() -> None:
+    raw = "Tema: samarbeid\n\n1a) Kva informasjon manglar kommunen?\n• Funksjonsvurdering frå fysio.\n"
+    codings = by_text(raw)
+    assert rules_of(codings["Funksjonsvurdering frå fysio."]) == {"INFO": "leadin"}

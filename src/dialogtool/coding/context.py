@@ -224,12 +224,14 @@ def _open_lead_in(
     seg: Segment, terms: dict[str, tuple[str, ...]], context: dict[str, tuple[str, str]], state: _State
 ) -> None:
     """A sentence ending in ":" or "?" with themes of its own opens a lead-in; so does a numbered
-    task ("1a) Kva manglar kommunen?"), with the themes it has from the task it belongs to."""
+    task ("1a) Kva manglar kommunen?"), with the themes it has from the task it belongs to. A
+    bullet that ends in "?" is one of the points, said as a question, not a lead-in to the rest."""
     if seg.kind == HEADING:
         if is_task(seg.text) and (terms or context):
             state.leadin, state.marked, state.task = (frozenset(terms) | frozenset(context), seg.id), False, True
         return
-    if terms and seg.text.rstrip().endswith((":", "?")):
+    end = seg.text.rstrip()[-1:]
+    if terms and (end == ":" or (end == "?" and not seg.text.startswith(BULLET))):  # «• fagdag sammen?»: a point
         state.leadin, state.marked, state.task = (frozenset(terms), seg.id), False, False
 
 
