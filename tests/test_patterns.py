@@ -365,7 +365,7 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Dei sender søknader og veit ikkje om dei kjem fram.", {"INFO"}),
         # a service that does not know what it should: missing information (nb and nn)
         ("Heimesjukepleia visste ikkje at ho hadde fått nye medisinar.", {"INFO"}),
-        ("Pasienten reiser hjem uten at kommunen vet det.", set()),  # «vet» alone: no missing word
+        ("Pasienten reiser hjem uten at kommunen vet det.", {"INFO"}),
         ("Vi starter opp uten å vite hva sykehuset har gjort.", {"INFO"}),
         ("Kommunen veit ikkje kva dei skal gjere med desse.", set()),  # know-how, not information
         ("Mange tilsette i kommunen veit ikkje at KE finst.", {"KE"}),  # KE unknown, not information
@@ -398,6 +398,26 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Målet med møtet var å bli kjent.", set()),
         ("Kva pasienten sjølv har sett som mål for opphaldet.", set()),
         ("Eit kontaktpunkt på avdelinga som kommunen kan ringje til.", {"INFO"}),
+        # knowing what was done, and without the service knowing (nb and nn)
+        ("Vi kan starte dag to dersom vi vet hva som er gjort på sykehuset.", {"INFO"}),
+        ("Rullatoren vart bestilt utan at ergoterapeuten i kommunen visste om det.", {"INFO"}),
+        ("Lange ventetider på svar på henvendelser.", {"INFO"}),
+        ("Sjukehuset veit ikkje kva me har i kommunen.", {"KOMP"}),  # knowing the other's work
+        ("Vi vil vite mer om hva sykehuset faktisk kan.", {"KOMP"}),
+        # the same words and tools, judging differently, seeing the other's workplace
+        ("Sykehuset og kommunen vurderer funksjon forskjellig.", {"KOMP"}),
+        ("Vi bør bruke same ord om det same.", {"KOMP"}),
+        ("Felles kartleggingsverktøy begge steder.", {"KOMP"}),
+        ("Terapeutane vil gjerne vere med på heimebesøk.", {"KOMP"}),
+        ("Eit nettverk med andre koordinatorar i dalen.", {"KOMP", "IP"}),
+        ("Vi vurderer ulike tiltak for neste år.", set()),  # «ulike» = various
+        # who gets too little, needs more than they get, does not fit in
+        ("Oppgave 4: Hvem får for lite?", {"GRUPPER"}),
+        ("Kva pasientar treng meir enn dei får?", {"GRUPPER"}),
+        ("De passer ikke inn i standardforløpet.", {"GRUPPER"}),
+        ("Kommunen får for lite informasjon.", {"INFO"}),
+        # following the patient up over time is the coordinator's
+        ("For få vil ta på seg å følgje opp ein pasient over tid.", {"IP"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
