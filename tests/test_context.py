@@ -590,3 +590,19 @@ def test_a_numbered_question_still_leads_in_to_its_bullets() -> None:
     raw = "Tema: samarbeid\n\n1a) Kva informasjon manglar kommunen?\n• Funksjonsvurdering frå fysio.\n"
     codings = by_text(raw)
     assert rules_of(codings["Funksjonsvurdering frå fysio."]) == {"INFO": "leadin"}
+
+
+TABLE_INTRO = "Vi snakket lenge om dette ved bordet, og mange hadde erfaringer fra egen kommune."
+
+
+@pytest.mark.parametrize(
+    "header",
+    ["Utfordring | Tiltak | Hvem følger opp", "Utfordring\tTiltak\tKven følgjer opp", "Kven | Kva manglar | Forslag"],
+)
+def test_a_tables_header_row_takes_no_theme_but_its_rows_do(header: str) -> None:
+    row = "Lite kjent blant de ansatte i kommunen | Oppslag på nettsiden | Kommunen"
+    raw = f"Oppgave 1: Koordinerende enhet\n\n{TABLE_INTRO}\n\n{header}\n{row}\n"
+    codings = {seg.text: coding for seg, coding in coded(raw)}
+    (head,) = [coding for text, coding in codings.items() if text.startswith(("Utfordring", "Kven"))]
+    assert head.codes == ()
+    assert codings[row].codes == ("KE",)

@@ -276,7 +276,7 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Intensiv rehabilitering hjelper mange.", set()),
         ("Ingen visste kven som tek imot søknader om tenester.", {"KE"}),
         ("Det er uklart hvor søknaden skal sendes.", {"KE"}),
-        ("Sykehuset har et kontor som koordinerer rehabiliteringen.", set()),
+        ("Sykehuset har et kontor som koordinerer rehabiliteringen.", {"KE"}),
         ("Kommunane manglar fagfolk som kan noko om seinskadar.", {"KOMP", "GRUPPER"}),
         ("Eldre som bor alene, får for lite oppfølging.", {"GRUPPER"}),
         ("Dei som ikkje har pårørande, får minst hjelp.", {"GRUPPER"}),
@@ -418,6 +418,20 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Kommunen får for lite informasjon.", {"INFO"}),
         # following the patient up over time is the coordinator's
         ("For få vil ta på seg å følgje opp ein pasient over tid.", {"IP"}),
+        # the patient's own contact person is the coordinator; a ward's or a municipality's is contact
+        ("Eg har hatt fire ulike kontaktpersonar på to år.", {"IP"}),
+        ("Til slutt fekk vi ein fast kontaktperson.", {"IP"}),
+        ("Ein kontaktperson på avdelinga som kommunen kan ringje.", {"INFO"}),
+        ("Oppdatert liste over kontaktpersonar.", {"INFO"}),
+        # the office that coordinates, allocates, or that one turns to
+        ("Kommunen har eit kontor som skal samordne tenestene.", {"KE"}),
+        ("Mange veit ikkje at kommunen har eit eige kontor.", {"KE"}),
+        ("Tre av fire kommuner har et kontor for tildeling og samordning.", {"KE"}),
+        ("De to kontorene bør møtes et par ganger i året.", {"KE"}),
+        # the note or the minutes themselves
+        ("Kafébord 2 – notat skrive av brukarrepresentant Randi Myklebust", set()),
+        ("Referatet godkjennes på e-post innen en uke.", set()),
+        ("Notatet frå sjukehuset kom ei veke seinare.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:

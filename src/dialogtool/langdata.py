@@ -315,6 +315,16 @@ SECTION_LABEL = (
     r"(?:hva|kva) fungerer(?: bra| godt| ikke| ikkje| dårleg| dårlig)?|(?:hva|kva) (?:mangler|manglar)|"
     r"(?:hva|kva) kan bli bedre|(?:hva|kva) kan bli betre)\s*[:?]?$"
 )
+# A table's header row typed as text: labels only, between bars, tabs or spaces («Utfordring |
+# Tiltak | Hvem følger opp»): it names the columns, not a subject.
+_COLUMN = (
+    r"(?:utfordring(?:ar|er)?|tiltak|forslag|ansvar(?:leg|lig)?|frist|status|kommentar(?:ar|er)?|merknad(?:ar|er)?|"
+    r"tema|kven|hvem|kva|hva|når|kva manglar|hva mangler|(?:kven|hvem) (?:følgjer|fylgjer|følger) opp|"
+    r"(?:kven|hvem) har ansvar(?:et)?|(?:kven|hvem) gjer kva|(?:kven|hvem) gjør hva|"
+    r"gruppe|grupper|behov|løsning|løysing)"
+)
+TABLE_HEADER = rf"^{_COLUMN}(?:\s*[|\t;]\s*{_COLUMN}|\s+{_COLUMN})+\s*$"
+
 
 # Headings of sections that are about the meeting, not the task ("Annet:", "Praktisk:"):
 # a heading's theme is not carried into them. Compared lower-cased, without the colon.

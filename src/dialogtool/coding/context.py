@@ -61,6 +61,7 @@ from ..langdata import (
     QUANTIFIERS,
     REFERRING_WORDS,
     SECTION_LABEL,
+    TABLE_HEADER,
 )
 from .codebook import Codebook, ContextRules
 
@@ -74,6 +75,7 @@ _ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
 _NAMED_BYLINE = re.compile(NAMED_BYLINE, re.IGNORECASE)
 _NOT_REACHED = re.compile(NOT_REACHED, re.IGNORECASE)
 _SECTION_LABEL = re.compile(SECTION_LABEL, re.IGNORECASE)
+_TABLE_HEADER = re.compile(TABLE_HEADER, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
@@ -358,9 +360,12 @@ def _inherit_heading(
 
 
 def _labels_a_section(text: str) -> bool:
-    """«Forslag:», «Det som fungerer», «Anna»: a line that names the kind of points after it."""
+    """«Forslag:», «Det som fungerer», «Anna», a table's header row «Utfordring | Tiltak | Ansvar»:
+    a line that names the kind of points after it."""
     label = _strip_mark(text).strip()
-    return _SECTION_LABEL.match(label) is not None or _off_topic(label.rstrip(":"))
+    if _SECTION_LABEL.match(label) is not None or _TABLE_HEADER.match(label) is not None:
+        return True
+    return _off_topic(label.rstrip(":"))
 
 
 @lru_cache(maxsize=1024)
