@@ -6,9 +6,12 @@ Rich (plain help, cli/helpformat.py), nor does a quiet re-run that has nothing t
 from __future__ import annotations
 
 import ast
+import gc
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -74,3 +77,21 @@ def test_status_loads_neither_spacy_nor_lemma_tables(tmp_path: Path) -> None:
     code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
     modules = _imported(["status", str(ROOT / "data" / "raw"), "--coded", str(tmp_path)])
     assert "spacy" not in modules and "simplemma" not in modules and "marisa_trie" not in modules
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_code_paths_leaves_the_collector_as_it_was(tmp_path: Path, enabled: bool) -> None:
+    """`code_paths` pauses the collector and freezes what spaCy and the tables made (workers.py);
+    afterwards the collector is on or off as before and nothing stays frozen."""
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.run import code_paths
+
+    frozen = gc.get_freeze_count()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        summary = code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
+        assert summary.written  # the notes were coded: the matcher and spaCy were loaded
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()

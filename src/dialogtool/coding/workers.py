@@ -68,11 +68,10 @@ def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resu
     if not tasks:
         return
     _WORKER["codebook"] = codebook
-    with _collector_paused():
-        _WORKER["matcher"] = Matcher(codebook)
-        warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
-    gc.freeze()
     try:
+        with _collector_paused():
+            _WORKER["matcher"] = Matcher(codebook)
+            warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
         yield from _results(tasks, codebook, jobs)
     finally:
         gc.unfreeze()
@@ -80,20 +79,25 @@ def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resu
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while spaCy, thinc and the lemma tables load.
+    """Python's cyclic garbage collector off while spaCy, thinc and the lemma tables load,
+    and what they made frozen before it is switched back on.
 
     Importing them makes about a million objects that live until the process ends and no
     garbage worth collecting, yet the collector kept scanning them: full collections during
     the import and then during coding took 0.3–0.4 s of the 1.7 s a `code` of 50 notes cost.
-    `run_tasks` then freezes what exists (`gc.freeze`, which Python's docs also advise before
-    forking workers) so later collections skip it, and unfreezes it when coding is done, so a
-    program that calls `code_paths` keeps its collector as it was.
+    What exists is frozen (`gc.freeze`, which Python's docs also advise before forking
+    workers) so later collections skip it; `run_tasks` unfreezes it when coding is done, so a
+    program that calls `code_paths` keeps its collector as it was. The freeze comes before the
+    collector is back on: the objects made while it was off all sit in its youngest
+    generation, far over its threshold, and the first allocation after `gc.enable()` would
+    scan them all (a 45 ms collection before the first note, that found nothing to free).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
