@@ -21,6 +21,7 @@ from .codebook import Codebook
 from .context import SegmentCoding, apply_context
 from .lemmas import base_keys, word_keys
 from .patterns import ACRONYM, EXACT, INFIX, NEAR, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_rule
+from .spacy_import import import_spacy
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def tokenizer() -> Any:
     """
     global _TOKENIZER
     if _TOKENIZER is None:
+        import_spacy()  # without its command line: see spacy_import
         from spacy.lang.nb import Norwegian
         from spacy.tokenizer import Tokenizer
         from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
@@ -134,9 +136,9 @@ def _token_table(text: str) -> tuple[list[int], list[int], Any]:
 
     Long texts are tokenised a stretch of paragraphs at a time, so memory stays bounded.
     """
+    nlp = tokenizer()  # first: it imports spaCy
     from spacy.attrs import IDX, ORTH
 
-    nlp = tokenizer()
     orths: list[int] = []
     starts: list[int] = []
     begin = 0
