@@ -30,6 +30,7 @@ from ..yamlio import MAX_BYTES
 from .codebook import Codebook
 from .context import SegmentCoding
 from .fingerprint import file_stamp
+from .lemma_memo import remember_words, save_memo, take_new_words
 from .matcher import Matcher, code_note
 
 
@@ -54,6 +55,7 @@ class Result:
     message: str = ""
     index: tuple[list[int], dict[str, Any]] | None = None  # the codes index entry of the file written
     warnings: list[str] = field(default_factory=list)  # about reading the note (mixed encodings)
+    lemmas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words a worker process lemmatised first
 
 
 _WORKER: dict[str, Any] = {}
@@ -75,6 +77,7 @@ def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resu
         yield from _results(tasks, codebook, jobs)
     finally:
         gc.unfreeze()
+        save_memo()
 
 
 @contextmanager
@@ -115,7 +118,9 @@ def _results(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resul
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(codebook,))
     try:
-        yield from executor.map(_code_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8))))
+        for result in executor.map(_code_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8)))):
+            remember_words(result.lemmas)  # saved with this process's own when the run ends
+            yield result
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -135,6 +140,7 @@ def _init_worker(codebook: Codebook) -> None:
     if _WORKER.get("codebook") is not codebook:
         _WORKER["codebook"] = codebook
         _WORKER["matcher"] = Matcher(codebook)
+    _WORKER["pooled"] = True  # a worker process: words it lemmatises go back to the parent with each result
 
 
 def reason(exc: DialogtoolError, note: Path) -> str:
@@ -158,7 +164,18 @@ def _die_with_parent() -> None:
 
 
 def _code_task(task: Task) -> Result:
-    """Code one note and write its file; errors come back as a failed result."""
+    """Code one note and write its file; errors come back as a failed result.
+
+    In a worker process the words lemmatised for the first time come back with the result, so
+    the parent saves them in the lemma cache (`lemma_memo`); a worker's own memory ends with it.
+    """
+    result = _coded_or_failed(task)
+    if _WORKER.get("pooled"):
+        result.lemmas = take_new_words()
+    return result
+
+
+def _coded_or_failed(task: Task) -> Result:
     try:
         return _code_one(task, _WORKER["codebook"], _WORKER["matcher"])
     except DialogtoolError as exc:
