@@ -1,18 +1,22 @@
-"""The lemma cache (coding/lemma_memo.py): the same lemmas as simplemma's, kept across runs,
-a new file when what decides the lemmas changes, damaged files ignored and replaced, and
-whole files when processes save at once."""
+"""The lemma memo and the matcher's word memo (coding/lemma_memo.py, Matcher.use_memo): the
+same answers as worked out afresh, kept across runs, keyed by what decides them, and
+collected from worker processes."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from dialogtool.coding import lemma_memo, lemma_tables, lemmas
+from dialogtool.coding import memo as memos
+from dialogtool.coding.codebook import Codebook, parse_codebook
+from dialogtool.coding.matcher import Matcher
 
 ROOT = Path(__file__).resolve().parents[1]
 WORDS = ["pasientane", "gjekk", "gikk", "sjukehuset", "slagpasientane", "borna", "ikkje", "tenesta", "xqzzy"]
@@ -20,13 +24,13 @@ WORDS = ["pasientane", "gjekk", "gikk", "sjukehuset", "slagpasientane", "borna",
 
 @pytest.fixture
 def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """An empty cache folder, and this process's memo and cached word keys forgotten before and after."""
+    """An empty cache folder; this process's memos and cached word keys forgotten before and after."""
     folder = tmp_path / "cache"
     monkeypatch.setenv(lemma_tables.ENV_CACHE, str(folder))
-    lemma_memo._MEMO.clear()
+    memos.forget()
     lemmas.word_keys.cache_clear()
     yield folder
-    lemma_memo._MEMO.clear()
+    memos.forget()
     lemmas.word_keys.cache_clear()
 
 
@@ -36,29 +40,26 @@ def _simplemmas(word: str) -> tuple[str, ...]:
     return tuple(sorted({lemmatize(word, lang=lang).lower() for lang in ("nb", "nn")}))
 
 
-def test_lemmas_saved_are_simplemmas_and_read_back(cache_dir: Path) -> None:
+def test_lemmas_kept_are_simplemmas(cache_dir: Path) -> None:
     first = {word: lemmas._lemmas(word) for word in WORDS}
     assert first == {word: _simplemmas(word) for word in WORDS}
-    lemma_memo.save_memo()
-    path = lemma_memo.memo_path()
-    assert path is not None and path.parent == cache_dir
-    assert lemma_memo.read_memo(path) == first
-    assert [p.name for p in cache_dir.iterdir() if p.name.startswith("lemmas-")] == [path.name]  # no temporary file
+    memos.save_all()
+    memo = lemma_memo.memo()
+    assert memo.path == cache_dir / "lemmas.memo"
+    assert memos.read_memo(memo.path, memo.key) == first
 
 
 LOOKUP = """
 import json, sys
-from dialogtool.coding.lemma_memo import save_memo
+from dialogtool.coding.memo import save_all
 from dialogtool.coding.lemmas import word_keys
 keys = {{w: sorted(word_keys(w)) for w in {words!r}}}
-save_memo()
+save_all()
 print(json.dumps({{"keys": keys, "simplemma": "simplemma" in sys.modules}}))
 """
 
 
 def _lookup(words: list[str], cache: Path) -> dict[str, object]:
-    import json
-
     env = {**os.environ, lemma_tables.ENV_CACHE: str(cache)}
     script = LOOKUP.format(words=words)
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, env=env)
@@ -74,121 +75,70 @@ def test_a_second_run_with_the_same_words_does_not_load_simplemma(cache_dir: Pat
     assert third["simplemma"] is True  # one word no run has seen
 
 
-def test_what_decides_the_lemmas_names_the_file(
+def test_simplemmas_version_and_the_code_key_the_lemmas(
     cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     sources = lemma_memo.key_sources()
     assert sources is not None
     assert [p.name for p in sources] == ["lemmas.py", "lemma_tables.py", "__metadata__.py"]
-    assert all(p.is_file() for p in sources)
     copies = []
     for n, source in enumerate(sources):
         copies.append(tmp_path / f"{n}-{source.name}")
         copies[-1].write_bytes(source.read_bytes())
     monkeypatch.setattr(lemma_memo, "key_sources", lambda: copies)
-    before = lemma_memo.memo_path()
-    assert before == lemma_memo.memo_path()
-    for copy in copies:  # a new simplemma version, or a change to either module: another file
+    keys = [lemma_memo._open().key]
+    for copy in copies:  # a new simplemma version, or a change to either module: another key
         copy.write_bytes(copy.read_bytes() + b"\n# changed\n")
-        after = lemma_memo.memo_path()
-        assert after is not None and after != before
-        before = after
+        keys.append(lemma_memo._open().key)
+    assert len(set(keys)) == len(keys)
 
 
-def test_old_file_is_not_read_after_an_upgrade(
-    cache_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    version = tmp_path / "__metadata__.py"
-    version.write_text('__version__ = "2.0.0"\n')
-    monkeypatch.setattr(lemma_memo, "key_sources", lambda: [version])
-    old = lemma_memo.LemmaMemo(lemma_memo.memo_path())
-    old.add("gjekk", ("stale",))
-    old.save()
-    version.write_text('__version__ = "9.0.0"\n')
-    assert lemma_memo.LemmaMemo(lemma_memo.memo_path()).get("gjekk") is None
+def _book(terms: list[str]) -> Codebook:
+    lines = ["codes:", "  - id: T", "    label: Tema T", f"    terms: {json.dumps(terms, ensure_ascii=False)}"]
+    return parse_codebook("\n".join(lines) + "\n", "test.yaml")
 
 
-def _saved(cache_dir: Path, words: dict[str, tuple[str, ...]]) -> Path:
-    path = cache_dir / "lemmas-test.bin"
-    memo = lemma_memo.LemmaMemo(path)
-    for word, found in words.items():
-        memo.add(word, found)
-    memo.save()
-    return path
+TEXT_WORDS = ["pasientane", "IP-planen", "koordinatoren", "fastlegar", "tlf.", "NAV", "xqzzy", "planane"]
 
 
-@pytest.mark.parametrize(
-    "damage",
-    [
-        lambda data: data[: len(data) // 2],  # torn: a write cut short
-        lambda data: data[:-1] + bytes([data[-1] ^ 1]),  # one bit of the payload flipped
-        lambda data: b"garbage" + data,  # not our format
-        lambda data: b"",
-    ],
-)
-def test_damaged_file_is_ignored_and_replaced(cache_dir: Path, damage: Callable[[bytes], bytes]) -> None:
-    path = _saved(cache_dir, {"gjekk": ("gå",), "borna": ("barn", "born")})
-    path.write_bytes(damage(path.read_bytes()))
-    memo = lemma_memo.LemmaMemo(path)
-    assert memo.known == {}
-    memo.add("pasientane", ("pasient",))
-    memo.save()
-    assert lemma_memo.read_memo(path) == {"pasientane": ("pasient",)}
+def test_word_memo_gives_the_answers_worked_out_afresh(cache_dir: Path) -> None:
+    terms = ["pasient", "individuell plan", "koordinator*", "*lege", "telefon", "NAV", "plan NEAR/2 pasient"]
+    first = Matcher(_book(terms))
+    first.use_memo()
+    answers = {word: first.word_ids(word) for word in TEXT_WORDS}
+    memos.save_all()
+    memos.forget()
+    again = Matcher(_book(terms))
+    again.use_memo()
+    assert again._memo is not None and set(again._memo.known) >= set(TEXT_WORDS)  # read from the file
+    assert {word: again.word_ids(word) for word in TEXT_WORDS} == answers
+    plain = Matcher(_book(terms))
+    assert {word: plain.word_ids(word) for word in TEXT_WORDS} == answers
 
 
-def test_save_merges_what_another_process_saved_meanwhile(cache_dir: Path) -> None:
-    path = cache_dir / "lemmas-test.bin"
-    ours, theirs = lemma_memo.LemmaMemo(path), lemma_memo.LemmaMemo(path)
-    ours.add("gjekk", ("gå",))
-    theirs.add("borna", ("barn", "born"))
-    theirs.save()
-    ours.save()
-    assert lemma_memo.read_memo(path) == {"gjekk": ("gå",), "borna": ("barn", "born")}
+def test_another_codebook_gets_its_own_answers(cache_dir: Path) -> None:
+    """The memo's key has the codebook's compiled words in it: answers for one codebook are
+    never served to another, though both use the same file."""
+    first = Matcher(_book(["pasient", "plan"]))
+    first.use_memo()
+    assert first.word_ids("planane") and first.word_ids("pasientane")
+    memos.save_all()
+    memos.forget()
+    other = Matcher(_book(["plan", "pasient"]))  # the same words in another order: other ids
+    other.use_memo()
+    assert other._memo is not None and other._memo.known == {}
+    assert other.word_ids("planane") == Matcher(_book(["plan", "pasient"])).word_ids("planane")
 
 
-def test_a_full_file_starts_afresh(cache_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(lemma_memo, "MAX_WORDS", 3)
-    path = _saved(cache_dir, {"a": ("a",), "b": ("b",)})
-    _saved(cache_dir, {"c": ("c",), "d": ("d",)})
-    assert lemma_memo.read_memo(path) == {"c": ("c",), "d": ("d",)}
+def test_memos_from_worker_processes_are_saved(cache_dir: Path, tmp_path: Path) -> None:
+    """With --jobs 2 the notes are coded in worker processes; their new lemmas and word answers
+    reach the files too, the same as with --jobs 1."""
+    from dialogtool.coding.codebook import load_codebook
 
-
-def test_unwritable_cache_folder_still_lemmatises(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    blocker = tmp_path / "file"
-    blocker.write_text("a file where the cache folder would be")
-    monkeypatch.setenv(lemma_tables.ENV_CACHE, str(blocker / "cache"))
-    memo = lemma_memo.LemmaMemo(lemma_memo.memo_path())
-    memo.add("gjekk", ("gå",))
-    memo.save()  # nothing written, nothing raised
-    assert memo.get("gjekk") == ("gå",)
-
-
-SAVE = """
-import sys
-from pathlib import Path
-from dialogtool.coding.lemma_memo import LemmaMemo
-memo = LemmaMemo(Path(sys.argv[1]))
-n = int(sys.argv[2])
-for i in range(20_000):
-    memo.add(f"ord{n}x{i}", (f"lemma{n}",))
-memo.save()
-"""
-
-
-def test_processes_saving_at_once_leave_a_whole_file(cache_dir: Path) -> None:
-    """Four processes save at the same moment: the file left is whole (written to a temporary
-    name, then renamed) and holds at least the words of the last to rename, all correct."""
-    path = cache_dir / "lemmas-test.bin"
-    runs = [subprocess.Popen([sys.executable, "-c", SAVE, str(path), str(n)]) for n in range(4)]
-    assert all(run.wait() == 0 for run in runs)
-    words = lemma_memo.read_memo(path)
-    assert len(words) >= 20_000
-    assert all(found == (f"lemma{word[3 : word.index('x')]}",) for word, found in words.items())
-    assert [p.name for p in cache_dir.iterdir()] == [path.name]
-
-
-def test_words_lemmatised_in_worker_processes_are_saved(tmp_path: Path) -> None:
-    """With --jobs 2 the notes are coded in worker processes; their words reach the cache too."""
+    matcher = Matcher(load_codebook(ROOT / "codebook.yaml"))  # the keys the runs below use
+    matcher.use_memo()
+    assert matcher._memo is not None
+    keys = {"lemmas.memo": lemma_memo.memo().key, "words.memo": matcher._memo.key}
     raw = tmp_path / "raw"
     raw.mkdir()
     for n in range(10):  # enough notes for a pool of two
@@ -199,7 +149,8 @@ def test_words_lemmatised_in_worker_processes_are_saved(tmp_path: Path) -> None:
         env = {**os.environ, lemma_tables.ENV_CACHE: str(cache)}
         command = [sys.executable, "-m", "dialogtool", "code", str(raw), "-o", str(tmp_path / f"out{jobs}")]
         subprocess.run([*command, "-q", "--jobs", jobs], check=True, env=env, cwd=ROOT)
-        (path,) = cache.glob("lemmas-*.bin")
-        saved[jobs] = lemma_memo.read_memo(path)
+        assert sorted(p.name for p in cache.glob("*.memo")) == sorted(keys)
+        saved[jobs] = {name: memos.read_memo(cache / name, key) for name, key in keys.items()}
     assert saved["2"] == saved["1"]
-    assert all(f"zyxor{'a' * n}ne" in saved["2"] for n in range(10))
+    for answers in saved["2"].values():
+        assert all(f"zyxor{'a' * n}ne" in answers for n in range(10))

@@ -70,7 +70,7 @@ def _lemmas(lower: str) -> tuple[str, ...]:
     if not lower.isalpha():
         return ()
     known = memo()
-    found = known.get(lower)
+    found: tuple[str, ...] | None = known.get(lower)
     if found is None:
         from .lemma_tables import lemmatizer
 

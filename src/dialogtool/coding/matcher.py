@@ -13,12 +13,15 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from ..ingest.segment import Segment
 from ..langdata import ABBREVIATION_WORDS, ACRONYM_HOMOGRAPHS
+from . import memo as memos
 from .codebook import Codebook
 from .context import SegmentCoding, apply_context
+from .lemma_tables import cache_folder
 from .lemmas import base_keys, word_keys
 from .patterns import ACRONYM, EXACT, INFIX, NEAR, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_rule
 from .spacy_import import import_spacy
@@ -196,6 +199,7 @@ class Matcher:
         )
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
+        self._memo: memos.Memo | None = None
         self._starts: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
 
@@ -266,8 +270,37 @@ class Matcher:
         """Ids of the pattern words that a text word satisfies (cached per distinct word)."""
         found = self._cache.get(text)
         if found is None:
-            found = self._cache[text] = frozenset(self._compute(text))
+            found = self._cache[text] = self._first_sight(text)
         return found
+
+    def _first_sight(self, text: str) -> frozenset[int]:
+        """`word_ids` of a word this process has not seen: from the memo when a run has (`use_memo`)."""
+        memo = self._memo
+        if memo is None:
+            return frozenset(self._compute(text))
+        known = memo.get(text)
+        if known is not None:
+            return frozenset(known)
+        ids = self._compute(text)
+        memo.add(text, tuple(sorted(ids)))
+        return frozenset(ids)
+
+    def use_memo(self) -> None:
+        """Keep `word_ids`' answers across runs, in the user's cache folder (`memo`), for `code`.
+
+        Testing a word that no run has seen against all the codebook's words costs 10–25 µs;
+        the answers hold while the codebook's compiled words, the code that tests them and
+        the lemmas are the same, which is what the memo's key is made of.
+        """
+        from .lemma_memo import memo as lemma_memo
+
+        lemmas = lemma_memo().key  # empty when lemmas are not kept: then neither are these
+        here = Path(__file__).parent
+        sources = memos.source_bytes([here / "matcher.py", here / "patterns.py", here.parent / "langdata.py"])
+        if not lemmas or sources is None:
+            return
+        key = memos.memo_key([lemmas.encode("ascii"), repr(self.words).encode("utf-8"), *sources])
+        self._memo = memos.opened(f"words-{key}", lambda: memos.Memo(cache_folder() / "words.memo", key))
 
     def _compute(self, text: str) -> set[int]:
         ids: set[int] = set(self.acronym.get(text, ()))

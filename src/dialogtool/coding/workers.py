@@ -27,10 +27,10 @@ from ..ingest.meta import FIELDS
 from ..ingest.note import Note, read_note
 from ..ingest.segment import HEADING, segment
 from ..yamlio import MAX_BYTES
+from . import memo as memos
 from .codebook import Codebook
 from .context import SegmentCoding
 from .fingerprint import file_stamp
-from .lemma_memo import remember_words, save_memo, take_new_words
 from .matcher import Matcher, code_note
 
 
@@ -55,7 +55,7 @@ class Result:
     message: str = ""
     index: tuple[list[int], dict[str, Any]] | None = None  # the codes index entry of the file written
     warnings: list[str] = field(default_factory=list)  # about reading the note (mixed encodings)
-    lemmas: dict[str, tuple[str, ...]] = field(default_factory=dict)  # words a worker process lemmatised first
+    memos: dict[str, dict[str, Any]] = field(default_factory=dict)  # a worker process's new memo answers
 
 
 _WORKER: dict[str, Any] = {}
@@ -73,11 +73,12 @@ def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resu
     try:
         with _collector_paused():
             _WORKER["matcher"] = Matcher(codebook)
+            _WORKER["matcher"].use_memo()
             warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
         yield from _results(tasks, codebook, jobs)
     finally:
         gc.unfreeze()
-        save_memo()
+        memos.save_all()
 
 
 @contextmanager
@@ -119,7 +120,7 @@ def _results(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resul
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(codebook,))
     try:
         for result in executor.map(_code_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8)))):
-            remember_words(result.lemmas)  # saved with this process's own when the run ends
+            memos.remember(result.memos)  # saved with this process's own when the run ends
             yield result
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
@@ -140,7 +141,8 @@ def _init_worker(codebook: Codebook) -> None:
     if _WORKER.get("codebook") is not codebook:
         _WORKER["codebook"] = codebook
         _WORKER["matcher"] = Matcher(codebook)
-    _WORKER["pooled"] = True  # a worker process: words it lemmatises go back to the parent with each result
+        _WORKER["matcher"].use_memo()
+    _WORKER["pooled"] = True  # a worker process: its new memo answers go back to the parent with each result
 
 
 def reason(exc: DialogtoolError, note: Path) -> str:
@@ -166,12 +168,12 @@ def _die_with_parent() -> None:
 def _code_task(task: Task) -> Result:
     """Code one note and write its file; errors come back as a failed result.
 
-    In a worker process the words lemmatised for the first time come back with the result, so
-    the parent saves them in the lemma cache (`lemma_memo`); a worker's own memory ends with it.
+    In a worker process the answers worked out for the first time (lemmas, the matcher's word
+    tests: `memo`) come back with the result, so the parent saves them; a worker's memory ends with it.
     """
     result = _coded_or_failed(task)
     if _WORKER.get("pooled"):
-        result.lemmas = take_new_words()
+        result.memos = memos.take_new()
     return result
 
 
