@@ -33,8 +33,10 @@ nlp = spacy.blank("nb")  # spaCy's own pipeline, registries and all
 from dialogtool.coding.matcher import tokenizer
 text = "Bl.a. IP-planen, jf. s. 4 (www.helse-nord.no)."
 state["same_tokens"] = [t.text for t in nlp(text)] == [t.text for t in tokenizer()(text)]
+state["attribute_cli"] = hasattr(spacy.cli, "download")  # read without importing it, as after a plain import
 import spacy.cli
 state["real_cli"] = hasattr(spacy.cli, "download")
+state["no_such"] = not hasattr(spacy, "no_such_attribute")
 state["info"] = spacy.info(silent=True)["spacy_version"] == spacy.__version__
 print(json.dumps(state))
 """
@@ -44,7 +46,8 @@ def test_spacy_without_its_cli_then_with_it_on_demand() -> None:
     state = _run(REAL)
     assert state["cli"] is False and state["weasel"] is False and state["stand_in_attr"] is False
     assert state["same_tokens"] is True
-    assert state["real_cli"] is True  # a later `import spacy.cli` loads the real one
+    assert state["attribute_cli"] is True  # `spacy.cli` read first loads the real one
+    assert state["real_cli"] is True and state["no_such"] is True
     assert state["info"] is True  # `spacy.info` calls the real one
 
 

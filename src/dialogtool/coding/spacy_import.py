@@ -8,8 +8,8 @@ installed spaCy does not.
 
 So while spaCy is first imported here, `spacy.cli` and `spacy.cli.info` are stand-ins whose
 `info` imports the real one when called, and they are taken out of `sys.modules` as soon as
-the import is done: a later `import spacy.cli` (or `spacy.info()`) loads the real command
-line, and `spacy.blank`, `spacy.load` and everything else are spaCy's own. The stand-ins are
+the import is done: a later `import spacy.cli`, `spacy.cli` or `spacy.info()` loads the real
+command line, and `spacy.blank`, `spacy.load` and everything else are spaCy's own. The stand-ins are
 used only when spaCy's `__init__` names its command line in that one import alone (read from
 its source first, 0.1 ms); any other spaCy is imported as it is.
 """
@@ -43,7 +43,17 @@ def import_spacy() -> ModuleType:
         loaded = sys.modules.get("spacy")
         if loaded is not None and loaded.__dict__.get("cli") is stand_ins["spacy.cli"]:
             del loaded.cli
+    if "__getattr__" not in vars(spacy):
+        vars(spacy)["__getattr__"] = _cli_on_first_use
     return spacy
+
+
+def _cli_on_first_use(name: str) -> Any:
+    """`spacy.cli`, imported when a program that shares this process first reads it (PEP 562):
+    after a plain `import spacy` it is there, so code that uses it without importing it works too."""
+    if name == "cli":
+        return importlib.import_module("spacy.cli")
+    raise AttributeError(f"module 'spacy' has no attribute {name!r}")
 
 
 def cli_only_for_info() -> bool:
