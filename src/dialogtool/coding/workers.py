@@ -94,7 +94,7 @@ def _collector_paused() -> Iterator[None]:
     program that calls `code_paths` keeps its collector as it was. The freeze comes before the
     collector is back on: the objects made while it was off all sit in its youngest
     generation, far over its threshold, and the first allocation after `gc.enable()` would
-    scan them all (a 45 ms collection before the first note, that found nothing to free).
+    scan them all (a 46 ms collection before the first note that freed 2,800 of them).
     """
     enabled = gc.isenabled()
     gc.disable()
