@@ -8,7 +8,8 @@ one whole process (imports included), and the commands alternate within each rou
 machine that gets busier affects all of them; each figure is the median over the rounds.
 Per round: `code --jobs 1` into a fresh folder, the first `report` after it and a second
 (warm) one, `code` again with nothing changed, `table`, `quotes KE`, `code --jobs N` into
-another fresh folder, the peer (bench/peer.py: spaCy's tokenizer + simplemma lemmas +
+another fresh folder, `code` as a user runs it (no `--jobs`: one process per core) into a
+third, the peer (bench/peer.py: spaCy's tokenizer + simplemma lemmas +
 PhraseMatcher over the same notes), `python -c "import spacy; spacy.blank('nb')"`,
 `dialogtool --help`, bare `python -c pass` and `grep -c -i -F -f TERMS`.
 
@@ -67,6 +68,7 @@ def literal_terms(codebook: Path, target: Path) -> None:
 def commands(size: int, jobs: int, work: Path) -> list[tuple[str, list[str], Path | None]]:
     """(name, command, folder to empty first) in the order one round runs them."""
     raw, one, many = work / f"raw{size}", work / f"coded{size}_j1", work / f"coded{size}_jn"
+    default = work / f"coded{size}_default"
     codebook = str(ROOT / "codebook.yaml")
     code = [*TOOL, "code", str(raw), "-c", codebook, "-q"]
     report = [*TOOL, "report", "--coded", str(one), "-c", codebook, "-o", str(work / f"report{size}")]
@@ -78,6 +80,7 @@ def commands(size: int, jobs: int, work: Path) -> list[tuple[str, list[str], Pat
         ("table", [*TOOL, "table", "--coded", str(one), "-c", codebook, "-f", "csv"], None),
         ("quotes", [*TOOL, "quotes", "KE", "--coded", str(one), "-c", codebook, "-f", "csv"], None),
         ("code_jobs", [*code, "-o", str(many), "--jobs", str(jobs)], many),
+        ("code_default", [*code, "-o", str(default)], default),
         ("peer", [PY, str(ROOT / "bench" / "peer.py"), str(raw), str(work / "terms.txt")], None),
         ("spacy_start", [PY, "-c", "import spacy; spacy.blank('nb')"], None),
         ("help", [*TOOL, "--help"], None),
@@ -97,10 +100,8 @@ def bench_size(size: int, jobs: int, rounds: int, work: Path) -> dict:
             if fresh is not None:
                 shutil.rmtree(fresh, ignore_errors=True)
             samples.setdefault(name, []).append(timed(command, work))
-    one, many = work / f"coded{size}_j1", work / f"coded{size}_jn"
-    same = sorted(p.name for p in one.glob("*.yaml")) == sorted(p.name for p in many.glob("*.yaml")) and all(
-        (many / p.name).read_bytes() == p.read_bytes() for p in one.glob("*.yaml")
-    )
+    one = work / f"coded{size}_j1"
+    same = all(_same_files(one, work / f"coded{size}_{other}") for other in ("jn", "default"))
     row: dict = {"notes": size, "words": corpus["words"], "distinct": corpus["distinct"], "jobs_identical": same}
     row["vocabulary"] = corpus["vocabulary"]
     for name, runs in samples.items():
@@ -113,6 +114,14 @@ def bench_size(size: int, jobs: int, rounds: int, work: Path) -> dict:
     return row
 
 
+def _same_files(one: Path, other: Path) -> bool:
+    """Whether two coded folders hold the same YAML files, byte for byte."""
+    names = sorted(p.name for p in one.glob("*.yaml"))
+    return names == sorted(p.name for p in other.glob("*.yaml")) and all(
+        (other / name).read_bytes() == (one / name).read_bytes() for name in names
+    )
+
+
 def _ratio(row: dict, a: str, b: str, kind: str = "wall") -> float:
     return float(row[a][kind]) / float(row[b][kind])
 
@@ -120,7 +129,8 @@ def _ratio(row: dict, a: str, b: str, kind: str = "wall") -> float:
 def render(rows: list[dict], jobs: int) -> str:
     head = (
         f"{'notes':>6} {'words':>9} {'distinct':>8} | {'code':>7} {'peer':>6} {'×peer':>5} {'cpu×':>5} "
-        f"{'×spaCy':>6} {'cpu×':>5} | {f'j{jobs}':>7} {'×j1':>5} | {'again':>6} {'×1st':>5} | {'table':>6} | "
+        f"{'×spaCy':>6} {'cpu×':>5} | {f'j{jobs}':>7} {'×j1':>5} | {'default':>7} {'×spaCy':>6} {'cpu×':>5} | "
+        f"{'again':>6} {'×1st':>5} | {'table':>6} | "
         f"{'report':>6} {'1st':>6} {'×':>5} | {'MiB code':>8} {'report':>6} {'quotes':>6} | same"
     )
     lines = [head, "-" * len(head)]
@@ -130,7 +140,7 @@ def render(rows: list[dict], jobs: int) -> str:
             f"{r['peer']['wall']:>5.2f}s {_ratio(r, 'code', 'peer'):>5.2f} {_ratio(r, 'code', 'peer', 'cpu'):>5.2f} "
             f"{_ratio(r, 'code', 'spacy_start'):>6.2f} {_ratio(r, 'code', 'spacy_start', 'cpu'):>5.2f} | "
             f"{r['code_jobs']['wall']:>6.2f}s "
-            f"{_ratio(r, 'code_jobs', 'code'):>5.2f} | "
+            f"{_ratio(r, 'code_jobs', 'code'):>5.2f} | {_default(r)} | "
             f"{r['again']['wall']:>5.2f}s {_ratio(r, 'again', 'code'):>5.2f} | "
             f"{r['table']['wall']:>5.2f}s | {r['report']['wall']:>5.2f}s {r['report_first']['wall']:>5.2f}s "
             f"{_ratio(r, 'report_first', 'report'):>5.2f} | {r['code']['mib']:>8} "
@@ -144,10 +154,21 @@ def render(rows: list[dict], jobs: int) -> str:
     lines.append(
         "code: --jobs 1 from scratch, wall median; ×peer: over spaCy tokenizer + simplemma + PhraseMatcher "
         "(wall; cpu×: the same on CPU seconds); ×spaCy (and its cpu×): over `import spacy; spacy.blank('nb')`; "
-        f"j{jobs}: --jobs {jobs}, ×j1 its time over --jobs 1; again: nothing changed, ×1st over the first run; "
+        f"j{jobs}: --jobs {jobs}, ×j1 its time over --jobs 1; default: `code` without --jobs (one process per core), "
+        "as a user runs it, and its ratios over spaCy's start; again: nothing changed, ×1st over the first run; "
         "report: warm, 1st: the first after code, ×: 1st over warm; MiB: peak resident memory."
     )
     return "\n".join(lines)
+
+
+def _default(row: dict) -> str:
+    """The default-jobs cells; results saved before that row was measured show dashes."""
+    if "code_default" not in row:
+        return f"{'-':>7} {'-':>6} {'-':>5}"
+    return (
+        f"{row['code_default']['wall']:>6.2f}s {_ratio(row, 'code_default', 'spacy_start'):>6.2f} "
+        f"{_ratio(row, 'code_default', 'spacy_start', 'cpu'):>5.2f}"
+    )
 
 
 def main() -> None:

@@ -6,9 +6,13 @@ Rich (plain help, cli/helpformat.py), nor does a quiet re-run that has nothing t
 from __future__ import annotations
 
 import ast
+import gc
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -23,9 +27,10 @@ print(sorted(m for m in MODULES if m in sys.modules))
 """
 
 
-def _imported(args: list[str]) -> list[str]:
+def _imported(args: list[str], cache: Path | None = None) -> list[str]:
+    env = {**os.environ, "DIALOGTOOL_CACHE_DIR": str(cache)} if cache is not None else None
     done = subprocess.run(
-        [sys.executable, "-c", PROBE.format(args=args)], capture_output=True, text=True, check=True, cwd=ROOT
+        [sys.executable, "-c", PROBE.format(args=args)], capture_output=True, text=True, check=True, cwd=ROOT, env=env
     )
     return ast.literal_eval(done.stdout.strip())  # the list the probe printed
 
@@ -59,12 +64,19 @@ def test_unchanged_rerun_loads_neither_spacy_nor_lemma_tables(tmp_path: Path) ->
 
 
 def test_a_changed_note_loads_them(tmp_path: Path) -> None:
-    """The other side: a note that must be coded does load spaCy and the tables."""
+    """The other side: a note that must be coded does load spaCy, and the tables when no earlier
+    run has lemmatised its words (or the codebook's); when one has, it does not (coding/lemma_memo.py)."""
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "note.txt").write_text("Kafébord 1\n\nPasientane treng ein fastlege.\n", encoding="utf-8")
-    modules = _imported(["code", str(raw), "-o", str(tmp_path / "coded"), "-q"])
+    cache = tmp_path / "cache"
+    modules = _imported(["code", str(raw), "-o", str(tmp_path / "coded"), "-q"], cache)
     assert "spacy" in modules and "simplemma" in modules and "marisa_trie" in modules
+    modules = _imported(["code", str(raw), "-o", str(tmp_path / "again"), "-q"], cache)
+    assert "spacy" in modules and "simplemma" not in modules and "marisa_trie" not in modules
+    (raw / "note.txt").write_text("Kafébord 1\n\nZyxorane treng ein qwertyplan.\n", encoding="utf-8")
+    modules = _imported(["code", str(raw), "-o", str(tmp_path / "again"), "-q"], cache)
+    assert "simplemma" in modules  # a word no run has seen
 
 
 def test_status_loads_neither_spacy_nor_lemma_tables(tmp_path: Path) -> None:
@@ -74,3 +86,21 @@ def test_status_loads_neither_spacy_nor_lemma_tables(tmp_path: Path) -> None:
     code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
     modules = _imported(["status", str(ROOT / "data" / "raw"), "--coded", str(tmp_path)])
     assert "spacy" not in modules and "simplemma" not in modules and "marisa_trie" not in modules
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_code_paths_leaves_the_collector_as_it_was(tmp_path: Path, enabled: bool) -> None:
+    """`code_paths` pauses the collector and freezes what spaCy and the tables made (workers.py);
+    afterwards the collector is on or off as before and nothing stays frozen."""
+    from dialogtool.coding.codebook import load_codebook
+    from dialogtool.coding.run import code_paths
+
+    frozen = gc.get_freeze_count()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        summary = code_paths([ROOT / "data" / "raw"], load_codebook(ROOT / "codebook.yaml"), tmp_path)
+        assert summary.written  # the notes were coded: the matcher and spaCy were loaded
+        assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == frozen
+    finally:
+        gc.enable()

@@ -70,9 +70,9 @@ def text_hits(matcher: Matcher, text: str) -> list[Hit]:
     Reads the tokens' hashes and offsets as arrays and looks each token up once in the
     matcher's per-token cache, as `match.code_note` does, instead of building a Part per word.
     """
+    doc = tokenizer()(text)  # first: it imports spaCy (without its command line)
     from spacy.attrs import IDX, ORTH
 
-    doc = tokenizer()(text)
     if not len(doc):
         return []
     strings = doc.vocab.strings

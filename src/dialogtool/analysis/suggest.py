@@ -19,6 +19,7 @@ from ..coded.note import CodedNote, SegmentRow, rows_of
 from ..coding.codebook import Codebook
 from ..coding.lemmas import stems
 from ..coding.matcher import Matcher, words_of
+from ..coding.spacy_import import import_spacy
 from ..ingest.segment import HEADING
 from ..langdata import BOKMAAL_EXTRA_STOP_WORDS, MEETING_STOP_WORDS, NYNORSK_STOP_WORDS, STOP_WORD_EXCEPTIONS
 
@@ -44,6 +45,7 @@ def uncoded_segments(documents: Sequence[CodedNote], *, include_headings: bool =
 @cache
 def stop_words() -> frozenset[str]:
     """spaCy's Bokmål stop words with our additions: Bokmål, Nynorsk, the meeting's own words (langdata)."""
+    import_spacy()  # without its command line (coding/spacy_import.py)
     from spacy.lang.nb.stop_words import STOP_WORDS
 
     ours = BOKMAAL_EXTRA_STOP_WORDS | NYNORSK_STOP_WORDS | MEETING_STOP_WORDS

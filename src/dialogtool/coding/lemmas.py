@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from .lemma_memo import memo
+
 # Regular noun, adjective and verb endings of Bokmål and Nynorsk, longest first.
 ENDINGS = (
     "anes",
@@ -64,9 +66,15 @@ def stems(lower: str) -> list[str]:
 
 
 def _lemmas(lower: str) -> tuple[str, ...]:
+    """simplemma's Bokmål and Nynorsk lemmas, from earlier runs when one has seen the word (`lemma_memo`)."""
     if not lower.isalpha():
         return ()
-    from .lemma_tables import lemmatizer
+    known = memo()
+    found: tuple[str, ...] | None = known.get(lower)
+    if found is None:
+        from .lemma_tables import lemmatizer
 
-    lemmatize = lemmatizer().lemmatize
-    return tuple({lemmatize(lower, "nb").lower(), lemmatize(lower, "nn").lower()})
+        lemmatize = lemmatizer().lemmatize
+        found = tuple(sorted({lemmatize(lower, "nb").lower(), lemmatize(lower, "nn").lower()}))
+        known.add(lower, found)
+    return found

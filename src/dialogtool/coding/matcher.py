@@ -13,14 +13,18 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from pathlib import Path
 from typing import Any
 
 from ..ingest.segment import Segment
 from ..langdata import ABBREVIATION_WORDS, ACRONYM_HOMOGRAPHS
+from . import memo as memos
 from .codebook import Codebook
 from .context import SegmentCoding, apply_context
+from .lemma_tables import cache_folder
 from .lemmas import base_keys, word_keys
 from .patterns import ACRONYM, EXACT, INFIX, NEAR, PART_SPLIT, PLAIN, PREFIX, SUFFIX, Word, parse_rule
+from .spacy_import import import_spacy
 
 
 @dataclass(frozen=True)
@@ -70,23 +74,29 @@ def tokenizer() -> Any:
     14,600 distinct words. Only the tokens' text and offsets are read here, so the same rules
     (special cases, prefixes, suffixes, infixes, URL and token matches) run over a `Vocab` that
     computes none: the same tokens (a test compares them), without that cost.
+
+    The tokenizer is made from the language's defaults the way spaCy's own tokenizer factory
+    makes it (`spacy.language.create_tokenizer`), not taken from `spacy.blank("nb")`: a blank
+    pipeline also fills spaCy's registries (which imports the Japanese, Korean, Chinese, Thai
+    and Vietnamese modules) and validates its config, 25 ms of every `code` run for nothing used.
     """
     global _TOKENIZER
     if _TOKENIZER is None:
-        import spacy
+        import_spacy()  # without its command line: see spacy_import
+        from spacy.lang.nb import Norwegian
         from spacy.tokenizer import Tokenizer
+        from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
         from spacy.vocab import Vocab
 
-        standard: Any = spacy.blank("nb").tokenizer  # a Tokenizer; typed as any callable
+        defaults = Norwegian.Defaults
         _TOKENIZER = Tokenizer(
             Vocab(),
-            rules=standard.rules,
-            prefix_search=standard.prefix_search,
-            suffix_search=standard.suffix_search,
-            infix_finditer=standard.infix_finditer,
-            token_match=standard.token_match,
-            url_match=standard.url_match,
-            faster_heuristics=standard.faster_heuristics,
+            rules=defaults.tokenizer_exceptions,
+            prefix_search=compile_prefix_regex(defaults.prefixes).search,
+            suffix_search=compile_suffix_regex(defaults.suffixes).search,
+            infix_finditer=compile_infix_regex(defaults.infixes).finditer,
+            token_match=defaults.token_match,
+            url_match=defaults.url_match,
         )
     return _TOKENIZER
 
@@ -129,9 +139,9 @@ def _token_table(text: str) -> tuple[list[int], list[int], Any]:
 
     Long texts are tokenised a stretch of paragraphs at a time, so memory stays bounded.
     """
+    nlp = tokenizer()  # first: it imports spaCy
     from spacy.attrs import IDX, ORTH
 
-    nlp = tokenizer()
     orths: list[int] = []
     starts: list[int] = []
     begin = 0
@@ -189,6 +199,7 @@ class Matcher:
         )
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
+        self._memo: memos.Memo | None = None
         self._starts: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
 
@@ -259,8 +270,37 @@ class Matcher:
         """Ids of the pattern words that a text word satisfies (cached per distinct word)."""
         found = self._cache.get(text)
         if found is None:
-            found = self._cache[text] = frozenset(self._compute(text))
+            found = self._cache[text] = self._first_sight(text)
         return found
+
+    def _first_sight(self, text: str) -> frozenset[int]:
+        """`word_ids` of a word this process has not seen: from the memo when a run has (`use_memo`)."""
+        memo = self._memo
+        if memo is None:
+            return frozenset(self._compute(text))
+        known = memo.get(text)
+        if known is not None:
+            return frozenset(known)
+        ids = self._compute(text)
+        memo.add(text, tuple(sorted(ids)))
+        return frozenset(ids)
+
+    def use_memo(self) -> None:
+        """Keep `word_ids`' answers across runs, in the user's cache folder (`memo`), for `code`.
+
+        Testing a word that no run has seen against all the codebook's words costs 10–25 µs;
+        the answers hold while the codebook's compiled words, the code that tests them and
+        the lemmas are the same, which is what the memo's key is made of.
+        """
+        from .lemma_memo import memo as lemma_memo
+
+        lemmas = lemma_memo().key  # empty when lemmas are not kept: then neither are these
+        here = Path(__file__).parent
+        sources = memos.source_bytes([here / "matcher.py", here / "patterns.py", here.parent / "langdata.py"])
+        if not lemmas or sources is None:
+            return
+        key = memos.memo_key([lemmas.encode("ascii"), repr(self.words).encode("utf-8"), *sources])
+        self._memo = memos.opened(f"words-{key}", lambda: memos.Memo(cache_folder() / "words.memo", key))
 
     def _compute(self, text: str) -> set[int]:
         ids: set[int] = set(self.acronym.get(text, ()))

@@ -27,6 +27,7 @@ from ..ingest.meta import FIELDS
 from ..ingest.note import Note, read_note
 from ..ingest.segment import HEADING, segment
 from ..yamlio import MAX_BYTES
+from . import memo as memos
 from .codebook import Codebook
 from .context import SegmentCoding
 from .fingerprint import file_stamp
@@ -54,6 +55,7 @@ class Result:
     message: str = ""
     index: tuple[list[int], dict[str, Any]] | None = None  # the codes index entry of the file written
     warnings: list[str] = field(default_factory=list)  # about reading the note (mixed encodings)
+    memos: dict[str, dict[str, Any]] = field(default_factory=dict)  # a worker process's new memo answers
 
 
 _WORKER: dict[str, Any] = {}
@@ -68,32 +70,38 @@ def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resu
     if not tasks:
         return
     _WORKER["codebook"] = codebook
-    with _collector_paused():
-        _WORKER["matcher"] = Matcher(codebook)
-        warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
-    gc.freeze()
     try:
+        with _collector_paused():
+            _WORKER["matcher"] = Matcher(codebook)
+            _WORKER["matcher"].use_memo()
+            warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
         yield from _results(tasks, codebook, jobs)
     finally:
         gc.unfreeze()
+        memos.save_all()
 
 
 @contextmanager
 def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while spaCy, thinc and the lemma tables load.
+    """Python's cyclic garbage collector off while spaCy, thinc and the lemma tables load,
+    and what they made frozen before it is switched back on.
 
     Importing them makes about a million objects that live until the process ends and no
     garbage worth collecting, yet the collector kept scanning them: full collections during
     the import and then during coding took 0.3–0.4 s of the 1.7 s a `code` of 50 notes cost.
-    `run_tasks` then freezes what exists (`gc.freeze`, which Python's docs also advise before
-    forking workers) so later collections skip it, and unfreezes it when coding is done, so a
-    program that calls `code_paths` keeps its collector as it was.
+    What exists is frozen (`gc.freeze`, which Python's docs also advise before forking
+    workers) so later collections skip it; `run_tasks` unfreezes it when coding is done, so a
+    program that calls `code_paths` keeps its collector as it was. The freeze comes before the
+    collector is back on: the objects made while it was off all sit in its youngest
+    generation, far over its threshold, and the first allocation after `gc.enable()` would
+    scan them all (a 46 ms collection before the first note that freed 2,800 of them).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        gc.freeze()
         if enabled:
             gc.enable()
 
@@ -111,7 +119,9 @@ def _results(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resul
     context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
     executor = ProcessPoolExecutor(jobs, mp_context=context, initializer=_init_worker, initargs=(codebook,))
     try:
-        yield from executor.map(_code_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8))))
+        for result in executor.map(_code_task, tasks, chunksize=max(1, min(16, len(tasks) // (jobs * 8)))):
+            memos.remember(result.memos)  # saved with this process's own when the run ends
+            yield result
     finally:
         executor.shutdown(wait=True, cancel_futures=True)
 
@@ -131,6 +141,8 @@ def _init_worker(codebook: Codebook) -> None:
     if _WORKER.get("codebook") is not codebook:
         _WORKER["codebook"] = codebook
         _WORKER["matcher"] = Matcher(codebook)
+        _WORKER["matcher"].use_memo()
+    _WORKER["pooled"] = True  # a worker process: its new memo answers go back to the parent with each result
 
 
 def reason(exc: DialogtoolError, note: Path) -> str:
@@ -154,7 +166,18 @@ def _die_with_parent() -> None:
 
 
 def _code_task(task: Task) -> Result:
-    """Code one note and write its file; errors come back as a failed result."""
+    """Code one note and write its file; errors come back as a failed result.
+
+    In a worker process the answers worked out for the first time (lemmas, the matcher's word
+    tests: `memo`) come back with the result, so the parent saves them; a worker's memory ends with it.
+    """
+    result = _coded_or_failed(task)
+    if _WORKER.get("pooled"):
+        result.memos = memos.take_new()
+    return result
+
+
+def _coded_or_failed(task: Task) -> Result:
     try:
         return _code_one(task, _WORKER["codebook"], _WORKER["matcher"])
     except DialogtoolError as exc:
