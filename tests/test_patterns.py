@@ -343,7 +343,7 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Den som skal følge pasienten, trenger tid.", {"IP"}),
         ("Ingen kjenner seg som eigar av planen når pasienten flyttar.", {"IP"}),
         ("Tema 2 – Koordinering og planer", {"IP"}),
-        ("Éin fast stad som pasientane kan ringje til.", {"KE", "INFO"}),
+        ("Éin fast stad som pasientane kan ringje til.", {"KE"}),
         ("Det er vanskelig å vite hvem man skal spørre.", {"INFO"}),
         ("Spesialisthelsetenesta veit ikkje kven dei skal sende til.", {"INFO"}),
         ("Telefon til sengeposten når det hastar.", {"INFO"}),
@@ -432,6 +432,11 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Kafébord 2 – notat skrive av brukarrepresentant Randi Myklebust", set()),
         ("Referatet godkjennes på e-post innen en uke.", set()),
         ("Notatet frå sjukehuset kom ei veke seinare.", {"INFO"}),
+        # the number the patient or the family can call is the coordinator's, not contact between services
+        ("Ein kontaktperson som pasienten kan ringje til.", {"IP"}),
+        ("Ring før pasienten kjem heim, ikkje etterpå.", {"INFO"}),
+        ("Noen ganger får vi svar, noen ganger telefonsvarer.", {"INFO"}),
+        ("Ansvar: Lærings- og mestringssenteret.", set()),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
