@@ -143,15 +143,15 @@ BLIND_FLOORS = {
     "blind5": {"micro": 0.91, "KE": 0.89, "IP": 0.88, "INFO": 0.89, "KOMP": 0.95, "GRUPPER": 0.93},
     "blind6": {"micro": 0.85, "KE": 0.80, "IP": 0.78, "INFO": 0.87, "KOMP": 0.91, "GRUPPER": 0.82},
     "blind7": {"micro": 0.89, "KE": 0.92, "IP": 0.86, "INFO": 0.86, "KOMP": 0.90, "GRUPPER": 0.93},
-    "blind8": {"micro": 0.85, "KE": 0.86, "IP": 0.78, "INFO": 0.84, "KOMP": 0.92, "GRUPPER": 0.86},
-    "blind9": {"micro": 0.84, "KE": 0.64, "IP": 0.84, "INFO": 0.83, "KOMP": 0.93, "GRUPPER": 0.83},
+    "blind8": {"micro": 0.85, "KE": 0.86, "IP": 0.78, "INFO": 0.84, "KOMP": 0.92, "GRUPPER": 0.87},
+    "blind9": {"micro": 0.84, "KE": 0.64, "IP": 0.84, "INFO": 0.83, "KOMP": 0.93, "GRUPPER": 0.85},
     "dev3": {"micro": 0.93, "KE": 0.96, "IP": 0.94, "INFO": 0.90, "KOMP": 0.92, "GRUPPER": 0.94},
     "dev4": {"micro": 0.94, "KE": 0.96, "IP": 0.94, "INFO": 0.93, "KOMP": 0.93, "GRUPPER": 0.94},
     "dev5": {"micro": 0.97, "KE": 0.98, "IP": 0.95, "INFO": 0.97, "KOMP": 0.97, "GRUPPER": 0.97},
     "dev6": {"micro": 0.93, "KE": 0.80, "IP": 0.96, "INFO": 0.92, "KOMP": 0.95, "GRUPPER": 0.97},
     "dev7": {"micro": 0.92, "KE": 0.91, "IP": 0.93, "INFO": 0.84, "KOMP": 0.95, "GRUPPER": 0.96},
     "dev8": {"micro": 0.92, "KE": 0.93, "IP": 0.89, "INFO": 0.90, "KOMP": 0.92, "GRUPPER": 0.97},
-    "dev9": {"micro": 0.91, "KE": 0.83, "IP": 0.82, "INFO": 0.89, "KOMP": 0.98, "GRUPPER": 0.97},
+    "dev9": {"micro": 0.92, "KE": 0.83, "IP": 0.82, "INFO": 0.89, "KOMP": 0.98, "GRUPPER": 0.98},
 }
 
 

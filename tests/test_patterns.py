@@ -437,6 +437,9 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Ring før pasienten kjem heim, ikkje etterpå.", {"INFO"}),
         ("Noen ganger får vi svar, noen ganger telefonsvarer.", {"INFO"}),
         ("Ansvar: Lærings- og mestringssenteret.", set()),
+        ("Deltakerne reiser hjem med MS Nordnorge kl. 18.30.", set()),
+        ("Båten, MS Lofoten, gjekk frå kaia klokka seks.", set()),
+        ("Personar med MS får for lite trening.", {"GRUPPER"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
