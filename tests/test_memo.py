@@ -19,7 +19,7 @@ def _saved(path: Path, answers: dict[str, tuple[str, ...]], key: str = KEY) -> m
     memo = memos.Memo(path, key)
     for word, answer in answers.items():
         memo.add(word, answer)
-    memo.save()
+    memo.store()
     return memo
 
 
@@ -40,7 +40,7 @@ def test_another_key_reads_as_none_and_is_replaced(tmp_path: Path) -> None:
     fresh = memos.Memo(path, other)
     assert fresh.known == {}
     fresh.add("gjekk", ("gå",))
-    fresh.save()
+    fresh.store()
     assert memos.read_memo(path, other) == {"gjekk": ("gå",)} and memos.read_memo(path, KEY) == {}
 
 
@@ -64,7 +64,7 @@ def test_damaged_file_is_ignored_and_replaced(tmp_path: Path, damage: Callable[[
     memo = memos.Memo(path, KEY)
     assert memo.known == {}
     memo.add("pasientane", ("pasient",))
-    memo.save()
+    memo.store()
     assert memos.read_memo(path, KEY) == {"pasientane": ("pasient",)}
 
 
@@ -73,8 +73,8 @@ def test_save_merges_what_another_process_saved_meanwhile(tmp_path: Path) -> Non
     ours, theirs = memos.Memo(path, KEY), memos.Memo(path, KEY)
     ours.add("gjekk", ("gå",))
     theirs.add("borna", ("barn", "born"))
-    theirs.save()
-    ours.save()
+    theirs.store()
+    ours.store()
     assert memos.read_memo(path, KEY) == {"gjekk": ("gå",), "borna": ("barn", "born")}
 
 
@@ -115,7 +115,7 @@ memo = Memo(Path(sys.argv[1]), sys.argv[3])
 n = int(sys.argv[2])
 for i in range(20_000):
     memo.add(f"ord{n}x{i}", (f"lemma{n}",))
-memo.save()
+memo.store()
 """
 
 

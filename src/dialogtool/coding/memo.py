@@ -61,7 +61,7 @@ class Memo:
         self.known.update(fresh)
         return fresh
 
-    def save(self) -> None:
+    def store(self) -> None:
         """Merge the new answers into the file (module docstring); a cache that cannot be written is skipped."""
         if self.path is None or not self.new:
             return
@@ -149,4 +149,4 @@ def remember(answers: dict[str, dict[str, Any]]) -> None:
 def save_all() -> None:
     """Save every open memo's new answers."""
     for memo in _OPEN.values():
-        memo.save()
+        memo.store()
