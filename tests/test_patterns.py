@@ -440,6 +440,14 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Deltakerne reiser hjem med MS Nordnorge kl. 18.30.", set()),
         ("Båten, MS Lofoten, gjekk frå kaia klokka seks.", set()),
         ("Personar med MS får for lite trening.", {"GRUPPER"}),
+        # the office in the municipality and the unit of one's own; the one who keeps track
+        ("Om kontoret i kommunen:", {"KE"}),
+        ("Sjukehuset har ei eiga eining for dette.", {"KE"}),
+        ("Søknader skal rettes til kommunens tildelingsenhet.", {"KE"}),
+        ("Den som holder oversikten", {"IP"}),
+        ("Ansvar for oppfølging over tid", {"IP"}),
+        ("Fastlegen får brev, heimetenesta ikkje.", {"INFO"}),
+        ("Vi vet ikke hvem vi skal ringe til i kommunen.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
