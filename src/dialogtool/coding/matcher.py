@@ -338,8 +338,15 @@ class Matcher:
             for pid, rest in plan:
                 if rest:
                     last = i + len(rest)
-                    if last >= count or not all(
-                        words[i + k][0] == number + k and wid in words[i + k][3] for k, wid in enumerate(rest, 1)
+                    if last >= count:
+                        continue
+                    # The next word first, inline: most phrases a word can start stop there,
+                    # and a generator for each was a tenth of coding a note.
+                    after = words[i + 1]
+                    if after[0] != number + 1 or rest[0] not in after[3]:
+                        continue
+                    if len(rest) > 1 and not all(
+                        words[i + k][0] == number + k and wid in words[i + k][3] for k, wid in enumerate(rest[1:], 2)
                     ):
                         continue
                     place = (number, number + len(rest), start, words[last][2])
