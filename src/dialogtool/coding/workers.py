@@ -74,7 +74,8 @@ def run_tasks(tasks: list[Task], codebook: Codebook, jobs: int) -> Iterator[Resu
         warm_up(_WORKER["matcher"])  # loaded once here, shared with forked workers
     gc.freeze()
     try:
-        yield from _results(tasks, codebook, jobs)
+        with _collector_paused():  # see below: coding makes next to no cycles
+            yield from _results(tasks, codebook, jobs)
     finally:
         gc.unfreeze()
 
@@ -89,6 +90,11 @@ def _collector_paused() -> Iterator[None]:
     `run_tasks` then freezes what exists (`gc.freeze`, which Python's docs also advise before
     forking workers) so later collections skip it, and unfreezes it when coding is done, so a
     program that calls `code_paths` keeps its collector as it was.
+
+    The collector stays off while notes are coded too (forked workers inherit that): coding a
+    note makes thousands of short-lived containers that reference counting frees, and about
+    one cycle (1.5 objects) a note, yet the collector's passes over the young ones and over the
+    growing per-word caches took 2–3 % of the run.
     """
     enabled = gc.isenabled()
     gc.disable()
