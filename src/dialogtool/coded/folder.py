@@ -176,21 +176,22 @@ class NotePack:
         except (OSError, DialogtoolError):
             self._broken = True
 
-    def close(self) -> None:
+    def close(self, prune: bool = True) -> None:
+        """Close the pack and, with `prune`, remove what it made stale (see above)."""
         if self._fd is None:
             return
         with contextlib.suppress(OSError):
             os.close(self._fd)
         self._fd = None
-        if self._path is not None and not self._broken:
+        if prune and self._path is not None and not self._broken:
             with contextlib.suppress(OSError, DialogtoolError):
                 _prune(self._path, self.names, self.coded_dir)
 
     def __enter__(self) -> NotePack:
         return self
 
-    def __exit__(self, *exc: object) -> None:
-        self.close()
+    def __exit__(self, kind: type[BaseException] | None, *rest: object) -> None:
+        self.close(prune=kind is None)  # a run stopped by Ctrl-C stops now: the next run prunes
 
 
 def _prune(mine: Path, names: set[str], coded_dir: Path) -> None:
