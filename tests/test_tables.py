@@ -648,6 +648,24 @@ def test_a_torn_pack_line_is_parsed_again(raw_copy: Path, tmp_path: Path, codebo
     assert notes == load_folder(out)
 
 
+def test_a_stopped_run_prunes_nothing(raw_copy: Path, tmp_path: Path, codebook) -> None:
+    """A pack closed by Ctrl-C removes no older pack (that waits for the next whole run), even
+    one whose every line it replaced; its own lines are read all the same."""
+    from dialogtool.coded.folder import NotePack, cache_line
+
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out, jobs=1)
+    (older,) = cache_path(out, CACHE).glob(f"*{PACK}")
+    notes = load_folder(out)
+    with pytest.raises(KeyboardInterrupt), NotePack(out) as pack:
+        for path, note in zip(sorted(out.glob("*.yaml")), notes, strict=True):
+            stat = path.stat()
+            pack.add(path.name, cache_line(path.name, [stat.st_mtime_ns, stat.st_size], note))
+        raise KeyboardInterrupt
+    assert older.exists() and len(list(cache_path(out, CACHE).glob(f"*{PACK}"))) == 2
+    assert load_folder(out) == notes
+
+
 def test_packs_kept_while_needed(raw_copy: Path, tmp_path: Path, codebook, monkeypatch) -> None:
     """A run that re-codes some notes adds a pack beside the older one, whose other lines are still
     read; a run that re-codes every note leaves its own pack only, and a reader's cache file of a
