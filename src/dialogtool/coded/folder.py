@@ -222,12 +222,15 @@ def _pack_files(folder: Path) -> list[Path]:
 
 def _pack_lines(pack: Path) -> Iterator[tuple[Path, str, list[int], int, int]]:
     """(pack, file name, stamp, offset, length of the packed note) of each whole line with a
-    header of this version; a torn or damaged line is skipped."""
+    header of this version; a torn or damaged line is skipped, a pack over the caches' size
+    limit is not read (as a cache file over it is not)."""
     try:
         handle = open_regular(pack, "cache")
     except DialogtoolError:
         return
     with handle:
+        if os.fstat(handle.fileno()).st_size > MAX_INDEX_BYTES:
+            return
         offset = 0
         for line in handle:
             start, offset = offset, offset + len(line)
