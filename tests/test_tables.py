@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 from dialogtool.analysis.cooccur import cooccurrence
 from dialogtool.analysis.tables import MISSING, TOTAL, theme_table
 from dialogtool.cli import app
-from dialogtool.coded.folder import CACHE, CODES_INDEX, DocumentCodes, load_codes, load_folder, segments_of
+from dialogtool.coded.folder import CACHE, CODES_INDEX, PACK, DocumentCodes, load_codes, load_folder, segments_of
 from dialogtool.coded.workdir import cache_path
 from dialogtool.coding.codebook import load_codebook
 from dialogtool.coding.run import code_paths
@@ -587,8 +587,7 @@ def test_note_cache_equals_parsing(raw_copy: Path, tmp_path: Path, codebook) -> 
     doc["segments"][2]["review"] = {"add": ["INFO"], "remove": [], "note": "sjekk"}
     path.write_text(yaml.safe_dump(doc, allow_unicode=True, sort_keys=False), encoding="utf-8")
     code_paths([raw_copy], codebook, out, jobs=1, force=True)  # re-coded: the review is carried over
-    load_folder(out)  # builds the cache
-    assert len(list(cache_path(out, CACHE).glob("*.json"))) == 8
+    assert len(list(cache_path(out, CACHE).glob(f"*{PACK}"))) == 1  # the first run's pack is stale: removed
     cached = load_folder(out)
     shutil.rmtree(cache_path(out, CACHE))
     parsed = load_folder(out)
@@ -606,7 +605,7 @@ def test_code_writes_the_note_cache(raw_copy: Path, tmp_path: Path, codebook, jo
 
     out = tmp_path / "coded"
     code_paths([raw_copy], codebook, out, jobs=jobs)
-    assert len(list(cache_path(out, folder.CACHE).glob("*.json"))) == 8
+    assert len(list(cache_path(out, folder.CACHE).glob(f"*{PACK}"))) == 1  # one pack a run, not a file a note
 
     def no_parsing(path: Path) -> None:
         raise AssertionError(f"parsed {path}: the cache `code` wrote should have been used")
@@ -616,6 +615,76 @@ def test_code_writes_the_note_cache(raw_copy: Path, tmp_path: Path, codebook, jo
         cached = load_folder(out)
     shutil.rmtree(cache_path(out, folder.CACHE))
     assert cached == load_folder(out) and len(cached) == 8
+
+
+def _parsed_while(out: Path, monkeypatch) -> tuple[list, list[str]]:
+    """`load_folder(out)` and the names of the files it had to parse (not found in a cache)."""
+    from dialogtool.coded import folder
+
+    parsed: list[str] = []
+    load = folder.load_coded
+
+    def counting(path: Path):
+        parsed.append(path.name)
+        return load(path)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(folder, "load_coded", counting)
+        notes = load_folder(out)
+    return notes, parsed
+
+
+def test_a_torn_pack_line_is_parsed_again(raw_copy: Path, tmp_path: Path, codebook, monkeypatch) -> None:
+    """A run killed while appending leaves a torn last line: that note is parsed, the others come
+    from the pack, and what is read equals what parsing gives."""
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out, jobs=1)
+    (pack,) = cache_path(out, CACHE).glob(f"*{PACK}")
+    data = pack.read_bytes()
+    pack.write_bytes(data[: len(data) - 100])
+    notes, parsed = _parsed_while(out, monkeypatch)
+    assert parsed == [sorted(out.glob("*.yaml"))[-1].name]
+    shutil.rmtree(cache_path(out, CACHE))
+    assert notes == load_folder(out)
+
+
+def test_a_stopped_run_prunes_nothing(raw_copy: Path, tmp_path: Path, codebook) -> None:
+    """A pack closed by Ctrl-C removes no older pack (that waits for the next whole run), even
+    one whose every line it replaced; its own lines are read all the same."""
+    from dialogtool.coded.folder import NotePack, cache_line
+
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out, jobs=1)
+    (older,) = cache_path(out, CACHE).glob(f"*{PACK}")
+    notes = load_folder(out)
+    with pytest.raises(KeyboardInterrupt), NotePack(out) as pack:
+        for path, note in zip(sorted(out.glob("*.yaml")), notes, strict=True):
+            stat = path.stat()
+            pack.add(path.name, cache_line(path.name, [stat.st_mtime_ns, stat.st_size], note))
+        raise KeyboardInterrupt
+    assert older.exists() and len(list(cache_path(out, CACHE).glob(f"*{PACK}"))) == 2
+    assert load_folder(out) == notes
+
+
+def test_packs_kept_while_needed(raw_copy: Path, tmp_path: Path, codebook, monkeypatch) -> None:
+    """A run that re-codes some notes adds a pack beside the older one, whose other lines are still
+    read; a run that re-codes every note leaves its own pack only, and a reader's cache file of a
+    note `code` re-coded since is removed."""
+    out = tmp_path / "coded"
+    code_paths([raw_copy], codebook, out, jobs=1)
+    first = sorted(raw_copy.glob("*.txt"))[0]
+    first.write_bytes(first.read_bytes() + b"\r\nTilleggspunkt om koordinator.\r\n")  # ASCII: any encoding
+    code_paths([raw_copy], codebook, out, jobs=1)
+    assert len(list(cache_path(out, CACHE).glob(f"*{PACK}"))) == 2
+    assert _parsed_while(out, monkeypatch)[1] == []
+    edited = sorted(out.glob("*.yaml"))[1]
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")  # a reviewer's save
+    assert _parsed_while(out, monkeypatch)[1] == [edited.name]  # and cached in a file of its own
+    assert (cache_path(out, CACHE) / f"{edited.name}.json").exists()
+    code_paths([raw_copy], codebook, out, jobs=1, force=True)
+    assert [p.suffix for p in cache_path(out, CACHE).iterdir()] == [PACK]
+    notes, parsed = _parsed_while(out, monkeypatch)
+    assert parsed == [] and len(notes) == 8
 
 
 # --- what is counted (issue 12) -------------------------------------------------------------

@@ -212,6 +212,29 @@ def write_cache_bytes(path: Path, data: bytes) -> None:
         raise DialogtoolError(f"cannot write: {reason(exc)}", path=printable(path)) from None
 
 
+def create_log(path: Path) -> int:
+    """A new file open for appending records to (`append_record`), for a cache written as it grows.
+
+    Never an existing file (O_EXCL: each writer has a file of its own) and never through a
+    symlink. As with `write_cache_bytes`, only for files whose readers skip a torn last record.
+    """
+    try:
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND | os.O_NOFOLLOW | getattr(os, "O_BINARY", 0)
+        return os.open(path, flags, file_mode())
+    except OSError as exc:
+        raise DialogtoolError(f"cannot write: {reason(exc)}", path=printable(path)) from None
+
+
+def append_record(fd: int, data: bytes, path: Path) -> None:
+    """Append `data` to a file from `create_log` (one system call for a record of a few kB)."""
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    except OSError as exc:
+        raise DialogtoolError(f"cannot write: {reason(exc)}", path=printable(path)) from None
+
+
 def replace_if_unchanged(path: Path, data: bytes, expected: bytes | None) -> bool:
     """Write `data` to `path` only if the file still holds `expected` (None: only if it does not exist).
 

@@ -125,13 +125,14 @@ def apply_context(
     by_id: dict[str, SegmentCoding] = {}
     sizes = Counter(seg.para for seg in segments)
     for i, seg in enumerate(segments):
-        terms = {} if _mere_mentions(seg) else _named_yet(own[i], once_named, named)
+        marked, line = _marked(seg.text)  # asked by several rules: worked out once a unit
+        terms = {} if _mere_mentions(seg, line) else _named_yet(own[i], once_named, named)
         context: dict[str, tuple[str, str]] = {}
-        item = is_item(seg.text) or sizes[seg.para] == 1
-        if _ASIDE.match(_strip_mark(seg.text)):
+        item = marked or sizes[seg.para] == 1
+        if _ASIDE.match(line):
             state.aside = seg.para
         busy = state.leadin is not None or state.group is not None
-        _apply_rules(seg, i, item, terms, context, state, segments, results, by_id, rules, weak)
+        _apply_rules(seg, i, (item, marked), terms, context, state, segments, results, by_id, rules, weak)
         if (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
             context.clear()  # about the meeting: nothing from its context, and it ends a list
             state.leadin = state.group = None
@@ -148,7 +149,7 @@ def apply_context(
 def _apply_rules(
     seg: Segment,
     i: int,
-    item: bool,
+    item: tuple[bool, bool],
     terms: dict[str, tuple[str, ...]],
     context: dict[str, tuple[str, str]],
     state: _State,
@@ -158,7 +159,8 @@ def _apply_rules(
     rules: ContextRules,
     weak: Mapping[str, frozenset[str] | None],
 ) -> None:
-    """The context rules for one unit, in order (see the module docstring)."""
+    """The context rules for one unit, in order (see the module docstring); `item` says whether
+    the unit counts as a list item, and whether it has a bullet or number."""
     if rules.leadin:
         _follow_lead_in(seg, item, terms, context, state)
     if rules.reference and not terms and not context and i and seg.kind != HEADING:
@@ -197,15 +199,27 @@ def is_item(text: str) -> bool:
     return text.startswith(BULLET) or NUMBERED.match(text) is not None
 
 
+def _marked(text: str) -> tuple[bool, str]:
+    """`is_item(text)` and `_strip_mark(text)` in one look at the text."""
+    if text.startswith(BULLET):
+        return True, text[len(BULLET) :]
+    match = NUMBERED.match(text)
+    return (True, text[match.end() :]) if match else (False, text)
+
+
 def _follow_lead_in(
-    seg: Segment, item: bool, terms: dict[str, tuple[str, ...]], context: dict[str, tuple[str, str]], state: _State
+    seg: Segment,
+    listed: tuple[bool, bool],
+    terms: dict[str, tuple[str, ...]],
+    context: dict[str, tuple[str, str]],
+    state: _State,
 ) -> None:
     """Give the open lead-in's themes to a list item; anything else closes the lead-in.
 
     A line alone in its paragraph counts as an item (its bullet may be lost), until the list
-    shows real bullets: then a line without one is the text after the list.
+    shows real bullets (`marked`): then a line without one is the text after the list.
     """
-    marked = is_item(seg.text)
+    item, marked = listed
     if state.leadin is not None and (marked or (item and not state.marked)) and seg.kind != HEADING:
         state.marked = state.marked or marked
         codes, source = state.leadin
@@ -282,7 +296,7 @@ def _carry_group(
     if seg.kind == HEADING:
         state.group = None
         return
-    mine = frozenset(c for c in terms if c == theme or c.startswith(theme + "."))
+    mine = frozenset(c for c in terms if c == theme or c.startswith(theme + ".")) if terms else None
     if mine:
         state.group = (mine, seg.id, seg.section_ids)
         return
@@ -390,14 +404,19 @@ def _named_yet(
     return kept
 
 
-def _mere_mentions(seg: Segment) -> bool:
+def _mere_mentions(seg: Segment, line: str) -> bool:
     """Who took part (a line, or the list under «Deltakarar:»), or whose notes these are: the
     roles, places and words in such a line are names, so it gets no theme at all, not even
     from its own words. So does a line saying what the table did not get to («Vi rakk ikke
-    oppgaven om kreft»)."""
-    line = _strip_mark(seg.text)
-    in_list = bool(seg.section) and _ATTENDANCE.match(seg.section[-1]) is not None
+    oppgaven om kreft»). `line` is the unit's text without its bullet or number."""
+    in_list = bool(seg.section) and _attendance_heading(seg.section[-1])
     return bool(in_list or _ATTENDANCE.match(line) or _NAMED_BYLINE.match(line) or _NOT_REACHED.match(line))
+
+
+@lru_cache(maxsize=1024)
+def _attendance_heading(title: str) -> bool:
+    """Whether a heading opens the list of who took part; asked for every unit under it."""
+    return _ATTENDANCE.match(title) is not None
 
 
 def is_procedural(text: str) -> bool:

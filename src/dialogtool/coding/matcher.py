@@ -186,6 +186,7 @@ class Matcher:
         for rule in self.rules:
             for pid in rule.left:
                 self.rules_by_left[pid].append(rule)
+        self._plans = {pid: _left_plan(rules) for pid, rules in self.rules_by_left.items()}
         self.proximity_patterns = frozenset(r.text for r in self.rules if r.op)
         # Words that code a unit on their own: those of plain terms and of the left side of a
         # NOT rule. A word that only ever stands beside another in a NEAR rule, or in an
@@ -340,10 +341,22 @@ class Matcher:
         """
         found = self._phrase_hits(words)
         hits: list[Hit] = []
+        keys = found.keys()
+        plans = self._plans
         for pid, places in found.items():
-            for rule in self.rules_by_left.get(pid, ()):
+            plan = plans.get(pid)
+            if plan is None:
+                continue
+            rules, without_near, rights = plan
+            for rule in rules if not keys.isdisjoint(rights) else without_near:
+                # A proximity rule whose right-hand phrases are not in the segment: NEAR and BEFORE
+                # cannot hold anywhere, NOT vetoes nothing. Seen first, it spares checking each
+                # place (about 200 checks a note, 95 % of them for nothing).
+                near = bool(rule.op) and not found.keys().isdisjoint(rule.right)
+                if rule.op and not near and not rule.negated:
+                    continue
                 for place in places:
-                    if rule.op:
+                    if near:
                         span = _apply(rule, place, found)
                         if span is None:
                             continue
@@ -372,8 +385,15 @@ class Matcher:
             for pid, rest in plan:
                 if rest:
                     last = i + len(rest)
-                    if last >= count or not all(
-                        words[i + k][0] == number + k and wid in words[i + k][3] for k, wid in enumerate(rest, 1)
+                    if last >= count:
+                        continue
+                    # The next word first, inline: most phrases a word can start stop there,
+                    # and a generator for each was a tenth of coding a note.
+                    after = words[i + 1]
+                    if after[0] != number + 1 or rest[0] not in after[3]:
+                        continue
+                    if len(rest) > 1 and not all(
+                        words[i + k][0] == number + k and wid in words[i + k][3] for k, wid in enumerate(rest[1:], 2)
                     ):
                         continue
                     place = (number, number + len(rest), start, words[last][2])
@@ -396,6 +416,15 @@ class Matcher:
     def literal_terms(self) -> list[str]:
         """The plain words of all terms, for the grep baseline of the benchmark."""
         return sorted({w.text for w in self.words if w.kind in (PLAIN, EXACT, ACRONYM)})
+
+
+def _left_plan(rules: list[_Rule]) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], frozenset[int]]:
+    """A left phrase's rules; the same without its NEAR and BEFORE rules; and every right-hand
+    phrase of those. A common word is the left side of dozens of NEAR rules: when none of their
+    right-hand phrases is in the segment, all of them are passed over at once."""
+    near = [r for r in rules if r.op and not r.negated]
+    rights = frozenset(pid for r in near for pid in r.right)
+    return tuple(rules), tuple(r for r in rules if not r.op or r.negated), rights
 
 
 def _apply(

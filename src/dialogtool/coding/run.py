@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..coded.folder import record_codes
+from ..coded.folder import NotePack, record_codes
 from ..coded.store import load_coded
 from ..coded.validate import check_codes
 from ..errors import DialogtoolError
@@ -105,12 +105,15 @@ def code_paths(
         progress("", 0, total)
     entries: dict[str, tuple[list[int], dict[str, Any]]] = {}
     try:
-        for done, result in enumerate(run_tasks(tasks, codebook, jobs), start=1):
-            _record(result, summary)
-            if result.index is not None:
-                entries[Path(result.message).name] = result.index
-            if progress:
-                progress(result.path, done, total)
+        with NotePack(out_dir) as pack:
+            for done, result in enumerate(run_tasks(tasks, codebook, jobs), start=1):
+                _record(result, summary)
+                if result.index is not None:
+                    entries[Path(result.message).name] = result.index
+                if result.cache:
+                    pack.add(Path(result.message).name, result.cache)
+                if progress:
+                    progress(result.path, done, total)
     except KeyboardInterrupt:
         summary.interrupted = True
         recorded = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
