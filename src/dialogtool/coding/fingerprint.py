@@ -23,7 +23,7 @@ from .codebook import Codebook
 # 2: proximity rules, concepts and context rules (coded format 2); 3: bylines, rounds;
 # 4: list numbers as Word shows them (issue 12); 5: question headings, two-theme tasks, summaries,
 # running footers, «Spm. 2:» tasks, telegraphic abbreviations (issue 9, third session)
-CODER_VERSION = "5"
+CODER_VERSION = "6"
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
