@@ -136,7 +136,7 @@ def apply_context(
         if (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
             context.clear()  # about the meeting: nothing from its context, and it ends a list
             state.leadin = state.group = None
-        elif context and _labels_a_section(seg.text):
+        elif context and _labels_a_section(line):
             context.clear()  # «Forslag», «Det som fungerer»: a label for what follows, about nothing itself
         named.update(code for code, found in terms.items() if not once_named.issuperset(found))
         codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
@@ -373,10 +373,10 @@ def _inherit_heading(
             return
 
 
-def _labels_a_section(text: str) -> bool:
-    """«Forslag:», «Det som fungerer», «Anna», a table's header row «Utfordring | Tiltak | Ansvar»:
-    a line that names the kind of points after it."""
-    label = _strip_mark(text).strip()
+def _labels_a_section(line: str) -> bool:
+    """«Forslag:», «Det som fungerer», «Anna», a table's header row «Utfordring | Tiltak | Ansvar»
+    (`line`: a unit without its bullet or number): a line that names the kind of points after it."""
+    label = line.strip()
     if _SECTION_LABEL.match(label) is not None or _TABLE_HEADER.match(label) is not None:
         return True
     return _off_topic(label.rstrip(":"))
