@@ -42,6 +42,6 @@ def test_usage_errors_are_one_line_with_exit_2() -> None:
     result = runner.invoke(app, ["table", "--percent", "all"])
     assert result.exit_code == 2
     assert result.stderr == (
-        "Error: Invalid value for '--percent': Value error, 'all' is not one of 'col', 'row', 'none'. "
+        "Error: Invalid value for '--percent': 'all' is not one of 'col', 'row', 'none'. "
         "(see dialogtool table --help)\n"
     )

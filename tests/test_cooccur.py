@@ -192,7 +192,7 @@ def test_cli_xlsx(corpus: Path, book, tmp_path: Path, jaccard: bool) -> None:
     [
         (
             ["--count", "meetings"],
-            "Invalid value for '--count': Value error, 'meetings' is not one of 'segments', 'paragraphs', 'documents'",
+            "Invalid value for '--count': 'meetings' is not one of 'segments', 'paragraphs', 'documents'",
         ),
         (["--level", "3"], "--level must be one of 1, 2"),
         (["-f", "md"], "'md' is not one of 'terminal', 'csv', 'xlsx'. (see dialogtool cooccur --help)"),

@@ -549,8 +549,8 @@ def test_cli_table_options(corpus: Path, book, tmp_path: Path) -> None:
     [
         (["--count", "words"], "'words' is not one of 'segments', 'paragraphs', 'documents', 'meetings'"),
         (["--level", "3"], "--level must be one of 1, 2"),
-        (["--percent", "all"], "Invalid value for '--percent': Value error, 'all' is not one of 'col', 'row', 'none'"),
-        (["--sort", "alpha"], "Invalid value for '--sort': Value error, 'alpha' is not one of 'codebook', 'freq'"),
+        (["--percent", "all"], "Invalid value for '--percent': 'all' is not one of 'col', 'row', 'none'"),
+        (["--sort", "alpha"], "Invalid value for '--sort': 'alpha' is not one of 'codebook', 'freq'"),
         (["--split", "meeting"], "--split must be another field"),
         (["--split", "colour"], "no metadata field 'colour'"),
         (["-f", "html"], "'html' is not one of 'terminal', 'md', 'csv', 'xlsx'. (see dialogtool table --help)"),
