@@ -101,6 +101,24 @@ def test_heading_rule_off() -> None:
     assert found["Lite kjent blant de ansatte."].codes == ()
 
 
+@pytest.mark.parametrize(
+    ("title", "unit"),
+    [
+        ("Tema: koordinerende enhet og informasjon", "Lite kjent blant de ansatte."),
+        ("Tema: koordinerande eining og informasjon", "Lite kjent blant dei tilsette."),
+    ],
+)
+def test_a_heading_that_names_several_themes_carries_none(title: str, unit: str) -> None:
+    """A table's whole agenda in one heading says nothing about which theme a line under it is
+    on; the same line under a heading that names one theme takes it."""
+    raw = f"Dialogmøte\nKafébord 2\n\n{title}\n\n• {unit}\n"
+    found = by_text(raw)
+    assert found[unit].codes == ()
+    assert found[title].codes == ("KE", "INFO")  # the heading itself names both
+    one = by_text(raw.replace(" og informasjon", ""))
+    assert one[unit].codes == ("KE",) and rules_of(one[unit]) == {"KE": "heading"}
+
+
 def test_headings_take_no_theme_and_asides_neither() -> None:
     raw = """\
     Oppgave 1: Koordinerende enhet

@@ -357,7 +357,9 @@ def _inherit_heading(
 ) -> None:
     """The nearest themed heading's themes (only those in `room`, for a unit with weak words),
     unless the unit is about other matters (staff, money, travel) or in an off-topic section.
-    Headings take no theme from above: a bare "Utfordringer:" names none."""
+    Headings take no theme from above: a bare "Utfordringer:" names none. A heading that names
+    several themes («Tema: samarbeid, kontaktpersonar og kunnskap») is a table's whole agenda,
+    not what any one line under it is about: its units are coded on their own words."""
     if (seg.kind == HEADING and rule == HEADING_RULE) or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
@@ -365,6 +367,8 @@ def _inherit_heading(
             return
         source = by_id.get(heading_id)
         if source is not None and source.codes:
+            if rule == HEADING_RULE and len(_tops(source.codes)) > 1:
+                return
             for code in source.codes:
                 if isinstance(room, frozenset) and code.split(".")[0] not in room and code not in room:
                     continue
