@@ -448,6 +448,24 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Ansvar for oppfølging over tid", {"IP"}),
         ("Fastlegen får brev, heimetenesta ikkje.", {"INFO"}),
         ("Vi vet ikke hvem vi skal ringe til i kommunen.", {"INFO"}),
+        # who is forgotten, who does not get help; what professionals know; words meaning otherwise
+        ("Hvem blir glemt når tilbudene legges ned?", {"GRUPPER"}),
+        ("Kven blir gløymde i dalen?", {"GRUPPER"}),
+        ("Hvem får ikke god nok hjelp etter utskriving?", {"GRUPPER"}),
+        ("Kven får ikkje tilbod om opptrening?", {"GRUPPER"}),
+        ("Hvem blir med på turen?", set()),
+        ("Hva vet helsepersonell om hvordan vi har det hjemme?", {"KOMP"}),
+        ("Kva veit fagfolka om kvardagen vår?", {"KOMP"}),
+        ("Hva vet vi om neste møte?", set()),
+        ("På sykehuset heter det mobilisering, hjemme heter det å gå til postkassa.", {"KOMP"}),
+        ("Heime tyder det at ein klarer seg utan hjelp.", {"KOMP"}),
+        # the plan with goals, the one fixed person, what is not sent, not knowing what was done
+        ("Planen med mål blir skriven av fagfolka.", {"IP"}),
+        ("Mange ønsker seg én fast person å forholde seg til.", {"IP"}),
+        ("Ein fast person som kjenner heile historia.", {"IP"}),
+        ("Poliklinikken sender ingenting til fastlegen.", {"INFO"}),
+        ("Sjukehuset sende lite eller ingenting til heimetenesta.", {"INFO"}),
+        ("Vi vet ofte ikke hva som ble gjort på sykehuset.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
