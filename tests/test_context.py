@@ -301,6 +301,10 @@ def test_group_rule_off() -> None:
         ("De fleste kommunene mangler fysioterapeut.", False),
         ("Mange kommuner mangler fysioterapeut.", False),
         ("Kommunen vet ikke hva de skal gjøre når de ringer.", False),  # «de» late in the sentence
+        ("Her trengs ergoterapeut og logoped.", True),  # «her» with a need: the group's needs
+        ("Her manglar det eit tilbod i kommunen.", True),
+        ("Her gjekk mykje bra.", False),  # «her» about a case or a place
+        ("Her var samarbeidet godt.", False),
     ],
 )
 def test_refers_to_people(text: str, expected: bool) -> None:

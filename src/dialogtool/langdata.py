@@ -433,6 +433,14 @@ COMMON_VERBS = _words(
     """
 )
 
+# Verbs of need after «her» at the start of a unit: «Her trengs logoped …», «Her manglar det
+# tilbod» speak of the group just named; «Her gjekk mykje bra» only of a place or a case.
+NEED_VERBS = _words(
+    """
+    trengs trengst trenger treng trengte mangler manglar mangla manglet må bør kreves krevst
+    """
+)
+
 # Nouns for people; «desse pasientane», «slike brukarar» point at a group named before.
 PEOPLE_NOUNS = ("pasient", "person", "bruker", "brukar", "gruppe", "grupp", "folk", "mennesk", "menneske", "barn")
 

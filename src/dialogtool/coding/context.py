@@ -48,6 +48,7 @@ from ..langdata import (
     DEFINITE_PLURAL,
     EXPLETIVE_NEXT,
     NAMED_BYLINE,
+    NEED_VERBS,
     NOT_REACHED,
     OFF_TOPIC_HEADINGS,
     OPENING_WORDS,
@@ -318,7 +319,7 @@ def refers_to_people(text: str) -> bool:
     if not words:
         return False
     if words[0] == "her":
-        return True  # «Her trengs logoped …»: about the group just named
+        return len(words) > 1 and words[1] in NEED_VERBS  # «Her trengs logoped …»: the group's needs
     if len(words) > 1 and words[0] in QUANTIFIERS and (words[1] in COMMON_VERBS or words[1].endswith(("es", "ast"))):
         return True  # «Mange får …», «Fleire vert sende …»
     for i, word in enumerate(words):
