@@ -155,7 +155,7 @@ BLIND_FLOORS = {
     "dev8": {"micro": 0.92, "KE": 0.93, "IP": 0.89, "INFO": 0.90, "KOMP": 0.92, "GRUPPER": 0.97},
     "dev9": {"micro": 0.93, "KE": 0.83, "IP": 0.86, "INFO": 0.91, "KOMP": 1.00, "GRUPPER": 0.98},
     "dev10": {"micro": 0.90, "KE": 0.90, "IP": 0.94, "INFO": 0.83, "KOMP": 0.86, "GRUPPER": 0.96},
-    "dev11": {"micro": 0.85, "KE": 0.84, "IP": 0.87, "INFO": 0.75, "KOMP": 0.92, "GRUPPER": 0.87},
+    "dev11": {"micro": 0.86, "KE": 0.84, "IP": 0.87, "INFO": 0.75, "KOMP": 0.94, "GRUPPER": 0.87},
 }
 
 

@@ -466,6 +466,10 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Poliklinikken sender ingenting til fastlegen.", {"INFO"}),
         ("Sjukehuset sende lite eller ingenting til heimetenesta.", {"INFO"}),
         ("Vi vet ofte ikke hva som ble gjort på sykehuset.", {"INFO"}),
+        # the lesson of a case is not competence; learning from each other is
+        ("Kva lærte me av dette?", set()),
+        ("Hva lærte vi av saken?", set()),
+        ("Hva kan vi lære av hverandre?", {"KOMP"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
