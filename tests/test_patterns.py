@@ -470,6 +470,13 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Kva lærte me av dette?", set()),
         ("Hva lærte vi av saken?", set()),
         ("Hva kan vi lære av hverandre?", {"KOMP"}),
+        # telling about a patient at the table, and advice to the patient, are not the patient as messenger
+        ("Alle fortalte om en pasient de hadde hatt nylig.", set()),
+        ("Kvar deltakar fortalde om ein pasient frå eigen praksis.", set()),
+        ("Pasienten må fortelle hjemmesykepleien hva som skjedde på sykehuset.", {"INFO"}),
+        ("De ble sendt hjem med beskjed om å hvile.", set()),
+        ("Dei vart sende heim med beskjed om å trene sjølve.", set()),
+        ("Kommunen fekk beskjed om utskrivinga same dag.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
