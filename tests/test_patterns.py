@@ -477,6 +477,12 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("De ble sendt hjem med beskjed om å hvile.", set()),
         ("Dei vart sende heim med beskjed om å trene sjølve.", set()),
         ("Kommunen fekk beskjed om utskrivinga same dag.", {"INFO"}),
+        # taking on the coordinator's role, and someone who follows the patient
+        ("Få ansatte vil ta på seg den rollen.", {"IP"}),
+        ("Det er for få som vil ta på seg den oppgåva.", {"IP"}),
+        ("Pasienten treng nokon som følgjer han gjennom heile løpet.", {"IP"}),
+        ("Vi trenger en som følger pasienten hjem.", {"IP"}),
+        ("Vi trenger noen som følger med på tiden.", set()),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
