@@ -483,6 +483,9 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Pasienten treng nokon som følgjer han gjennom heile løpet.", {"IP"}),
         ("Vi trenger en som følger pasienten hjem.", {"IP"}),
         ("Vi trenger noen som følger med på tiden.", set()),
+        # the unit in the municipality is the coordinating unit
+        ("Eininga i kommunen er ukjend for dei fleste.", {"KE"}),
+        ("Enheten i kommunen bør ha et fast telefonnummer.", {"KE", "INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
