@@ -486,6 +486,12 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         # the unit in the municipality is the coordinating unit
         ("Eininga i kommunen er ukjend for dei fleste.", {"KE"}),
         ("Enheten i kommunen bør ha et fast telefonnummer.", {"KE", "INFO"}),
+        # discussing cases with colleagues, taking the new ones along; the patients one does not reach
+        ("Eg har ingen å drøfte vanskelege saker med.", {"KOMP"}),
+        ("Vi vil gjerne drøfte saker med fagfolk fra sykehuset.", {"KOMP"}),
+        ("En erfaren fysioterapeut kan ta med seg en ny på hjemmebesøk.", {"KOMP"}),
+        ("Pasienter vi ikke når", {"GRUPPER"}),
+        ("Pasientar me er uroa for:", {"GRUPPER"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
