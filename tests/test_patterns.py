@@ -492,6 +492,11 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("En erfaren fysioterapeut kan ta med seg en ny på hjemmebesøk.", {"KOMP"}),
         ("Pasienter vi ikke når", {"GRUPPER"}),
         ("Pasientar me er uroa for:", {"GRUPPER"}),
+        # the plan for the day is not the patient's plan; «kurs videre» is the way on
+        ("Planen for dagen passer pasientene dårlig.", set()),
+        ("Planen for pasienten ble endret.", {"IP"}),
+        ("Kurs videre: nytt møte til våren.", set()),
+        ("Kurs vidare: ny samling same stad.", set()),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
