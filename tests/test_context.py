@@ -328,6 +328,8 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Vi vart ikkje ferdige med alt.",
         "Kari Beate Nilsen",
         "Her kom samtalen først i gang etter kaffipausen.",
+        "Bileta av flippoverarka ligg ved.",
+        "Vedlagt følger presentasjonen fra sykehuset.",
         "Etter matpausa tok vi opp att tråden.",
         "Ved mitt bord var det fjorten personar frå fem kommunar.",
         "Det ble for øvrig sagt at det er dyrt å reise.",

@@ -457,6 +457,8 @@ PROCEDURAL_WORDS = _words(
     minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde semje usemje
     forresten forøvrig spøk spøkte spøkefullt innspill innspillet innspillene innspel innspelet
     innspela innspeli praten pratet pratinga livlig livleg
+    vedlagt vedlegg vedlegget
+    flippoverark flippoverarka flippoverarket flippoverarkene
     """
 )
 # Compounds that end in a break or a meal («kaffipausen», «matpausa», «felleslunsjen»).
