@@ -151,9 +151,9 @@ BLIND_FLOORS = {
     "dev4": {"micro": 0.94, "KE": 0.96, "IP": 0.94, "INFO": 0.93, "KOMP": 0.93, "GRUPPER": 0.94},
     "dev5": {"micro": 0.97, "KE": 1.00, "IP": 0.94, "INFO": 0.97, "KOMP": 0.97, "GRUPPER": 0.97},
     "dev6": {"micro": 0.94, "KE": 0.81, "IP": 0.97, "INFO": 0.93, "KOMP": 0.95, "GRUPPER": 0.98},
-    "dev7": {"micro": 0.92, "KE": 0.91, "IP": 0.93, "INFO": 0.85, "KOMP": 0.96, "GRUPPER": 0.96},
+    "dev7": {"micro": 0.93, "KE": 0.91, "IP": 0.93, "INFO": 0.86, "KOMP": 0.96, "GRUPPER": 0.96},
     "dev8": {"micro": 0.93, "KE": 0.93, "IP": 0.92, "INFO": 0.90, "KOMP": 0.93, "GRUPPER": 0.97},
-    "dev9": {"micro": 0.94, "KE": 0.86, "IP": 0.90, "INFO": 0.91, "KOMP": 1.00, "GRUPPER": 1.00},
+    "dev9": {"micro": 0.95, "KE": 0.86, "IP": 0.90, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 1.00},
     "dev10": {"micro": 0.91, "KE": 0.87, "IP": 0.94, "INFO": 0.84, "KOMP": 0.88, "GRUPPER": 0.98},
     "dev11": {"micro": 0.87, "KE": 0.84, "IP": 0.89, "INFO": 0.76, "KOMP": 0.94, "GRUPPER": 0.87},
 }

@@ -497,6 +497,10 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Planen for pasienten ble endret.", {"IP"}),
         ("Kurs videre: nytt møte til våren.", set()),
         ("Kurs vidare: ny samling same stad.", set()),
+        # the discharge papers, a phone call before the patient leaves
+        ("Pasienten bar utskrivingspapira sjølv.", {"INFO"}),
+        ("Det hadde hjulpet med en telefon før pasienten reiser hjem.", {"INFO"}),
+        ("Ein telefon før utreise er nok.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
