@@ -96,6 +96,13 @@ def test_heading_theme_skips_other_matters() -> None:
     assert by_text(HEADED_NB)["Budsjettet for neste år er ikke klart."].codes == ()
 
 
+def test_a_unit_without_words_takes_nothing_from_its_heading() -> None:
+    """A page number or a stray mark left by the extraction under a themed heading."""
+    found = by_text(HEADED_NB.replace("• Telefonen blir ikke tatt.", "• Telefonen blir ikke tatt.\n\n2\n"))
+    assert found["2"].codes == ()
+    assert found["Telefonen blir ikke tatt."].codes == ("KE",)
+
+
 def test_heading_rule_off() -> None:
     found = by_text(HEADED_NB, book("context: {heading: false, leadin: true, reference: true}\n"))
     assert found["Lite kjent blant de ansatte."].codes == ()
@@ -330,6 +337,7 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Her kom samtalen først i gang etter kaffipausen.",
         "Bileta av flippoverarka ligg ved.",
         "Vedlagt følger presentasjonen fra sykehuset.",
+        "Referatet sendes alle bordverter innen fredag.",
         "Etter matpausa tok vi opp att tråden.",
         "Ved mitt bord var det fjorten personar frå fem kommunar.",
         "Det ble for øvrig sagt at det er dyrt å reise.",

@@ -457,7 +457,7 @@ PROCEDURAL_WORDS = _words(
     minuttar diskusjon diskusjonen diskusjonar diskusjoner uenige ueinige usamde semje usemje
     forresten forøvrig spøk spøkte spøkefullt innspill innspillet innspillene innspel innspelet
     innspela innspeli praten pratet pratinga livlig livleg
-    vedlagt vedlegg vedlegget
+    vedlagt vedlegg vedlegget bordverter bordvertene bordvertane bordvertar kafévertene kafevertene
     flippoverark flippoverarka flippoverarket flippoverarkene
     """
 )

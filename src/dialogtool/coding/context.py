@@ -134,7 +134,9 @@ def apply_context(
             state.aside = seg.para
         busy = state.leadin is not None or state.group is not None
         _apply_rules(seg, i, (item, marked), terms, context, state, segments, results, by_id, rules, weak)
-        if (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
+        if context and not _words(seg.text):
+            context.clear()  # «2», «–»: a page number or a stray mark is about nothing
+        elif (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
             context.clear()  # about the meeting: nothing from its context, and it ends a list
             state.leadin = state.group = None
         elif context and _labels_a_section(line):
