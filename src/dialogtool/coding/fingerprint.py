@@ -22,8 +22,10 @@ from .codebook import Codebook
 
 # 2: proximity rules, concepts and context rules (coded format 2); 3: bylines, rounds;
 # 4: list numbers as Word shows them (issue 12); 5: question headings, two-theme tasks, summaries,
-# running footers, «Spm. 2:» tasks, telegraphic abbreviations (issue 9, third session)
-CODER_VERSION = "6"
+# running footers, «Spm. 2:» tasks, telegraphic abbreviations (issue 9, third session); 6: joined
+# Word paragraphs, section labels, flip-chart sheets (fifth session); 7: headings naming several
+# themes, units without a word, sense rules and terms from dev11 (sixth session)
+CODER_VERSION = "7"
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
