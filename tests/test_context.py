@@ -96,6 +96,17 @@ def test_heading_theme_skips_other_matters() -> None:
     assert by_text(HEADED_NB)["Budsjettet for neste år er ikke klart."].codes == ()
 
 
+@pytest.mark.parametrize("unit", ["Lite tilbud i kommunen.", "Lite tilbod i kommunen."])
+def test_a_heading_that_only_names_a_group_carries_no_group(unit: str) -> None:
+    """«Kafébord 2: ME» names the table's topic; «Pasientgrupper med ME» asks about the group."""
+    named = by_text(f"Dialogmøte\nKafébord 1\n\nKafébord 2: ME\n\n• {unit}\n")
+    assert named["Kafébord 2: ME"].codes == ("GRUPPER.ME",)
+    assert named[unit].codes == ()
+    asked = by_text(f"Dialogmøte\nKafébord 1\n\nOppgave 4: Pasientgrupper med ME\n\n• {unit}\n")
+    assert set(asked[unit].codes) == {"GRUPPER", "GRUPPER.ME"}
+    assert set(rules_of(asked[unit]).values()) == {"leadin"}  # a task's theme reaches its items
+
+
 def test_a_unit_without_words_takes_nothing_from_its_heading() -> None:
     """A page number or a stray mark left by the extraction under a themed heading."""
     found = by_text(HEADED_NB.replace("• Telefonen blir ikke tatt.", "• Telefonen blir ikke tatt.\n\n2\n"))

@@ -362,7 +362,9 @@ def _inherit_heading(
     unless the unit is about other matters (staff, money, travel) or in an off-topic section.
     Headings take no theme from above: a bare "Utfordringer:" names none. A heading that names
     several themes («Tema: samarbeid, kontaktpersonar og kunnskap») is a table's whole agenda,
-    not what any one line under it is about: its units are coded on their own words."""
+    not what any one line under it is about: its units are coded on their own words. So is a
+    heading that only names a patient group (a child code such as GRUPPER.RUS, without GRUPPER
+    itself): the group is the table's topic, not a need its units say goes unmet."""
     if (seg.kind == HEADING and rule == HEADING_RULE) or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
@@ -375,6 +377,8 @@ def _inherit_heading(
             for code in source.codes:
                 if isinstance(room, frozenset) and code.split(".")[0] not in room and code not in room:
                     continue
+                if rule == HEADING_RULE and "." in code and code.split(".")[0] not in source.codes:
+                    continue  # «Kafébord 2: Psykisk helse og rus»: the table's group, not its unmet needs
                 if not terms or code not in terms:
                     context.setdefault(code, (rule, heading_id))
             return
