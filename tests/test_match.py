@@ -6,9 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
-from dialogtool.coding.matcher import Hit, Matcher, Part, code_hits, code_note, tokenizer, words_of
+from dialogtool.coding.matcher import Hit, Matcher, Part, _token_words, code_hits, code_note, tokenizer, words_of
 from dialogtool.ingest.normalize import normalize
 from dialogtool.ingest.note import read_note
 from dialogtool.ingest.segment import HEADING, segment
@@ -71,6 +73,52 @@ def test_tokenizer_splits_as_spacys_blank_norwegian() -> None:
     standard = spacy.blank("nb").tokenizer
     for text in texts:
         assert [(t.text, t.idx) for t in tokenizer()(text)] == [(t.text, t.idx) for t in standard(text)]
+
+
+def test_words_by_run_are_the_words_of_spacys_tokens(real: Matcher) -> None:
+    """Looking words up run by run (`run_words`) finds what spaCy's tokens of the whole text give,
+    in every sample note."""
+    texts = [read_note(p).text for p in sorted((ROOT / "data" / "raw").glob("*.*")) if p.suffix in (".txt", ".docx")]
+    for text in texts:
+        assert real.run_words(text) == _token_words(text, real)
+
+
+# Pieces that spaCy's special cases are made of («f.eks.», «:-)», «o.l.»), cut where its tokens are,
+# so that made-up texts put one half of a special case before a space and the other after it.
+_PIECES = [*"():;-_.'’8D<>/3oOs", "f.", "eks.", "f.eks", "e.Kr", "ca", "Kr.F.", "Dr", "o.l", "bl.a", "kl."]
+_PIECES += ["IP", "Det", "plan"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "  ", "\n", "\n\n"])), max_size=12))
+def test_words_by_run_match_spacy_across_special_cases(pieces: list[tuple[str, str]]) -> None:
+    """Where a special case could span two runs, `run_words` declines (None) and spaCy's tokens
+    decide; everywhere else both give the same words."""
+    matcher = _small_matcher()
+    text = "".join(piece + gap for piece, gap in pieces)
+    words = matcher.run_words(text)
+    assert words is None or words == _token_words(text, matcher)
+
+
+def test_words_by_run_decline_a_special_case_across_a_space() -> None:
+    """In «e.Kr .» spaCy matches the special case «Kr.» across the space; as the longer match it
+    keeps «e.» from being one token, which it is in «e.Kr» alone. «:D» could span «er: D», not «er: Det»."""
+    whole = [(t.text, t.idx) for t in tokenizer()("e.Kr .")]
+    assert whole[:2] == [("e", 0), (".", 1)]
+    assert next(t.text for t in tokenizer()("e.Kr")) == "e."
+    matcher = _small_matcher()
+    assert matcher.run_words("IP e.Kr . plan") is None
+    assert matcher.run_words("Det er: D") is None
+    assert matcher.run_words("Det er: Det") == _token_words("Det er: Det", matcher)
+
+
+_SMALL: list[Matcher] = []
+
+
+def _small_matcher() -> Matcher:
+    if not _SMALL:
+        _SMALL.append(Matcher(book(("T", ["IP", "plan", "det"], []))))
+    return _SMALL[0]
 
 
 # --- inflection ---------------------------------------------------------------------------

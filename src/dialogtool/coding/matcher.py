@@ -12,9 +12,9 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..ingest.segment import Segment
 from ..langdata import ABBREVIATION_WORDS, ACRONYM_HOMOGRAPHS
@@ -131,6 +131,74 @@ def words_of(text: str, offset: int = 0) -> list[Part]:
     return parts
 
 
+_RUN = re.compile(r"\S+")  # what spaCy's tokenizer splits first: runs of characters `str.isspace` is false for
+_RunEntry = tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...], tuple[str, ...]]
+
+
+class _Specials(NamedTuple):
+    ends: dict[str, tuple[str, ...]]  # the end of a special case of several tokens -> its starts
+    longest: int  # characters in the longest of those ends
+    any_case: re.Pattern[str]  # any special case's text, the longest first
+
+
+@cache
+def _specials() -> _Specials:
+    """Every tokenizer special case of several tokens cut in two between tokens: its end -> its starts.
+
+    A special case may only span two runs where a run ends with one of its starts and the next,
+    after one space, begins with the matching end as whole tokens (see `Matcher.run_words`).
+    Its tokens are those of its text split without special cases, which spaCy matches.
+    """
+    from spacy.tokenizer import Tokenizer
+
+    nlp = tokenizer()
+    bare = Tokenizer(
+        nlp.vocab,
+        rules={},
+        prefix_search=nlp.prefix_search,
+        suffix_search=nlp.suffix_search,
+        infix_finditer=nlp.infix_finditer,
+        token_match=nlp.token_match,
+        url_match=nlp.url_match,
+    )
+    cuts: dict[str, list[str]] = defaultdict(list)
+    rules = [rule for rule in nlp.rules if rule and not any(c.isspace() for c in rule)]
+    for rule in rules:
+        pieces = [token.text for token in bare(rule)]
+        for n in range(1, len(pieces)):
+            cuts["".join(pieces[n:])].append("".join(pieces[:n]))
+    longest_first = sorted(rules, key=len, reverse=True)
+    return _Specials(
+        {end: tuple(starts) for end, starts in cuts.items()},
+        max(map(len, cuts), default=0),
+        re.compile("|".join(map(re.escape, longest_first))),
+    )
+
+
+def _heads(run: str, bounds: set[int]) -> tuple[str, ...]:
+    """The starts of the special cases that the run's first tokens would complete (`_specials`).
+
+    `bounds` are where the run's tokens start and end. A special case applied inside the run may
+    have joined the tokens spaCy matched on, so an end that stops inside one counts as well.
+    """
+    specials = _specials()
+    heads: list[str] = []
+    for n in range(1, min(len(run), specials.longest) + 1):
+        starts = specials.ends.get(run[:n])
+        if starts and (n in bounds or _inside_special_case(run, n, specials.any_case)):
+            heads += starts
+    return tuple(heads)
+
+
+def _inside_special_case(run: str, n: int, cases: re.Pattern[str]) -> bool:
+    """Whether the text of some special case covers both run[n - 1] and run[n]."""
+    for i in range(n):
+        match = cases.match(run, i)  # the longest special case at i: its alternatives are longest first
+        if match and match.end() > n:
+            return True
+    return False
+
+
 _CHUNK = 100_000  # characters per tokenizer call: bounds the Doc's memory on long notes
 
 
@@ -203,6 +271,7 @@ class Matcher:
         self._memo: memos.Memo | None = None
         self._starts: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
+        self._runs: dict[str, _RunEntry] = {}
 
     def _add(self, code: str, text: str, exclude: bool) -> None:
         rule = parse_rule(text)
@@ -261,6 +330,58 @@ class Matcher:
                 hot.append((k, at, at + len(piece), ids))
         entry = (len(pieces), tuple(hot))
         self.by_orth[orth] = entry
+        return entry
+
+    def run_words(self, text: str) -> list[tuple[int, int, int, frozenset[int]]] | None:
+        """(word number, start, end, ids) of the words of `text` that some pattern word matches,
+        worked out once per distinct run of non-space characters; None where only spaCy's
+        tokens of the whole text are sure to give them (`_token_words` then does).
+
+        spaCy's tokenizer splits the text at whitespace first and tokenises each run on its own
+        (`Tokenizer._tokenize_affixes`); only its last step, the special cases made of several
+        tokens (`_apply_special_cases`, «f.eks.», «:-)»), looks across runs. A match across a
+        space never applies, since no such rule holds a space, but as the longer match it can
+        stand in the way of a shorter one inside a run. So a run is looked up as a whole, which
+        is most of a note's tokens for one dictionary lookup, and spaCy's pass over the whole
+        note (0.2 ms a note) and the loop over its tokens are left out, unless a run starts
+        with the end of such a rule, right after a run that ends with the rest of it; in the
+        bench corpora that never happens. A test compares both over the sample notes and
+        made-up texts full of abbreviations and emoticons.
+        """
+        runs = self._runs
+        words: list[tuple[int, int, int, frozenset[int]]] = []
+        number = 0  # word number of the run's first word
+        after = -2  # where the previous run ended
+        begin = 0  # and where it began
+        for match in _RUN.finditer(text):
+            run = match.group()
+            entry = runs.get(run)
+            if entry is None:
+                entry = self._run_entry(run)
+            count, hot, heads = entry
+            start = match.start()
+            spanned = heads and after == start - 1 and text[after] == " "
+            if spanned and any(text.endswith(left, begin, after) for left in heads):
+                return None
+            for k, a, b, ids in hot:
+                words.append((number + k, start + a, start + b, ids))
+            number += count
+            begin, after = start, match.end()
+        return words
+
+    def _run_entry(self, run: str) -> _RunEntry:
+        """A run's number of words, its words that patterns match (see `token_entry`), and the
+        starts of tokenizer special cases its beginning would complete (see `run_words`)."""
+        number = 0
+        hot = []
+        bounds = set()
+        for token in tokenizer()(run):
+            count, token_hot = self.by_orth.get(token.orth) or self.token_entry(token.orth, token.text)
+            for k, a, b, ids in token_hot:
+                hot.append((number + k, token.idx + a, token.idx + b, ids))
+            number += count
+            bounds.add(token.idx + len(token.text))
+        entry = self._runs[run] = (number, tuple(hot), _heads(run, bounds))
         return entry
 
     def covers(self, text: str) -> bool:
@@ -484,15 +605,9 @@ def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
 
 def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[SegmentCoding]:
     """Code every segment of one note: its own terms first, then the context rules (`context`)."""
-    orths, starts, strings = _token_table(text)
-    cached = matcher.by_orth.get
-    words: list[tuple[int, int, int, frozenset[int]]] = []  # (number, start, end, ids) of words that match
-    number = 0  # word number of the token's first word
-    for orth, at in zip(orths, starts, strict=True):
-        count, hot = cached(orth) or matcher.token_entry(orth, strings[orth])
-        for k, a, b, ids in hot:  # most tokens have none: one pass, no per-token lists
-            words.append((number + k, at + a, at + b, ids))
-        number += count
+    words = matcher.run_words(text)
+    if words is None:
+        words = _token_words(text, matcher)
     own: list[dict[str, tuple[str, ...]]] = []
     cursor = 0
     for seg in segments:
@@ -504,3 +619,17 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
         span = words[first:cursor]
         own.append(code_hits(matcher.hits_in(span, text)) if span else {})
     return apply_context(segments, own, matcher.codebook)
+
+
+def _token_words(text: str, matcher: Matcher) -> list[tuple[int, int, int, frozenset[int]]]:
+    """`Matcher.run_words` the long way: spaCy's tokens of the whole text, then each token's words."""
+    orths, starts, strings = _token_table(text)
+    cached = matcher.by_orth.get
+    words: list[tuple[int, int, int, frozenset[int]]] = []  # (number, start, end, ids) of words that match
+    number = 0  # word number of the token's first word
+    for orth, at in zip(orths, starts, strict=True):
+        count, hot = cached(orth) or matcher.token_entry(orth, strings[orth])
+        for k, a, b, ids in hot:  # most tokens have none: one pass, no per-token lists
+            words.append((number + k, at + a, at + b, ids))
+        number += count
+    return words
