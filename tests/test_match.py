@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
@@ -110,6 +110,18 @@ def test_words_by_run_decline_a_special_case_across_a_space() -> None:
     assert matcher.run_words("IP e.Kr . plan") is None
     assert matcher.run_words("Det er: D") is None
     assert matcher.run_words("Det er: Det") == _token_words("Det er: Det", matcher)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(categories=["Lu", "Ll", "Lt", "Lm", "Lo"]), min_size=1, max_size=16))
+def test_a_run_of_letters_is_one_token(word: str) -> None:
+    """`Matcher._add_word` takes a run of letters for one word without asking spaCy: it must be
+    one token, whatever the letters (Norwegian, other scripts, capitals)."""
+    assume(word.isalpha() and word not in tokenizer().rules)
+    assert [t.text for t in tokenizer()(word)] == [word]
+    matcher = _small_matcher()
+    text = f"{word} IP-plan {word}"
+    assert matcher.run_words(text) == _token_words(text, matcher)
 
 
 _SMALL: list[Matcher] = []

@@ -356,10 +356,11 @@ class Matcher:
         for match in _RUN.finditer(text):
             run = match.group()
             entry = runs.get(run)
-            if entry is None:
-                entry = self._run_entry(run)
-            count, hot, heads = entry
             start = match.start()
+            if entry is None:  # the first new run of this text: all of them are tokenised now, in one go
+                self._add_runs(sorted(set(_RUN.findall(text, start)).difference(runs)))
+                entry = runs[run]
+            count, hot, heads = entry
             spanned = heads and after == start - 1 and text[after] == " "
             if spanned and any(text.endswith(left, begin, after) for left in heads):
                 return None
@@ -369,20 +370,52 @@ class Matcher:
             begin, after = start, match.end()
         return words
 
-    def _run_entry(self, run: str) -> _RunEntry:
-        """A run's number of words, its words that patterns match (see `token_entry`), and the
-        starts of tokenizer special cases its beginning would complete (see `run_words`)."""
-        number = 0
-        hot = []
-        bounds = set()
-        for token in tokenizer()(run):
-            count, token_hot = self.by_orth.get(token.orth) or self.token_entry(token.orth, token.text)
-            for k, a, b, ids in token_hot:
-                hot.append((number + k, token.idx + a, token.idx + b, ids))
-            number += count
-            bounds.add(token.idx + len(token.text))
-        entry = self._runs[run] = (number, tuple(hot), _heads(run, bounds))
-        return entry
+    def _add_runs(self, new: list[str]) -> None:
+        """Each new run's number of words, its words that patterns match (see `token_entry`), and
+        the starts of tokenizer special cases its beginning would complete (see `run_words`).
+
+        The runs are tokenised as one text, a line break between two: a call of spaCy's
+        tokenizer costs 25 µs before its first token, and a note brings a dozen new runs. A
+        line break is a token of its own, so no special case spans two runs, and each run gets
+        the tokens it gets alone.
+        """
+        from spacy.attrs import IDX, ORTH
+
+        nlp = tokenizer()
+        rules = nlp.rules
+        new = [run for run in new if not self._add_word(run, rules)]
+        strings = nlp.vocab.strings
+        table = nlp("\n".join(new)).to_array([ORTH, IDX]).tolist() if new else []
+        row = 0
+        begin = 0  # where the run starts in the joined text
+        for run in new:
+            end = begin + len(run)
+            number = 0
+            hot = []
+            bounds = {len(run)}  # where its tokens start and end (they touch: no space inside a run)
+            while row < len(table) and table[row][1] < end:
+                orth, at = table[row]
+                row += 1
+                if at < begin:  # the line break before the run
+                    continue
+                at -= begin
+                bounds.add(at)
+                count, token_hot = self.by_orth.get(orth) or self.token_entry(orth, strings[orth])
+                for k, a, b, ids in token_hot:
+                    hot.append((number + k, at + a, at + b, ids))
+                number += count
+            self._runs[run] = (number, tuple(hot), _heads(run, bounds))
+            begin = end + 1
+
+    def _add_word(self, run: str, rules: dict[str, Any]) -> bool:
+        """A run of letters only, which spaCy's tokenizer leaves whole (a test checks it: no prefix,
+        suffix or infix of its rules is a letter, and no special case is made of letters alone),
+        is one word; it is added without spaCy, as most new runs are. False for any other run."""
+        if not run.isalpha() or run in rules:
+            return False
+        ids = self.word_ids(run)
+        self._runs[run] = (1, ((0, 0, len(run), ids),) if ids else (), _heads(run, {len(run)}))
+        return True
 
     def covers(self, text: str) -> bool:
         """Whether a word of the text would code a unit by itself (see `coding_words`)."""
