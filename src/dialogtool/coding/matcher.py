@@ -132,6 +132,8 @@ def words_of(text: str, offset: int = 0) -> list[Part]:
 
 
 _RUN = re.compile(r"\S+")  # what spaCy's tokenizer splits first: runs of characters `str.isspace` is false for
+_Steps = tuple[tuple[int, tuple[int, ...]], ...]
+_Plan = tuple[_Steps, _Steps, frozenset[int]]  # see `Matcher._starting`
 _RunEntry = tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...], tuple[str, ...]]
 
 
@@ -269,7 +271,7 @@ class Matcher:
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
         self._memo: memos.Memo | None = None
-        self._starts: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        self._starts: dict[frozenset[int], _Plan] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
         self._runs: dict[str, _RunEntry] = {}
 
@@ -536,7 +538,14 @@ class Matcher:
             plan = starts.get(ids)
             if plan is None:
                 plan = self._starting(ids)
-            for pid, rest in plan:
+            steps, alone, seconds = plan
+            if seconds and i + 1 < count:
+                after = words[i + 1]
+                if after[0] != number + 1 or seconds.isdisjoint(after[3]):
+                    steps = alone  # no longer phrase can go on here: one set test instead of one per phrase
+            else:
+                steps = alone
+            for pid, rest in steps:
                 if rest:
                     last = i + len(rest)
                     if last >= count:
@@ -560,10 +569,13 @@ class Matcher:
                     occurrences.append(place)
         return found
 
-    def _starting(self, ids: frozenset[int]) -> tuple[tuple[int, tuple[int, ...]], ...]:
-        """(phrase id, the phrase's other word ids) of every phrase a word with `ids` can start."""
-        plan = tuple((pid, self.phrases[pid][1:]) for wid in ids for pid in self.by_first.get(wid, ()))
-        self._starts[ids] = plan
+    def _starting(self, ids: frozenset[int]) -> _Plan:
+        """The phrases a word with `ids` can start, as (phrase id, the phrase's other word ids):
+        all of them; the one-word ones alone (in the same order, so hits come out as before); and
+        the second words of the longer ones, which the next word must have for any to go on."""
+        steps = tuple((pid, self.phrases[pid][1:]) for wid in ids for pid in self.by_first.get(wid, ()))
+        alone = tuple(step for step in steps if not step[1])
+        plan = self._starts[ids] = (steps, alone, frozenset(rest[0] for _, rest in steps if rest))
         return plan
 
     @cached_property
