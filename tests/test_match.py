@@ -124,6 +124,24 @@ def test_a_run_of_letters_is_one_token(word: str) -> None:
     assert matcher.run_words(text) == _token_words(text, matcher)
 
 
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(st.characters(categories=["Lu", "Ll", "Lt", "Lm", "Lo"]), min_size=1, max_size=12),
+    st.sampled_from([*",;:!?)", ".", "a.", "æ.", "ø."]),
+)
+def test_a_word_and_its_punctuation_are_two_tokens(word: str, mark: str) -> None:
+    """`Matcher._add_word` takes «ord,» and «ord.» for a word and a mark without asking spaCy."""
+    run = word + mark
+    word, mark = run[:-1], run[-1]
+    small = "abcdefghijklmnopqrstuvwxyzæøåéèêóòôüäö"
+    assume(word.isalpha() and word not in tokenizer().rules and run not in tokenizer().rules)
+    assume(mark != "." or word[-1] in small)
+    assert [t.text for t in tokenizer()(run)] == [word, mark]
+    matcher = _small_matcher()
+    text = f"{run} IP-plan {run}"
+    assert matcher.run_words(text) == _token_words(text, matcher)
+
+
 _SMALL: list[Matcher] = []
 
 

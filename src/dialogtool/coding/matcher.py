@@ -131,6 +131,9 @@ def words_of(text: str, offset: int = 0) -> list[Part]:
     return parts
 
 
+_SPLIT_MARKS = frozenset(",;:!?)")  # spaCy splits these off the end of any token (its LIST_PUNCT)
+# after these, a full stop is split off too (spaCy's ALPHA_LOWER holds them); not after a capital: «K.» is an initial
+_SMALL_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzæøåéèêóòôüäö")
 _RUN = re.compile(r"\S+")  # what spaCy's tokenizer splits first: runs of characters `str.isspace` is false for
 _Steps = tuple[tuple[int, tuple[int, ...]], ...]
 _Plan = tuple[_Steps, _Steps, frozenset[int]]  # see `Matcher._starting`
@@ -410,13 +413,22 @@ class Matcher:
             begin = end + 1
 
     def _add_word(self, run: str, rules: dict[str, Any]) -> bool:
-        """A run of letters only, which spaCy's tokenizer leaves whole (a test checks it: no prefix,
-        suffix or infix of its rules is a letter, and no special case is made of letters alone),
-        is one word; it is added without spaCy, as most new runs are. False for any other run."""
-        if not run.isalpha() or run in rules:
+        """A run of letters only, which spaCy's tokenizer leaves whole, is one word; a word with a
+        comma, colon, semicolon, «!», «?» or «)» after it, or a full stop after a small letter,
+        is that word and a token of punctuation (spaCy's suffix rules split them off, and the
+        word is none of its special cases: a test checks both). Such a run is added without
+        spaCy, as nine new runs in ten are. False for any other run."""
+        word = run
+        if not run.isalpha():
+            word, mark = run[:-1], run[-1]
+            if mark not in _SPLIT_MARKS and (mark != "." or word[-1:] not in _SMALL_LETTERS):
+                return False
+            if not word.isalpha() or word in rules:
+                return False
+        if run in rules:
             return False
-        ids = self.word_ids(run)
-        self._runs[run] = (1, ((0, 0, len(run), ids),) if ids else (), _heads(run, {len(run)}))
+        ids = self.word_ids(word)
+        self._runs[run] = (1, ((0, 0, len(word), ids),) if ids else (), _heads(run, {len(word), len(run)}))
         return True
 
     def covers(self, text: str) -> bool:
