@@ -142,6 +142,19 @@ def test_a_word_and_its_punctuation_are_two_tokens(word: str, mark: str) -> None
     assert matcher.run_words(text) == _token_words(text, matcher)
 
 
+def test_a_long_note_of_new_runs_is_tokenised_in_batches() -> None:
+    """More than `_CHUNK` characters of new runs go to spaCy in several calls, with the same words."""
+    import random
+
+    rng = random.Random(3)
+    text = " ".join("".join(rng.choice("abcIPæ-/0123") for _ in range(rng.randint(1, 9))) for _ in range(40_000))
+    matcher = Matcher(book(("T", ["IP", "plan"], [])))
+    assert len(text) > 2 * 100_000
+    words = matcher.run_words(text)
+    assert words is not None
+    assert words == _token_words(text, matcher)
+
+
 _SMALL: list[Matcher] = []
 
 

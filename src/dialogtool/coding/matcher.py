@@ -382,15 +382,29 @@ class Matcher:
         The runs are tokenised as one text, a line break between two: a call of spaCy's
         tokenizer costs 25 µs before its first token, and a note brings a dozen new runs. A
         line break is a token of its own, so no special case spans two runs, and each run gets
-        the tokens it gets alone.
+        the tokens it gets alone. At most `_CHUNK` characters go to spaCy at a time, as in
+        `_token_table`, so a long note of new words does not make one huge Doc.
         """
+        rules = tokenizer().rules
+        new = [run for run in new if not self._add_word(run, rules)]
+        batch: list[str] = []
+        size = 0
+        for run in new:
+            if batch and size + len(run) > _CHUNK:
+                self._tokenise_runs(batch)
+                batch, size = [], 0
+            batch.append(run)
+            size += len(run) + 1
+        if batch:
+            self._tokenise_runs(batch)
+
+    def _tokenise_runs(self, new: list[str]) -> None:
+        """`_add_runs` for runs that spaCy must tokenise, joined by line breaks."""
         from spacy.attrs import IDX, ORTH
 
         nlp = tokenizer()
-        rules = nlp.rules
-        new = [run for run in new if not self._add_word(run, rules)]
         strings = nlp.vocab.strings
-        table = nlp("\n".join(new)).to_array([ORTH, IDX]).tolist() if new else []
+        table = nlp("\n".join(new)).to_array([ORTH, IDX]).tolist()
         row = 0
         begin = 0  # where the run starts in the joined text
         for run in new:
