@@ -323,6 +323,12 @@ class Matcher:
                 self.infix.append((word.text, wid))
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
         self.suffix_lengths = sorted({len(k) for k in self.suffix})
+        # The lengths to try, by a word's first (last) character: 20 prefix lengths in all, and
+        # a word's first letter starts prefixes of two or three. None: an empty one matches any word.
+        self._prefix_lengths_by = _lengths_by(self.prefix, 0)
+        self._suffix_lengths_by = _lengths_by(self.suffix, -1)
+        needles = [needle for needle, _ in self.infix]
+        self._any_infix = re.compile("|".join(map(re.escape, needles))) if needles else None  # one scan, not 25
 
     def token_entry(self, orth: int, token_text: str) -> tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]:
         """For one token: its number of words, and (word index, start, end, ids) of those
@@ -494,18 +500,20 @@ class Matcher:
         keys = word_keys(lower) if self.plain or self.suffix else frozenset((lower,))
         for key in keys:
             ids.update(self.plain.get(key, ()))
-        for n in self.prefix_lengths:
+        by_first, by_last = self._prefix_lengths_by, self._suffix_lengths_by
+        for n in self.prefix_lengths if by_first is None else by_first.get(lower[:1], ()):
             if n > len(lower):
                 break
             ids.update(self.prefix.get(lower[:n], ()))
         for key in keys:
-            for n in self.suffix_lengths:
+            for n in self.suffix_lengths if by_last is None else by_last.get(key[-1:], ()):
                 if n > len(key):
                     break
                 ids.update(self.suffix.get(key[-n:], ()))
-        for needle, wid in self.infix:
-            if needle in lower:
-                ids.add(wid)
+        if self._any_infix is not None and self._any_infix.search(lower):
+            for needle, wid in self.infix:
+                if needle in lower:
+                    ids.add(wid)
         return ids
 
     def hits(self, parts: Sequence[Part], text: str | None = None) -> list[Hit]:
@@ -608,6 +616,17 @@ class Matcher:
     def literal_terms(self) -> list[str]:
         """The plain words of all terms, for the grep baseline of the benchmark."""
         return sorted({w.text for w in self.words if w.kind in (PLAIN, EXACT, ACRONYM)})
+
+
+def _lengths_by(affixes: dict[str, list[int]], at: int) -> dict[str, list[int]] | None:
+    """The lengths of `affixes` by their character at `at` (0: first, -1: last), each list
+    sorted; None when one of them is empty, which matches every word."""
+    if "" in affixes:
+        return None
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for affix in affixes:
+        lengths[affix[at]].add(len(affix))
+    return {char: sorted(found) for char, found in lengths.items()}
 
 
 def _left_plan(rules: list[_Rule]) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], frozenset[int]]:
