@@ -110,7 +110,7 @@ def _coded_segment(seg: CodedSegment, sections: dict[tuple[str, ...], str]) -> l
     """One segment's lines as `_segment(seg.to_dict())` writes them, keys in `CodedSegment.to_dict`'s order."""
     lines: list[str] = []
     append = lines.append
-    append(f"- id: {scalar(seg.id)}")
+    append(f"- id: {_scalar(seg.id, False)}")  # ids differ from note to note: not remembered
     if seg.kind != TEXT:
         append(f"  kind: {scalar(seg.kind)}")
     if seg.para is not None:
