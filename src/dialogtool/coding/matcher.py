@@ -681,6 +681,10 @@ def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
     """
     vetoes = [h for h in hits if h.exclude]
     terms: dict[str, set[str]] = defaultdict(set)
+    if not vetoes:  # most segments: nothing to test each hit against
+        for hit in hits:
+            terms[hit.code].add(hit.pattern)
+        return {code: tuple(sorted(found)) for code, found in terms.items()}
     for hit in hits:
         if hit.exclude:
             continue
