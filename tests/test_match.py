@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,15 @@ def test_words_by_run_are_the_words_of_spacys_tokens(real: Matcher) -> None:
     texts = [read_note(p).text for p in sorted((ROOT / "data" / "raw").glob("*.*")) if p.suffix in (".txt", ".docx")]
     for text in texts:
         assert real.run_words(text) == _token_words(text, real)
+
+
+def test_runs_split_where_spacys_tokenizer_splits() -> None:
+    """spaCy's tokenizer splits at the characters `str.isspace` is true for; `run_words` splits with
+    the regular expression `\\S+`: both agree on every code point."""
+    import sys
+
+    space = re.compile(r"\s")
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if (space.fullmatch(c) is not None) != c.isspace()] == []
 
 
 # Pieces that spaCy's special cases are made of («f.eks.», «:-)», «o.l.»), cut where its tokens are,
