@@ -362,23 +362,22 @@ class Matcher:
         runs = self._runs
         words: list[tuple[int, int, int, frozenset[int]]] = []
         number = 0  # word number of the run's first word
-        after = -2  # where the previous run ended
-        begin = 0  # and where it began
         for match in _RUN.finditer(text):
             run = match.group()
             entry = runs.get(run)
-            start = match.start()
             if entry is None:  # the first new run of this text: all of them are tokenised now, in one go
-                self._add_runs(sorted(set(_RUN.findall(text, start)).difference(runs)))
+                self._add_runs(sorted(set(_RUN.findall(text, match.start())).difference(runs)))
                 entry = runs[run]
             count, hot, heads = entry
-            spanned = heads and after == start - 1 and text[after] == " "
-            if spanned and any(text.endswith(left, begin, after) for left in heads):
-                return None
-            for k, a, b, ids in hot:
-                words.append((number + k, start + a, start + b, ids))
+            if hot or heads:  # half the runs have neither: their place is not needed
+                start = match.start()
+                # right after a run and one space: `heads` hold no space, so they can only end that run
+                after = start > 1 and text[start - 1] == " " and not text[start - 2].isspace()
+                if heads and after and any(text.endswith(left, 0, start - 1) for left in heads):
+                    return None
+                for k, a, b, ids in hot:
+                    words.append((number + k, start + a, start + b, ids))
             number += count
-            begin, after = start, match.end()
         return words
 
     def _add_runs(self, new: list[str]) -> None:
