@@ -136,7 +136,7 @@ _SPLIT_MARKS = frozenset(",;:!?)")  # spaCy splits these off the end of any toke
 _SMALL_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzæøåéèêóòôüäö")
 _RUN = re.compile(r"\S+")  # what spaCy's tokenizer splits first: runs of characters `str.isspace` is false for
 _Steps = tuple[tuple[int, tuple[int, ...]], ...]
-_Plan = tuple[_Steps, _Steps, frozenset[int]]  # see `Matcher._starting`
+_Plan = tuple[_Steps, tuple[int, ...], frozenset[int]]  # see `Matcher._starting`
 _RunEntry = tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...], tuple[str, ...]]
 
 
@@ -572,12 +572,17 @@ class Matcher:
             if plan is None:
                 plan = self._starting(ids)
             steps, alone, seconds = plan
-            if seconds and i + 1 < count:
-                after = words[i + 1]
-                if after[0] != number + 1 or seconds.isdisjoint(after[3]):
-                    steps = alone  # no longer phrase can go on here: one set test instead of one per phrase
-            else:
-                steps = alone
+            if not seconds or i + 1 == count or words[i + 1][0] != number + 1 or seconds.isdisjoint(words[i + 1][3]):
+                # No longer phrase can go on here (one set test instead of one per phrase): the
+                # word's one-word phrases share one place.
+                place = (number, number, start, end)
+                for pid in alone:
+                    occurrences = found.get(pid)
+                    if occurrences is None:
+                        found[pid] = [place]
+                    else:
+                        occurrences.append(place)
+                continue
             for pid, rest in steps:
                 if rest:
                     last = i + len(rest)
@@ -604,10 +609,10 @@ class Matcher:
 
     def _starting(self, ids: frozenset[int]) -> _Plan:
         """The phrases a word with `ids` can start, as (phrase id, the phrase's other word ids):
-        all of them; the one-word ones alone (in the same order, so hits come out as before); and
+        all of them; the ids of the one-word ones (in the same order, so hits come out as before); and
         the second words of the longer ones, which the next word must have for any to go on."""
         steps = tuple((pid, self.phrases[pid][1:]) for wid in ids for pid in self.by_first.get(wid, ()))
-        alone = tuple(step for step in steps if not step[1])
+        alone = tuple(pid for pid, rest in steps if not rest)
         plan = self._starts[ids] = (steps, alone, frozenset(rest[0] for _, rest in steps if rest))
         return plan
 
