@@ -365,8 +365,10 @@ class Matcher:
         for match in _RUN.finditer(text):
             run = match.group()
             entry = runs.get(run)
-            if entry is None:  # the first new run of this text: all of them are tokenised now, in one go
-                self._add_runs(sorted(set(_RUN.findall(text, match.start())).difference(runs)))
+            if entry is None:
+                if not self._add_word(run, tokenizer().rules):  # most new runs: no spaCy needed
+                    # the first that spaCy must tokenise: all the text's new runs go now, in one call
+                    self._add_runs(sorted(set(_RUN.findall(text, match.start())).difference(runs)))
                 entry = runs[run]
             count, hot, heads = entry
             if hot or heads:  # half the runs have neither: their place is not needed
