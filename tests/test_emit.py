@@ -116,7 +116,9 @@ CODED_SEGMENTS = st.builds(
     span=st.one_of(st.none(), st.tuples(st.integers(0, 10**6), st.integers(0, 10**6))),
     # a hand-edited file may hold any YAML in `codes` (a list inside: written the general way)
     codes=st.lists(st.one_of(STRINGS, st.lists(STRINGS, max_size=1)), max_size=3).map(tuple),
-    terms=st.dictionaries(STRINGS, st.lists(STRINGS, max_size=2).map(tuple), max_size=2),
+    terms=st.dictionaries(
+        STRINGS, st.lists(st.one_of(STRINGS, st.lists(STRINGS, max_size=1)), max_size=2).map(tuple), max_size=2
+    ),
     context=st.dictionaries(STRINGS, st.tuples(STRINGS, STRINGS), max_size=2),
     review=REVIEWS,
 )

@@ -11,9 +11,10 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from dialogtool import files
 from dialogtool.cli import app
 from dialogtool.errors import DialogtoolError
-from dialogtool.files import write_bytes, write_text, write_with
+from dialogtool.files import replace_if_unchanged, write_bytes, write_text, write_with
 
 ROOT = Path(__file__).resolve().parents[1]
 SRC = ROOT / "src" / "dialogtool"
@@ -52,6 +53,29 @@ def umask_027():
 def test_write_bytes_gives_the_umask_mode(tmp_path: Path, umask_027) -> None:
     write_bytes(tmp_path / "f", b"x")
     assert stat.S_IMODE((tmp_path / "f").stat().st_mode) == 0o640
+
+
+@pytest.mark.parametrize("unnamed", [True, False], ids=["unnamed file", "named temporary file"])
+def test_a_new_file_appears_whole_with_the_umask_mode_and_never_replaces_one(
+    tmp_path: Path, umask_027, monkeypatch: pytest.MonkeyPatch, unnamed: bool
+) -> None:
+    """`replace_if_unchanged(..., None)` makes a file that did not exist: on Linux from an unnamed
+    file given its name, elsewhere (or where that fails) from a named temporary file."""
+    if not unnamed:
+        monkeypatch.setattr(files, "_create_whole", lambda path, data: None)
+    elif not hasattr(os, "O_TMPFILE"):
+        pytest.skip("no unnamed files here")
+    target = tmp_path / "a.yaml"
+    assert replace_if_unchanged(target, b"x" * 100_000, None)
+    assert target.read_bytes() == b"x" * 100_000
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert not replace_if_unchanged(target, b"other", None)  # it exists now: left as it is
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "nowhere")
+    assert not replace_if_unchanged(tmp_path / "link.yaml", b"other", None)  # nor a dangling link
+    assert target.read_bytes() == b"x" * 100_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.yaml", "link.yaml"]  # no temporary name left
+    if unnamed:
+        assert files._create_whole(tmp_path / "b.yaml", b"y") is True  # the unnamed way was taken
 
 
 def test_every_format_the_commands_write_has_the_umask_mode(sample: Path, tmp_path: Path, umask_027) -> None:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
 from dialogtool.coding.codebook import Codebook, load_codebook, parse_codebook
-from dialogtool.coding.matcher import Hit, Matcher, Part, code_hits, code_note, tokenizer, words_of
+from dialogtool.coding.matcher import Hit, Matcher, Part, _token_words, code_hits, code_note, tokenizer, words_of
 from dialogtool.ingest.normalize import normalize
 from dialogtool.ingest.note import read_note
 from dialogtool.ingest.segment import HEADING, segment
@@ -71,6 +74,104 @@ def test_tokenizer_splits_as_spacys_blank_norwegian() -> None:
     standard = spacy.blank("nb").tokenizer
     for text in texts:
         assert [(t.text, t.idx) for t in tokenizer()(text)] == [(t.text, t.idx) for t in standard(text)]
+
+
+def test_words_by_run_are_the_words_of_spacys_tokens(real: Matcher) -> None:
+    """Looking words up run by run (`run_words`) finds what spaCy's tokens of the whole text give,
+    in every sample note."""
+    texts = [read_note(p).text for p in sorted((ROOT / "data" / "raw").glob("*.*")) if p.suffix in (".txt", ".docx")]
+    for text in texts:
+        assert real.run_words(text) == _token_words(text, real)
+
+
+def test_runs_split_where_spacys_tokenizer_splits() -> None:
+    """spaCy's tokenizer splits at the characters `str.isspace` is true for; `run_words` splits with
+    the regular expression `\\S+`: both agree on every code point."""
+    import sys
+
+    space = re.compile(r"\s")
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if (space.fullmatch(c) is not None) != c.isspace()] == []
+
+
+# Pieces that spaCy's special cases are made of («f.eks.», «:-)», «o.l.»), cut where its tokens are,
+# so that made-up texts put one half of a special case before a space and the other after it.
+_PIECES = [*"():;-_.'’8D<>/3oOs", "f.", "eks.", "f.eks", "e.Kr", "ca", "Kr.F.", "Dr", "o.l", "bl.a", "kl."]
+_PIECES += ["IP", "Det", "plan"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(_PIECES), st.sampled_from(["", " ", "  ", "\n", "\n\n"])), max_size=12))
+def test_words_by_run_match_spacy_across_special_cases(pieces: list[tuple[str, str]]) -> None:
+    """Where a special case could span two runs, `run_words` declines (None) and spaCy's tokens
+    decide; everywhere else both give the same words."""
+    matcher = _small_matcher()
+    text = "".join(piece + gap for piece, gap in pieces)
+    words = matcher.run_words(text)
+    assert words is None or words == _token_words(text, matcher)
+
+
+def test_words_by_run_decline_a_special_case_across_a_space() -> None:
+    """In «e.Kr .» spaCy matches the special case «Kr.» across the space; as the longer match it
+    keeps «e.» from being one token, which it is in «e.Kr» alone. «:D» could span «er: D», not «er: Det»."""
+    whole = [(t.text, t.idx) for t in tokenizer()("e.Kr .")]
+    assert whole[:2] == [("e", 0), (".", 1)]
+    assert next(t.text for t in tokenizer()("e.Kr")) == "e."
+    matcher = _small_matcher()
+    assert matcher.run_words("IP e.Kr . plan") is None
+    assert matcher.run_words("Det er: D") is None
+    assert matcher.run_words("Det er: Det") == _token_words("Det er: Det", matcher)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(categories=["Lu", "Ll", "Lt", "Lm", "Lo"]), min_size=1, max_size=16))
+def test_a_run_of_letters_is_one_token(word: str) -> None:
+    """`Matcher._add_word` takes a run of letters for one word without asking spaCy: it must be
+    one token, whatever the letters (Norwegian, other scripts, capitals)."""
+    assume(word.isalpha() and word not in tokenizer().rules)
+    assert [t.text for t in tokenizer()(word)] == [word]
+    matcher = _small_matcher()
+    text = f"{word} IP-plan {word}"
+    assert matcher.run_words(text) == _token_words(text, matcher)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.text(st.characters(categories=["Lu", "Ll", "Lt", "Lm", "Lo"]), min_size=1, max_size=12),
+    st.sampled_from([*",;:!?)", ".", "a.", "æ.", "ø."]),
+)
+def test_a_word_and_its_punctuation_are_two_tokens(word: str, mark: str) -> None:
+    """`Matcher._add_word` takes «ord,» and «ord.» for a word and a mark without asking spaCy."""
+    run = word + mark
+    word, mark = run[:-1], run[-1]
+    small = "abcdefghijklmnopqrstuvwxyzæøåéèêóòôüäö"
+    assume(word.isalpha() and word not in tokenizer().rules and run not in tokenizer().rules)
+    assume(mark != "." or word[-1] in small)
+    assert [t.text for t in tokenizer()(run)] == [word, mark]
+    matcher = _small_matcher()
+    text = f"{run} IP-plan {run}"
+    assert matcher.run_words(text) == _token_words(text, matcher)
+
+
+def test_a_long_note_of_new_runs_is_tokenised_in_batches() -> None:
+    """More than `_CHUNK` characters of new runs go to spaCy in several calls, with the same words."""
+    import random
+
+    rng = random.Random(3)
+    text = " ".join("".join(rng.choice("abcIPæ-/0123") for _ in range(rng.randint(1, 9))) for _ in range(40_000))
+    matcher = Matcher(book(("T", ["IP", "plan"], [])))
+    assert len(text) > 2 * 100_000
+    words = matcher.run_words(text)
+    assert words is not None
+    assert words == _token_words(text, matcher)
+
+
+_SMALL: list[Matcher] = []
+
+
+def _small_matcher() -> Matcher:
+    if not _SMALL:
+        _SMALL.append(Matcher(book(("T", ["IP", "plan", "det"], []))))
+    return _SMALL[0]
 
 
 # --- inflection ---------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from dialogtool.ingest.normalize import clean_line, is_item, normalize
+from dialogtool.ingest.normalize import _in_capitals, clean_line, is_item, normalize
 from dialogtool.ingest.readers import read_source
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -417,3 +417,12 @@ def test_hyphenated_header_word_is_idempotent() -> None:
 )
 def test_a_task_title_ending_on_a_function_word_keeps_a_capitalised_line_apart(text: str, expected: str) -> None:
     assert normalize(text) == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(st.sampled_from("aAbBæÆøØ ß1-.«ǅª"), max_size=12))
+def test_in_capitals_is_every_letter_a_capital(line: str) -> None:
+    """`_in_capitals` stops at the first letter not in capitals; the answer is the plain rule's:
+    a space, four letters or more, and every letter a capital."""
+    letters = [c for c in line if c.isalpha()]
+    assert _in_capitals(line) == (" " in line and len(letters) >= 4 and all(c.isupper() for c in letters))

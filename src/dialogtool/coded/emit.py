@@ -110,7 +110,7 @@ def _coded_segment(seg: CodedSegment, sections: dict[tuple[str, ...], str]) -> l
     """One segment's lines as `_segment(seg.to_dict())` writes them, keys in `CodedSegment.to_dict`'s order."""
     lines: list[str] = []
     append = lines.append
-    append(f"- id: {scalar(seg.id)}")
+    append(f"- id: {_scalar(seg.id, False)}")  # ids differ from note to note: not remembered
     if seg.kind != TEXT:
         append(f"  kind: {scalar(seg.kind)}")
     if seg.para is not None:
@@ -122,17 +122,49 @@ def _coded_segment(seg: CodedSegment, sections: dict[tuple[str, ...], str]) -> l
     if seg.span is not None:
         append(f"  span: [{scalar(seg.span[0], True)}, {scalar(seg.span[1], True)}]")
     append(f"  text: {scalar(seg.text)}")
-    append(f"  codes: {_flow(list(seg.codes))}")
-    for key, found in (("terms", seg.terms), ("context", seg.context)):
-        if found:
-            append(f"  {key}:")
-            for code, items in found.items():
-                append(f"    {scalar(code)}: {_flow(list(items))}")
+    try:
+        codes = _CODES.get(seg.codes)
+        if codes is None:
+            codes = _remembered(_CODES, seg.codes, f"  codes: {_flow(list(seg.codes))}")
+        append(codes)
+        if seg.terms:
+            append("  terms:")
+            for pair in seg.terms.items():
+                line = _TERMS.get(pair)
+                if line is None:
+                    line = _remembered(_TERMS, pair, f"    {scalar(pair[0])}: {_flow(list(pair[1]))}")
+                append(line)
+    except TypeError:  # a list inside a hand-edited file's codes or terms, which cannot be a key
+        raise _Nested from None
+    if seg.context:
+        append("  context:")
+        for code, items in seg.context.items():
+            append(f"    {scalar(code)}: {_flow(list(items))}")
     if seg.review is not None:
         append("  review:")
         for key, value in seg.review.to_dict().items():
             append(f"    {scalar(key)}: {_flow(value) if type(value) is list else scalar(value)}")
     return lines
+
+
+# A segment's `codes:` line and its `terms:` lines, by their value: a corpus has a few hundred
+# sets of codes and of patterns a code matched, written again and again (a third of the
+# segments' lines). Only values as `code` makes them (tuples of strings) are remembered, and
+# only so many, so a hand-edited file's odd values never fill memory.
+_CODES: dict[Any, str] = {}
+_TERMS: dict[Any, str] = {}
+_REMEMBERED = 4096
+
+
+def _remembered(memo: dict[Any, str], key: Any, line: str) -> str:
+    if len(memo) < _REMEMBERED and type(key) is tuple and all(_strings(part) for part in key):
+        memo[key] = line
+    return line
+
+
+def _strings(value: Any) -> bool:
+    """A string, or a tuple of strings."""
+    return type(value) is str or (type(value) is tuple and all(type(item) is str for item in value))
 
 
 def dump(data: dict[str, Any]) -> str:

@@ -141,8 +141,11 @@ def apply_context(
             state.leadin = state.group = None
         elif context and _labels_a_section(line):
             context.clear()  # «Forslag», «Det som fungerer»: a label for what follows, about nothing itself
-        named.update(code for code, found in terms.items() if not once_named.issuperset(found))
-        codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
+        if terms:
+            named.update(code for code, found in terms.items() if not once_named.issuperset(found))
+        codes: tuple[str, ...] = ()  # a third of the units have no code: no set to build and sort for them
+        if terms or context:
+            codes = tuple(sorted({*terms, *context}, key=lambda c: (order.get(c, len(order)), c)))
         coding = SegmentCoding(codes, terms, context)
         by_id[seg.id] = coding
         results.append(coding)

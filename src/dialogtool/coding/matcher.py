@@ -12,9 +12,9 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from ..ingest.segment import Segment
 from ..langdata import ABBREVIATION_WORDS, ACRONYM_HOMOGRAPHS
@@ -131,6 +131,79 @@ def words_of(text: str, offset: int = 0) -> list[Part]:
     return parts
 
 
+_SPLIT_MARKS = frozenset(",;:!?)")  # spaCy splits these off the end of any token (its LIST_PUNCT)
+# after these, a full stop is split off too (spaCy's ALPHA_LOWER holds them); not after a capital: «K.» is an initial
+_SMALL_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyzæøåéèêóòôüäö")
+_RUN = re.compile(r"\S+")  # what spaCy's tokenizer splits first: runs of characters `str.isspace` is false for
+_Steps = tuple[tuple[int, tuple[int, ...]], ...]
+_Plan = tuple[_Steps, tuple[int, ...], frozenset[int]]  # see `Matcher._starting`
+_RunEntry = tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...], tuple[str, ...]]
+
+
+class _Specials(NamedTuple):
+    ends: dict[str, tuple[str, ...]]  # the end of a special case of several tokens -> its starts
+    longest: int  # characters in the longest of those ends
+    any_case: re.Pattern[str]  # any special case's text, the longest first
+
+
+@cache
+def _specials() -> _Specials:
+    """Every tokenizer special case of several tokens cut in two between tokens: its end -> its starts.
+
+    A special case may only span two runs where a run ends with one of its starts and the next,
+    after one space, begins with the matching end as whole tokens (see `Matcher.run_words`).
+    Its tokens are those of its text split without special cases, which spaCy matches.
+    """
+    from spacy.tokenizer import Tokenizer
+
+    nlp = tokenizer()
+    bare = Tokenizer(
+        nlp.vocab,
+        rules={},
+        prefix_search=nlp.prefix_search,
+        suffix_search=nlp.suffix_search,
+        infix_finditer=nlp.infix_finditer,
+        token_match=nlp.token_match,
+        url_match=nlp.url_match,
+    )
+    cuts: dict[str, list[str]] = defaultdict(list)
+    rules = [rule for rule in nlp.rules if rule and not any(c.isspace() for c in rule)]
+    for rule in rules:
+        pieces = [token.text for token in bare(rule)]
+        for n in range(1, len(pieces)):
+            cuts["".join(pieces[n:])].append("".join(pieces[:n]))
+    longest_first = sorted(rules, key=len, reverse=True)
+    return _Specials(
+        {end: tuple(starts) for end, starts in cuts.items()},
+        max(map(len, cuts), default=0),
+        re.compile("|".join(map(re.escape, longest_first))),
+    )
+
+
+def _heads(run: str, bounds: set[int]) -> tuple[str, ...]:
+    """The starts of the special cases that the run's first tokens would complete (`_specials`).
+
+    `bounds` are where the run's tokens start and end. A special case applied inside the run may
+    have joined the tokens spaCy matched on, so an end that stops inside one counts as well.
+    """
+    specials = _specials()
+    heads: list[str] = []
+    for n in range(1, min(len(run), specials.longest) + 1):
+        starts = specials.ends.get(run[:n])
+        if starts and (n in bounds or _inside_special_case(run, n, specials.any_case)):
+            heads += starts
+    return tuple(heads)
+
+
+def _inside_special_case(run: str, n: int, cases: re.Pattern[str]) -> bool:
+    """Whether the text of some special case covers both run[n - 1] and run[n]."""
+    for i in range(n):
+        match = cases.match(run, i)  # the longest special case at i: its alternatives are longest first
+        if match and match.end() > n:
+            return True
+    return False
+
+
 _CHUNK = 100_000  # characters per tokenizer call: bounds the Doc's memory on long notes
 
 
@@ -201,8 +274,9 @@ class Matcher:
         self._index()
         self._cache: dict[str, frozenset[int]] = {}
         self._memo: memos.Memo | None = None
-        self._starts: dict[frozenset[int], tuple[tuple[int, tuple[int, ...]], ...]] = {}
+        self._starts: dict[frozenset[int], _Plan] = {}
         self.by_orth: dict[int, tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]] = {}
+        self._runs: dict[str, _RunEntry] = {}
 
     def _add(self, code: str, text: str, exclude: bool) -> None:
         rule = parse_rule(text)
@@ -249,6 +323,12 @@ class Matcher:
                 self.infix.append((word.text, wid))
         self.prefix_lengths = sorted({len(k) for k in self.prefix})
         self.suffix_lengths = sorted({len(k) for k in self.suffix})
+        # The lengths to try, by a word's first (last) character: 20 prefix lengths in all, and
+        # a word's first letter starts prefixes of two or three. None: an empty one matches any word.
+        self._prefix_lengths_by = _lengths_by(self.prefix, 0)
+        self._suffix_lengths_by = _lengths_by(self.suffix, -1)
+        needles = [needle for needle, _ in self.infix]
+        self._any_infix = re.compile("|".join(map(re.escape, needles))) if needles else None  # one scan, not 25
 
     def token_entry(self, orth: int, token_text: str) -> tuple[int, tuple[tuple[int, int, int, frozenset[int]], ...]]:
         """For one token: its number of words, and (word index, start, end, ids) of those
@@ -262,6 +342,115 @@ class Matcher:
         entry = (len(pieces), tuple(hot))
         self.by_orth[orth] = entry
         return entry
+
+    def run_words(self, text: str) -> list[tuple[int, int, int, frozenset[int]]] | None:
+        """(word number, start, end, ids) of the words of `text` that some pattern word matches,
+        worked out once per distinct run of non-space characters; None where only spaCy's
+        tokens of the whole text are sure to give them (`_token_words` then does).
+
+        spaCy's tokenizer splits the text at whitespace first and tokenises each run on its own
+        (`Tokenizer._tokenize_affixes`); only its last step, the special cases made of several
+        tokens (`_apply_special_cases`, «f.eks.», «:-)»), looks across runs. A match across a
+        space never applies, since no such rule holds a space, but as the longer match it can
+        stand in the way of a shorter one inside a run. So a run is looked up as a whole, which
+        is most of a note's tokens for one dictionary lookup, and spaCy's pass over the whole
+        note (0.2 ms a note) and the loop over its tokens are left out, unless a run starts
+        with the end of such a rule, right after a run that ends with the rest of it; in the
+        bench corpora that never happens. A test compares both over the sample notes and
+        made-up texts full of abbreviations and emoticons.
+        """
+        runs = self._runs
+        words: list[tuple[int, int, int, frozenset[int]]] = []
+        number = 0  # word number of the run's first word
+        for match in _RUN.finditer(text):
+            run = match.group()
+            entry = runs.get(run)
+            if entry is None:
+                if not self._add_word(run, tokenizer().rules):  # most new runs: no spaCy needed
+                    # the first that spaCy must tokenise: all the text's new runs go now, in one call
+                    self._add_runs(sorted(set(_RUN.findall(text, match.start())).difference(runs)))
+                entry = runs[run]
+            count, hot, heads = entry
+            if hot or heads:  # half the runs have neither: their place is not needed
+                start = match.start()
+                # right after a run and one space: `heads` hold no space, so they can only end that run
+                after = start > 1 and text[start - 1] == " " and not text[start - 2].isspace()
+                if heads and after and any(text.endswith(left, 0, start - 1) for left in heads):
+                    return None
+                for k, a, b, ids in hot:
+                    words.append((number + k, start + a, start + b, ids))
+            number += count
+        return words
+
+    def _add_runs(self, new: list[str]) -> None:
+        """Each new run's number of words, its words that patterns match (see `token_entry`), and
+        the starts of tokenizer special cases its beginning would complete (see `run_words`).
+
+        The runs are tokenised as one text, a line break between two: a call of spaCy's
+        tokenizer costs 25 µs before its first token, and a note brings a dozen new runs. A
+        line break is a token of its own, so no special case spans two runs, and each run gets
+        the tokens it gets alone. At most `_CHUNK` characters go to spaCy at a time, as in
+        `_token_table`, so a long note of new words does not make one huge Doc.
+        """
+        rules = tokenizer().rules
+        new = [run for run in new if not self._add_word(run, rules)]
+        batch: list[str] = []
+        size = 0
+        for run in new:
+            if batch and size + len(run) > _CHUNK:
+                self._tokenise_runs(batch)
+                batch, size = [], 0
+            batch.append(run)
+            size += len(run) + 1
+        if batch:
+            self._tokenise_runs(batch)
+
+    def _tokenise_runs(self, new: list[str]) -> None:
+        """`_add_runs` for runs that spaCy must tokenise, joined by line breaks."""
+        from spacy.attrs import IDX, ORTH
+
+        nlp = tokenizer()
+        strings = nlp.vocab.strings
+        table = nlp("\n".join(new)).to_array([ORTH, IDX]).tolist()
+        row = 0
+        begin = 0  # where the run starts in the joined text
+        for run in new:
+            end = begin + len(run)
+            number = 0
+            hot = []
+            bounds = {len(run)}  # where its tokens start and end (they touch: no space inside a run)
+            while row < len(table) and table[row][1] < end:
+                orth, at = table[row]
+                row += 1
+                if at < begin:  # the line break before the run
+                    continue
+                at -= begin
+                bounds.add(at)
+                count, token_hot = self.by_orth.get(orth) or self.token_entry(orth, strings[orth])
+                for k, a, b, ids in token_hot:
+                    hot.append((number + k, at + a, at + b, ids))
+                number += count
+            self._runs[run] = (number, tuple(hot), _heads(run, bounds))
+            begin = end + 1
+
+    def _add_word(self, run: str, rules: dict[str, Any]) -> bool:
+        """A run of letters only, which spaCy's tokenizer leaves whole, is one word; a word with a
+        comma, colon, semicolon, «!», «?» or «)» after it, or a full stop after a small letter,
+        is that word and a token of punctuation (spaCy's suffix rules split them off, and the
+        word is none of its special cases: a test checks both). Such a run is added without
+        spaCy, as nine new runs in ten are. False for any other run."""
+        word = run
+        if not run.isalpha():
+            word, mark = run[:-1], run[-1]
+            if mark not in _SPLIT_MARKS and (mark != "." or word[-1:] not in _SMALL_LETTERS):
+                return False
+            if not word.isalpha() or word in rules:
+                return False
+        if run in rules:
+            return False
+        ids = self.word_ids(word)
+        self._runs[run] = (1, ((0, 0, len(word), ids),) if ids else (), _heads(run, {len(word), len(run)}))
+        return True
 
     def covers(self, text: str) -> bool:
         """Whether a word of the text would code a unit by itself (see `coding_words`)."""
@@ -312,18 +501,20 @@ class Matcher:
         keys = word_keys(lower) if self.plain or self.suffix else frozenset((lower,))
         for key in keys:
             ids.update(self.plain.get(key, ()))
-        for n in self.prefix_lengths:
+        by_first, by_last = self._prefix_lengths_by, self._suffix_lengths_by
+        for n in self.prefix_lengths if by_first is None else by_first.get(lower[:1], ()):
             if n > len(lower):
                 break
             ids.update(self.prefix.get(lower[:n], ()))
         for key in keys:
-            for n in self.suffix_lengths:
+            for n in self.suffix_lengths if by_last is None else by_last.get(key[-1:], ()):
                 if n > len(key):
                     break
                 ids.update(self.suffix.get(key[-n:], ()))
-        for needle, wid in self.infix:
-            if needle in lower:
-                ids.add(wid)
+        if self._any_infix is not None and self._any_infix.search(lower):
+            for needle, wid in self.infix:
+                if needle in lower:
+                    ids.add(wid)
         return ids
 
     def hits(self, parts: Sequence[Part], text: str | None = None) -> list[Hit]:
@@ -382,7 +573,19 @@ class Matcher:
             plan = starts.get(ids)
             if plan is None:
                 plan = self._starting(ids)
-            for pid, rest in plan:
+            steps, alone, seconds = plan
+            if not seconds or i + 1 == count or words[i + 1][0] != number + 1 or seconds.isdisjoint(words[i + 1][3]):
+                # No longer phrase can go on here (one set test instead of one per phrase): the
+                # word's one-word phrases share one place.
+                place = (number, number, start, end)
+                for pid in alone:
+                    occurrences = found.get(pid)
+                    if occurrences is None:
+                        found[pid] = [place]
+                    else:
+                        occurrences.append(place)
+                continue
+            for pid, rest in steps:
                 if rest:
                     last = i + len(rest)
                     if last >= count:
@@ -406,16 +609,30 @@ class Matcher:
                     occurrences.append(place)
         return found
 
-    def _starting(self, ids: frozenset[int]) -> tuple[tuple[int, tuple[int, ...]], ...]:
-        """(phrase id, the phrase's other word ids) of every phrase a word with `ids` can start."""
-        plan = tuple((pid, self.phrases[pid][1:]) for wid in ids for pid in self.by_first.get(wid, ()))
-        self._starts[ids] = plan
+    def _starting(self, ids: frozenset[int]) -> _Plan:
+        """The phrases a word with `ids` can start, as (phrase id, the phrase's other word ids):
+        all of them; the ids of the one-word ones (in the same order, so hits come out as before); and
+        the second words of the longer ones, which the next word must have for any to go on."""
+        steps = tuple((pid, self.phrases[pid][1:]) for wid in ids for pid in self.by_first.get(wid, ()))
+        alone = tuple(pid for pid, rest in steps if not rest)
+        plan = self._starts[ids] = (steps, alone, frozenset(rest[0] for _, rest in steps if rest))
         return plan
 
     @cached_property
     def literal_terms(self) -> list[str]:
         """The plain words of all terms, for the grep baseline of the benchmark."""
         return sorted({w.text for w in self.words if w.kind in (PLAIN, EXACT, ACRONYM)})
+
+
+def _lengths_by(affixes: dict[str, list[int]], at: int) -> dict[str, list[int]] | None:
+    """The lengths of `affixes` by their character at `at` (0: first, -1: last), each list
+    sorted; None when one of them is empty, which matches every word."""
+    if "" in affixes:
+        return None
+    lengths: dict[str, set[int]] = defaultdict(set)
+    for affix in affixes:
+        lengths[affix[at]].add(len(affix))
+    return {char: sorted(found) for char, found in lengths.items()}
 
 
 def _left_plan(rules: list[_Rule]) -> tuple[tuple[_Rule, ...], tuple[_Rule, ...], frozenset[int]]:
@@ -470,6 +687,10 @@ def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
     """
     vetoes = [h for h in hits if h.exclude]
     terms: dict[str, set[str]] = defaultdict(set)
+    if not vetoes:  # most segments: nothing to test each hit against
+        for hit in hits:
+            terms[hit.code].add(hit.pattern)
+        return {code: tuple(sorted(found)) for code, found in terms.items()}
     for hit in hits:
         if hit.exclude:
             continue
@@ -484,15 +705,9 @@ def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
 
 def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[SegmentCoding]:
     """Code every segment of one note: its own terms first, then the context rules (`context`)."""
-    orths, starts, strings = _token_table(text)
-    cached = matcher.by_orth.get
-    words: list[tuple[int, int, int, frozenset[int]]] = []  # (number, start, end, ids) of words that match
-    number = 0  # word number of the token's first word
-    for orth, at in zip(orths, starts, strict=True):
-        count, hot = cached(orth) or matcher.token_entry(orth, strings[orth])
-        for k, a, b, ids in hot:  # most tokens have none: one pass, no per-token lists
-            words.append((number + k, at + a, at + b, ids))
-        number += count
+    words = matcher.run_words(text)
+    if words is None:
+        words = _token_words(text, matcher)
     own: list[dict[str, tuple[str, ...]]] = []
     cursor = 0
     for seg in segments:
@@ -504,3 +719,17 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
         span = words[first:cursor]
         own.append(code_hits(matcher.hits_in(span, text)) if span else {})
     return apply_context(segments, own, matcher.codebook)
+
+
+def _token_words(text: str, matcher: Matcher) -> list[tuple[int, int, int, frozenset[int]]]:
+    """`Matcher.run_words` the long way: spaCy's tokens of the whole text, then each token's words."""
+    orths, starts, strings = _token_table(text)
+    cached = matcher.by_orth.get
+    words: list[tuple[int, int, int, frozenset[int]]] = []  # (number, start, end, ids) of words that match
+    number = 0  # word number of the token's first word
+    for orth, at in zip(orths, starts, strict=True):
+        count, hot = cached(orth) or matcher.token_entry(orth, strings[orth])
+        for k, a, b, ids in hot:  # most tokens have none: one pass, no per-token lists
+            words.append((number + k, at + a, at + b, ids))
+        number += count
+    return words

@@ -211,8 +211,15 @@ def _continues(previous: str, line: str) -> bool:
 def _in_capitals(line: str) -> bool:
     """Two or more words in capitals: a heading typed up from a flip chart («GULE LAPPER»), never
     the rest of a sentence (an acronym that ends one, «… til NAV», is a single word)."""
-    letters = [c for c in line if c.isalpha()]
-    return " " in line and len(letters) >= 4 and all(c.isupper() for c in letters)
+    if " " not in line:
+        return False
+    letters = 0
+    for c in line:  # stops at the first letter not in capitals: most lines' second character
+        if c.isalpha():
+            if not c.isupper():
+                return False
+            letters += 1
+    return letters >= 4
 
 
 def pasted_break(previous: str, paragraph: str) -> bool:
