@@ -157,7 +157,7 @@ BLIND_FLOORS = {
     "dev9": {"micro": 0.95, "KE": 0.86, "IP": 0.90, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 1.00},
     "dev10": {"micro": 0.91, "KE": 0.87, "IP": 0.94, "INFO": 0.84, "KOMP": 0.88, "GRUPPER": 0.98},
     "dev11": {"micro": 0.87, "KE": 0.84, "IP": 0.89, "INFO": 0.76, "KOMP": 0.94, "GRUPPER": 0.88},
-    "dev12": {"micro": 0.91, "KE": 0.92, "IP": 0.97, "INFO": 0.85, "KOMP": 0.92, "GRUPPER": 0.90},
+    "dev12": {"micro": 0.93, "KE": 0.92, "IP": 0.97, "INFO": 0.87, "KOMP": 0.98, "GRUPPER": 0.91},
 }
 
 

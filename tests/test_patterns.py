@@ -501,6 +501,15 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Pasienten bar utskrivingspapira sjølv.", {"INFO"}),
         ("Det hadde hjulpet med en telefon før pasienten reiser hjem.", {"INFO"}),
         ("Ein telefon før utreise er nok.", {"INFO"}),
+        # subordinate word order, a day at each other's workplace; the bell, a direction, the patient's learning
+        ("De som ikke får nok", {"GRUPPER"}),
+        ("Dei som ikkje får nok oppfølging heime.", {"GRUPPER"}),
+        ("Det hadde vært nyttig å være en dag hos hverandre.", {"KOMP"}),
+        ("Vi var ikke ferdige da klokka ringte.", set()),
+        ("Eg melde meg på.", set()),
+        ("Diskusjonen tok ein annan kurs etter kvart.", set()),
+        ("Kommunen tilbyr et annet kurs i vår.", {"KOMP"}),
+        ("Heimetenesta veit ikkje kva pasienten har lært om medisinane.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
