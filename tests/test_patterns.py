@@ -510,6 +510,10 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Diskusjonen tok ein annan kurs etter kvart.", set()),
         ("Kommunen tilbyr et annet kurs i vår.", {"KOMP"}),
         ("Heimetenesta veit ikkje kva pasienten har lært om medisinane.", {"INFO"}),
+        # a condition as the subject of training or knowledge is competence, not a patient group
+        ("Kommunane ønskjer opplæring i hjartesvikt.", {"KOMP"}),
+        ("Ønske om bedre kunnskap om hjerneskade i hjemmetjenesten.", {"KOMP"}),
+        ("Pasienter med hjerneslag får for lite oppfølging.", {"GRUPPER"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
