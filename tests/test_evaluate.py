@@ -146,7 +146,7 @@ BLIND_FLOORS = {
     "blind8": {"micro": 0.87, "KE": 0.86, "IP": 0.83, "INFO": 0.84, "KOMP": 0.95, "GRUPPER": 0.88},
     "blind9": {"micro": 0.87, "KE": 0.69, "IP": 0.91, "INFO": 0.84, "KOMP": 0.93, "GRUPPER": 0.87},
     "blind10": {"micro": 0.89, "KE": 0.82, "IP": 0.83, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.92},
-    "blind11": {"micro": 0.86, "KE": 0.90, "IP": 0.84, "INFO": 0.86, "KOMP": 0.90, "GRUPPER": 0.83},
+    "blind11": {"micro": 0.87, "KE": 0.90, "IP": 0.84, "INFO": 0.89, "KOMP": 0.90, "GRUPPER": 0.83},
     "blind12": {"micro": 0.88, "KE": 0.90, "IP": 0.90, "INFO": 0.85, "KOMP": 0.87, "GRUPPER": 0.89},
     "dev3": {"micro": 0.93, "KE": 0.96, "IP": 0.91, "INFO": 0.90, "KOMP": 0.94, "GRUPPER": 0.94},
     "dev4": {"micro": 0.94, "KE": 0.98, "IP": 0.94, "INFO": 0.93, "KOMP": 0.93, "GRUPPER": 0.94},
@@ -156,7 +156,7 @@ BLIND_FLOORS = {
     "dev8": {"micro": 0.93, "KE": 0.93, "IP": 0.92, "INFO": 0.90, "KOMP": 0.93, "GRUPPER": 0.97},
     "dev9": {"micro": 0.95, "KE": 0.86, "IP": 0.90, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 1.00},
     "dev10": {"micro": 0.91, "KE": 0.87, "IP": 0.94, "INFO": 0.84, "KOMP": 0.88, "GRUPPER": 0.98},
-    "dev11": {"micro": 0.87, "KE": 0.84, "IP": 0.89, "INFO": 0.76, "KOMP": 0.94, "GRUPPER": 0.88},
+    "dev11": {"micro": 0.87, "KE": 0.84, "IP": 0.89, "INFO": 0.78, "KOMP": 0.94, "GRUPPER": 0.88},
     "dev12": {"micro": 0.93, "KE": 0.92, "IP": 0.97, "INFO": 0.87, "KOMP": 0.98, "GRUPPER": 0.93},
 }
 

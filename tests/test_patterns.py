@@ -514,6 +514,10 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
         ("Kommunane ønskjer opplæring i hjartesvikt.", {"KOMP"}),
         ("Ønske om bedre kunnskap om hjerneskade i hjemmetjenesten.", {"KOMP"}),
         ("Pasienter med hjerneslag får for lite oppfølging.", {"GRUPPER"}),
+        # «PLO» alone is the municipal care service (pleie og omsorg); its messages are INFO
+        ("Til stede: PLO Drammen, PLO Lier og NAV.", set()),
+        ("PLO-meldingane kjem stort sett fram.", {"INFO"}),
+        ("PLO-meldinger kommer sent på dagen.", {"INFO"}),
     ],
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
