@@ -240,6 +240,49 @@ def test_reference_rule_off() -> None:
     assert codings[2].codes == ()
 
 
+CONTINUE_NB = "Tema: samarbeid\n\nEpikrisen kommer ofte for sent. Fastlegen sier at den kommer etter en uke.\n"
+CONTINUE_NN = "Tema: samarbeid\n\nEpikrisa kjem ofte for seint. Fastlegen seier at ho kjem etter ei veke.\n"
+
+
+@pytest.mark.parametrize("raw", [CONTINUE_NB, CONTINUE_NN])
+def test_prose_that_points_back_later_in_the_sentence_continues_the_one_before(raw: str) -> None:
+    pairs = coded(raw)
+    assert not refers_back(pairs[2][0].text)  # not opening by pointing back: the paragraph rule
+    assert pairs[2][1].codes == ("INFO",)
+    assert pairs[2][1].context == {"INFO": ("reference", pairs[1][0].id)}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Tema: samarbeid\n\nEpikrisen kommer ofte for sent.\n\nFastlegen sier at den kommer etter en uke.\n",
+        "Tema: samarbeid\n\nEpikrisa kjem ofte for seint. Fastlegen ringjer kvar veke.\n",  # no word pointing back
+        # a patient group is not continued
+        "Tema: samarbeid\n\nPasientgruppene er mange. Fastlegen seier at han ikkje rekk alt.\n",
+    ],
+)
+def test_paragraph_continuation_needs_the_paragraph_a_pointing_word_and_own_words(raw: str) -> None:
+    assert coded(raw)[-1][1].codes == ()
+
+
+def test_paragraph_continuation_does_not_continue_a_heading() -> None:
+    raw = "Informasjon til fastlegen\n\nFastlegen seier at ho kjem etter ei veke.\n"
+    pairs = coded(raw, book("context: {heading: false, reference: true}\n"))
+    assert pairs[0][1].codes == ("INFO",) and pairs[1][1].codes == ()
+
+
+def test_paragraph_continuation_does_not_pass_on_a_headings_theme() -> None:
+    raw = "Oppgave 1: Koordinerende enhet\n\nLite kjent. Ingen vet at det finnes.\n"
+    pairs = coded(raw)
+    assert pairs[1][1].context == {"KE": ("heading", pairs[0][0].id)}
+    assert pairs[2][1].context == {"KE": ("heading", pairs[0][0].id)}  # from the heading, not from the unit before
+
+
+def test_paragraph_continuation_off_with_the_reference_rule() -> None:
+    codings = [c for _, c in coded(CONTINUE_NB, book("context: {reference: false}\n"))]
+    assert codings[2].codes == ()
+
+
 QUESTION_NB = "Oppgave 1: Koordinerende enhet\n\nSpørsmål 1: Hvem trenger det mest?\n\nSpørsmål 2: Hva fungerer?\n"
 QUESTION_NN = (
     "Oppgåve 2: Koordinerande eining\n\nSpørsmål 1: Kva skal til for at desse får hjelp?\n\nSpørsmål 2: Kva fungerer?\n"

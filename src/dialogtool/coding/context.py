@@ -54,6 +54,7 @@ from ..langdata import (
     OPENING_WORDS,
     OTHER_MATTERS,
     PEOPLE_NOUNS,
+    POINTING_WORDS,
     PROCEDURAL_COMPOUND_ENDS,
     PROCEDURAL_OPENERS,
     PROCEDURAL_PAIRS,
@@ -179,6 +180,8 @@ def _apply_rules(
     room = _room_for_heading(terms, weak) if terms else None
     if rules.heading and heading_allowed and ((not terms and not context) or room):
         _inherit_heading(seg, by_id, context, terms, room if terms else None)
+    if rules.reference and not terms and not context and i and seg.kind != HEADING:
+        _continue_paragraph(seg, segments[i - 1], results[-1], context, rules.groups)
     if rules.leadin:
         _open_lead_in(seg, terms, context, state)
 
@@ -265,6 +268,23 @@ def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context:
     for code in before.codes:
         rule = before.context.get(code)
         if rule is None or rule[0] in (LEADIN, REFERENCE):  # not what the heading gives both of them anyway
+            context[code] = (REFERENCE, previous.id)
+
+
+def _continue_paragraph(
+    seg: Segment, previous: Segment, before: SegmentCoding, context: dict[str, tuple[str, str]], group: str | None
+) -> None:
+    """A sentence of running prose that points back anywhere in it («Ingen på sykehuset vet at det
+    finnes», «Den kjem gjerne etter ei veke») continues the sentence before it in its paragraph:
+    it takes the themes that sentence has from its own words. Asked only when nothing else gave
+    the unit a theme; a heading's theme is a guess about a whole section, so it is not passed on,
+    and neither is a patient group, which the `group` rule carries under its own, stricter test."""
+    if previous.kind == HEADING or previous.para != seg.para or not before.terms:
+        return
+    if not any(word in POINTING_WORDS for word in _words(seg.text)):
+        return
+    for code in before.terms:
+        if group is None or (code != group and not code.startswith(group + ".")):
             context[code] = (REFERENCE, previous.id)
 
 

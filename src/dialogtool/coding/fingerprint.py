@@ -24,8 +24,9 @@ from .codebook import Codebook
 # 4: list numbers as Word shows them (issue 12); 5: question headings, two-theme tasks, summaries,
 # running footers, «Spm. 2:» tasks, telegraphic abbreviations (issue 9, third session); 6: joined
 # Word paragraphs, section labels, flip-chart sheets (fifth session); 7: headings naming several
-# themes, units without a word, sense rules and terms from dev11 (sixth session)
-CODER_VERSION = "7"
+# themes, units without a word, sense rules and terms from dev11 (sixth session); 8: prose that
+# points back later in a sentence continues its paragraph (seventh session)
+CODER_VERSION = "8"
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)
