@@ -408,6 +408,9 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "• Ny vert: Jørgen",
         "• Samme spørsmål",
         "Same spørsmål som i førre runde.",
+        "Takk for engasjementet rundt bordet!",
+        "Me hadde ein god samtale rundt bordet.",
+        "Ved bordet sat to frå heimesjukepleia og ein fysioterapeut.",
     ],
 )
 def test_procedural(text: str) -> None:
@@ -421,6 +424,9 @@ def test_procedural(text: str) -> None:
         "Vi trenger bedre informasjon.",
         "Vi fikk ikke vite at pasienten var utskrevet.",
         "Pasienten kom tilbake til kommunen etter tre uker.",
+        # what the people at the table knew is about the subject
+        "Bare to av sju rundt bordet visste hvem det var i egen kommune.",
+        "Ingen ved bordet kunne seie kven som sit der i dag.",
     ],
 )
 def test_not_procedural(text: str) -> None:

@@ -502,6 +502,13 @@ PROCEDURAL_PAIRS = (
     ),
     (frozenset(["samme", "same"]), frozenset(["spørsmål", "spørsmålet", "oppgave", "oppgåve", "tema"])),
 )
+# «Ingen rundt bordet visste …», «bare to av sju ved bordet kjente …»: what the people at the
+# table knew or could find is evidence about the subject, not a line about the meeting.
+TABLE_KNEW = _words(
+    """
+    visste vet veit vite kjente kjende kjenner kjennar kunne fant fann funne hørt høyrt
+    """
+)
 # First words of procedural lines: the host's line, who took part, a sign-off, the close.
 PROCEDURAL_OPENERS = frozenset(HOST_ROLES + WRITER_ROLES + AMBIGUOUS_ROLES) | _words(
     """

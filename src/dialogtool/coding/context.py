@@ -64,6 +64,7 @@ from ..langdata import (
     REFERRING_WORDS,
     SECTION_LABEL,
     TABLE_HEADER,
+    TABLE_KNEW,
 )
 from .codebook import Codebook, ContextRules
 
@@ -72,6 +73,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 _PROCEDURAL_START = re.compile(PROCEDURAL_START, re.IGNORECASE)
 _PAIRS = frozenset((a, b) for first, second in PROCEDURAL_PAIRS for a in first for b in second)
 _PAIR_FIRSTS = frozenset(a for a, _ in _PAIRS)
+_AT_THE_TABLE = frozenset([("rundt", "bordet"), ("ved", "bordet")])  # «rundt bordet»: see is_procedural
 _ASIDE = re.compile(ASIDE_OPENER, re.IGNORECASE)
 _ATTENDANCE = re.compile(ATTENDANCE_LINE, re.IGNORECASE)
 _NAMED_BYLINE = re.compile(NAMED_BYLINE, re.IGNORECASE)
@@ -468,7 +470,10 @@ def is_procedural(text: str) -> bool:
         return True
     if _PAIR_FIRSTS.isdisjoint(words):
         return False
-    return any(pair in _PAIRS for pair in itertools.pairwise(words))
+    pairs = {pair for pair in itertools.pairwise(words) if pair in _PAIRS}
+    if pairs and pairs <= _AT_THE_TABLE and not TABLE_KNEW.isdisjoint(words):
+        return False  # «Ingen rundt bordet visste kven det er»: what the table knew, not the meeting
+    return bool(pairs)
 
 
 @lru_cache(maxsize=256)
