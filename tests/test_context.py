@@ -418,6 +418,26 @@ def test_procedural(text: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "raw",
+    [
+        "Kjenner dere koordinerende enhet?\n\nSykehuset ved bordet sa at de sender epikrisen til postmottaket.\n\n"
+        "Tre av seks svarte ja.\n",
+        "Kjenner de koordinerande eining?\n\nSjukehuset ved bordet sa at dei sender epikrisa til postmottaket.\n\n"
+        "Tre av seks svarte ja.\n",
+    ],
+)
+def test_what_the_table_said_with_words_of_its_own_is_not_about_the_meeting(raw: str) -> None:
+    codings = [c for _, c in coded(raw)]
+    assert codings[1].codes == ("KE", "INFO") and rules_of(codings[1]) == {"KE": "leadin"}
+    assert codings[2].codes == ("KE",)  # the list goes on after it
+
+
+def test_who_sat_at_the_table_without_words_of_its_own_is_about_the_meeting() -> None:
+    assert is_procedural("Ved bordet sat to frå kommunen.", own_words=False)
+    assert not is_procedural("Sykehuset ved bordet sa at de sender epikrisen.", own_words=True)
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Kommunen mangler en koordinator.",

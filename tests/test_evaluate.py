@@ -141,7 +141,7 @@ BLIND_FLOORS = {
     "blind3": {"micro": 0.92, "KE": 0.88, "IP": 0.98, "INFO": 0.91, "KOMP": 0.88, "GRUPPER": 0.97},
     "blind4": {"micro": 0.89, "KE": 0.84, "IP": 0.88, "INFO": 0.92, "KOMP": 0.87, "GRUPPER": 0.92},
     "blind5": {"micro": 0.93, "KE": 0.94, "IP": 0.92, "INFO": 0.92, "KOMP": 0.95, "GRUPPER": 0.93},
-    "blind6": {"micro": 0.85, "KE": 0.80, "IP": 0.81, "INFO": 0.88, "KOMP": 0.91, "GRUPPER": 0.83},
+    "blind6": {"micro": 0.85, "KE": 0.80, "IP": 0.80, "INFO": 0.88, "KOMP": 0.91, "GRUPPER": 0.83},
     "blind7": {"micro": 0.91, "KE": 0.92, "IP": 0.91, "INFO": 0.86, "KOMP": 0.90, "GRUPPER": 0.95},
     "blind8": {"micro": 0.88, "KE": 0.90, "IP": 0.85, "INFO": 0.86, "KOMP": 0.95, "GRUPPER": 0.88},
     "blind9": {"micro": 0.87, "KE": 0.69, "IP": 0.91, "INFO": 0.84, "KOMP": 0.93, "GRUPPER": 0.87},
@@ -152,14 +152,14 @@ BLIND_FLOORS = {
     "dev4": {"micro": 0.94, "KE": 0.98, "IP": 0.96, "INFO": 0.93, "KOMP": 0.93, "GRUPPER": 0.94},
     "dev5": {"micro": 0.97, "KE": 1.00, "IP": 0.95, "INFO": 0.96, "KOMP": 0.98, "GRUPPER": 0.97},
     "dev6": {"micro": 0.95, "KE": 0.84, "IP": 0.97, "INFO": 0.95, "KOMP": 0.95, "GRUPPER": 0.98},
-    "dev7": {"micro": 0.93, "KE": 0.91, "IP": 0.93, "INFO": 0.87, "KOMP": 0.96, "GRUPPER": 0.97},
+    "dev7": {"micro": 0.94, "KE": 0.91, "IP": 0.93, "INFO": 0.87, "KOMP": 0.96, "GRUPPER": 1.00},
     "dev8": {"micro": 0.93, "KE": 0.93, "IP": 0.90, "INFO": 0.92, "KOMP": 0.93, "GRUPPER": 0.97},
     "dev9": {"micro": 0.95, "KE": 0.91, "IP": 0.90, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 1.00},
-    "dev10": {"micro": 0.92, "KE": 0.87, "IP": 0.94, "INFO": 0.86, "KOMP": 0.89, "GRUPPER": 0.98},
+    "dev10": {"micro": 0.92, "KE": 0.87, "IP": 0.94, "INFO": 0.87, "KOMP": 0.89, "GRUPPER": 0.98},
     "dev11": {"micro": 0.88, "KE": 0.89, "IP": 0.92, "INFO": 0.78, "KOMP": 0.94, "GRUPPER": 0.88},
     "blind13": {"micro": 0.80, "KE": 0.77, "IP": 0.83, "INFO": 0.83, "KOMP": 0.81, "GRUPPER": 0.76},
-    "dev13": {"micro": 0.82, "KE": 0.78, "IP": 0.67, "INFO": 0.82, "KOMP": 0.86, "GRUPPER": 0.92},
-    "dev12": {"micro": 0.95, "KE": 1.00, "IP": 0.97, "INFO": 0.89, "KOMP": 0.98, "GRUPPER": 0.95},
+    "dev13": {"micro": 0.83, "KE": 0.82, "IP": 0.72, "INFO": 0.82, "KOMP": 0.86, "GRUPPER": 0.92},
+    "dev12": {"micro": 0.95, "KE": 1.00, "IP": 0.97, "INFO": 0.90, "KOMP": 0.98, "GRUPPER": 0.95},
 }
 
 

@@ -139,7 +139,7 @@ def apply_context(
         _apply_rules(seg, i, (item, marked), terms, context, state, segments, results, by_id, rules, weak)
         if context and not _words(seg.text):
             context.clear()  # «2», «–»: a page number or a stray mark is about nothing
-        elif (context or busy) and seg.kind != HEADING and is_procedural(seg.text):
+        elif (context or busy) and seg.kind != HEADING and is_procedural(seg.text, own_words=bool(terms)):
             context.clear()  # about the meeting: nothing from its context, and it ends a list
             state.leadin = state.group = None
         elif context and _labels_a_section(line):
@@ -455,9 +455,11 @@ def _attendance_heading(title: str) -> bool:
     return _ATTENDANCE.match(title) is not None
 
 
-def is_procedural(text: str) -> bool:
+def is_procedural(text: str, own_words: bool = False) -> bool:
     """A line about the meeting, not its subject: a round, the host (or just a name, as in a
-    sign-off), thanks, coffee, the room, the time, who took part, the next meeting."""
+    sign-off), thanks, coffee, the room, the time, who took part, the next meeting. Who sat
+    «rundt bordet» is the meeting only in a line with no theme words of its own (`own_words`):
+    «Sykehuset ved bordet sa at dei sender til postmottaket» reports what the table said."""
     line = _strip_mark(text)
     words = _words(text)
     if not words:
@@ -471,7 +473,7 @@ def is_procedural(text: str) -> bool:
     if _PAIR_FIRSTS.isdisjoint(words):
         return False
     pairs = {pair for pair in itertools.pairwise(words) if pair in _PAIRS}
-    if pairs and pairs <= _AT_THE_TABLE and not TABLE_KNEW.isdisjoint(words):
+    if pairs and pairs <= _AT_THE_TABLE and (own_words or not TABLE_KNEW.isdisjoint(words)):
         return False  # «Ingen rundt bordet visste kven det er»: what the table knew, not the meeting
     return bool(pairs)
 
