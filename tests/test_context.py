@@ -211,6 +211,22 @@ def test_an_item_of_a_sentence_lead_in_still_takes_both_themes() -> None:
     assert pairs[3][1].codes == ("KE", "INFO")  # the answers continue the sentence: KE is told of the epikrise
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Kjenner dere koordinerende enhet?\n\nTre av seks svarte ja.\n\nHvilke pasientgrupper får ikke nok?\n\n"
+        "De eldste.\n",
+        "Kjenner de koordinerande eining?\n\nTre av seks svara ja.\n\nKva pasientgrupper får ikkje nok?\n\n"
+        "Dei eldste.\n",
+    ],
+)
+def test_the_next_question_is_not_an_answer_to_the_one_before(raw: str) -> None:
+    codings = [c for _, c in coded(raw)]
+    assert codings[1].codes == ("KE",)
+    assert codings[2].codes == ("GRUPPER",) and codings[2].context == {}
+    assert codings[3].codes == ("GRUPPER",) and rules_of(codings[3]) == {"GRUPPER": "leadin"}
+
+
 def test_lead_in_rule_off() -> None:
     codings = [c for _, c in coded(LEADIN_NB, book("context: {heading: true, leadin: false}\n"))]
     assert codings[3].codes == ()

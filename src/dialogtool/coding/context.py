@@ -228,9 +228,14 @@ def _follow_lead_in(
     """Give the open lead-in's themes to a list item; anything else closes the lead-in.
 
     A line alone in its paragraph counts as an item (its bullet may be lost), until the list
-    shows real bullets (`marked`): then a line without one is the text after the list.
+    shows real bullets (`marked`): then a line without one is the text after the list. A line
+    without a bullet that ends in "?" or ":" and has theme words of its own is the next question
+    («Spm: Kva pasientgrupper …?» after the last answer), not one of the answers.
     """
     item, marked = listed
+    if terms and not marked and seg.text.rstrip().endswith(("?", ":")):
+        state.leadin = None  # «Spm: Kva manglar?» after the last answer: the next question, not an answer
+        return
     if state.leadin is not None and (marked or (item and not state.marked)) and seg.kind != HEADING:
         state.marked = state.marked or marked
         codes, source = state.leadin
