@@ -107,6 +107,20 @@ def test_a_heading_that_only_names_a_group_carries_no_group(unit: str) -> None:
     assert set(rules_of(asked[unit]).values()) == {"leadin"}  # a task's theme reaches its items
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Tema: Pasientgrupper som ikke får nok\n\n• Eldre som bor alene.\n• Oppfølging hjemme via video.\n",
+        "Tema: Pasientgrupper som ikkje får nok\n\n• Eldre som bur åleine.\n• Oppfølging heime via video.\n",
+    ],
+)
+def test_a_group_heading_gives_its_group_only_to_units_about_people(raw: str) -> None:
+    by = by_text(raw)
+    people, measure = (c for text, c in by.items() if not text.startswith("Tema"))
+    assert people.codes == ("GRUPPER",) and rules_of(people) == {"GRUPPER": "heading"}
+    assert measure.codes == ()  # a measure names no people: not a group with unmet needs
+
+
 def test_a_unit_without_words_takes_nothing_from_its_heading() -> None:
     """A page number or a stray mark left by the extraction under a themed heading."""
     found = by_text(HEADED_NB.replace("• Telefonen blir ikke tatt.", "• Telefonen blir ikke tatt.\n\n2\n"))

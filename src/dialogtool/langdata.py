@@ -564,6 +564,17 @@ ASIDE_OPENER = r"^(?:ellers|elles|annet|anna|forresten|for øvrig|elles)\s*[:,�
 # Words that open a unit about some of the people just named: «Mange får …», «Fleire vert …».
 QUANTIFIERS = frozenset(["mange", "fleire", "flere", "nokre", "noen", "somme", "alle", "få", "ingen", "dei fleste"])
 
+# Words by which a unit talks about people: pronouns and quantifiers of people, and nouns that
+# begin like PEOPLE_NOUNS or name an age («eldre», «unge»). A patient group is people, so a
+# group heading's theme goes only to units that use one («Mer ambulant rehabilitering» does not).
+PEOPLE_WORDS = _words(
+    """
+    dei de dem deim desse disse slike nokon noen mange fleire flere nokre somme ingen alle
+    eldre unge ungdom ungdommar ungdommer ungdomane ungdommene born borna foreldre pårørande
+    pårørende kvinner kvinne kvinnene kvinnene menn mann mennene familie familien familiar
+    """
+)
+
 # Endings of the definite plural of people nouns: «pasientane», «pasientene», «brukerne».
 DEFINITE_PLURAL = ("ene", "ane", "erne", "arane", "rne")
 

@@ -24,7 +24,9 @@ for KE i Alta») are mere mentions. In the order they are applied to each unit:
   information or contact, which belong to any task) takes the themes of the nearest heading above it
   that has any, unless the unit is procedural (a round, the host's line or name, thanks,
   coffee, who took part, the next meeting), is itself a lead-in (its content is in the items
-  after it), or sits in an off-topic section ("Annet:") or paragraph ("Ellers: …").
+  after it), or sits in an off-topic section ("Annet:") or paragraph ("Ellers: …"). A patient
+  group goes only to units that talk about people: under «Kven fell mellom?» a measure such as
+  «Oppfølging heime via video» is not a group.
 
 A unit that only labels the points after it («Forslag», «Det som fungerer», «Kva manglar?»)
 takes no theme from any of these rules: it names a kind of point, not a subject.
@@ -54,6 +56,7 @@ from ..langdata import (
     OPENING_WORDS,
     OTHER_MATTERS,
     PEOPLE_NOUNS,
+    PEOPLE_WORDS,
     POINTING_WORDS,
     PROCEDURAL_COMPOUND_ENDS,
     PROCEDURAL_OPENERS,
@@ -181,7 +184,7 @@ def _apply_rules(
     heading_allowed = state.aside != seg.para and not seg.text.rstrip().endswith(":")
     room = _room_for_heading(terms, weak) if terms else None
     if rules.heading and heading_allowed and ((not terms and not context) or room):
-        _inherit_heading(seg, by_id, context, terms, room if terms else None)
+        _inherit_heading(seg, by_id, context, terms, room if terms else None, group=rules.groups)
     if rules.reference and not terms and not context and i and seg.kind != HEADING:
         _continue_paragraph(seg, segments[i - 1], results[-1], context, rules.groups)
     if rules.leadin:
@@ -387,6 +390,7 @@ def _inherit_heading(
     terms: dict[str, tuple[str, ...]] | None = None,
     room: Room | None = None,
     rule: str = HEADING_RULE,
+    group: str | None = None,
 ) -> None:
     """The nearest themed heading's themes (only those in `room`, for a unit with weak words),
     unless the unit is about other matters (staff, money, travel) or in an off-topic section.
@@ -409,9 +413,17 @@ def _inherit_heading(
                     continue
                 if rule == HEADING_RULE and "." in code and code.split(".")[0] not in source.codes:
                     continue  # «Kafébord 2: Psykisk helse og rus»: the table's group, not its unmet needs
+                if rule == HEADING_RULE and code.split(".")[0] == group and not _about_people(seg.text):
+                    continue  # «Oppfølging heime via video» under «Kven fell mellom?»: a measure, not a group
                 if not terms or code not in terms:
                     context.setdefault(code, (rule, heading_id))
             return
+
+
+def _about_people(text: str) -> bool:
+    """Whether a unit talks about people at all (see langdata.PEOPLE_WORDS)."""
+    words = _words(text)
+    return not PEOPLE_WORDS.isdisjoint(words) or any(w.startswith(PEOPLE_NOUNS) for w in words)
 
 
 def _labels_a_section(line: str) -> bool:
