@@ -136,7 +136,7 @@ def test_shared_gold_reaches_the_target(shared: Path, tmp_path: Path, codebook) 
 # floors when the figures rise; lower one only for a change that gains more elsewhere on these
 # sets, and say so in the commit message.
 BLIND_FLOORS = {
-    "gold-sample": {"micro": 0.98, "KE": 1.00, "IP": 1.00, "INFO": 0.94, "KOMP": 1.00, "GRUPPER": 0.97},
+    "gold-sample": {"micro": 0.97, "KE": 1.00, "IP": 1.00, "INFO": 0.94, "KOMP": 1.00, "GRUPPER": 0.95},
     "blind2": {"micro": 0.83, "KE": 0.86, "IP": 0.84, "INFO": 0.77, "KOMP": 0.83, "GRUPPER": 0.86},
     "blind3": {"micro": 0.93, "KE": 0.88, "IP": 0.98, "INFO": 0.91, "KOMP": 0.88, "GRUPPER": 1.00},
     "blind4": {"micro": 0.89, "KE": 0.84, "IP": 0.88, "INFO": 0.92, "KOMP": 0.87, "GRUPPER": 0.92},

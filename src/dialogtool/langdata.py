@@ -571,7 +571,7 @@ PEOPLE_WORDS = _words(
     """
     dei de dem deim desse disse slike nokon noen mange fleire flere nokre somme ingen alle
     eldre unge ungdom ungdommar ungdommer ungdomane ungdommene born borna foreldre pårørande
-    pårørende kvinner kvinne kvinnene kvinnene menn mann mennene familie familien familiar
+    pårørende kvinner kvinne kvinnene menn mann mennene familie familien familiar du deg man
     """
 )
 
