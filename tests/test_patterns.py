@@ -237,6 +237,18 @@ def test_choice_with_phrases() -> None:
         ("Eldre som ikkje hugsar kva dei har fått beskjed om.", {"GRUPPER"}),
         ("Kommunen får ikkje vite at pasienten er utskriven.", {"INFO"}),
         ("Hjemmetjenesten fikk beskjed om utskrivingen for sent.", {"INFO"}),
+        # a message named inside a clause about the patient is still a message between services
+        ("• pas. kjem heim før meldinga, hj.spl. får vite det av naboen", {"INFO"}),
+        # keeping time, a plan B and learning to walk again are not plans or competence
+        ("Takk til Ola som holdt styr på tiden.", set()),
+        ("Fleire av ungdomane har ein plan B for vidaregåande, og det er bra.", set()),
+        ("Det var bra, og jeg lærte å gå igjen.", set()),
+        ("Sidan har ho sjølv halde styr på alle avtalane.", {"IP"}),
+        # a team or clinic named by a group's acronym, and a condition as a training topic
+        ("ROP-teamet ringer allerede mye.", {"INFO"}),
+        ("Lærarane ønskjer meir kunnskap om epilepsi.", {"KOMP"}),
+        # the floor of a building, not a plan
+        ("Møterommet på 2. plan var for trangt for pasientene.", set()),
     ],
 )
 def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> None:
