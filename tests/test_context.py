@@ -396,6 +396,10 @@ def test_group_rule_off() -> None:
         ("Her manglar det eit tilbod i kommunen.", True),
         ("Her gjekk mykje bra.", False),  # «her» about a case or a place
         ("Her var samarbeidet godt.", False),
+        # «for desse» late in the sentence: the people just named
+        ("Vi veit for lite om korleis vi skal leggje opp tilbodet for desse.", True),
+        ("Fagfolk kan for lite om trening med disse.", True),
+        ("Disse sakene tok lang tid i kommunen.", False),  # «disse» opening the sentence, before a thing
     ],
 )
 def test_refers_to_people(text: str, expected: bool) -> None:

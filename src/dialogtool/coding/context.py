@@ -86,6 +86,7 @@ _TABLE_HEADER = re.compile(TABLE_HEADER, re.IGNORECASE)
 _TASK_PREFIX = re.compile(r"^(?:oppgave|oppgåve|tema|del|spørsmål)?\s*\d*[a-z]?\s*[:.)–-]\s*|^\d{1,2}[.)]\s*")
 _NAME_LINE = re.compile(r"^[A-ZÆØÅ][a-zæøåéü]+(?:[ -][A-ZÆØÅ][a-zæøåéü]+){1,3}\.?$")  # «Kari Beate Nilsen»
 _PATIENTS = ("pasient", "bruker", "brukar", "person")
+_PEOPLE_PREPOSITIONS = frozenset(["for", "til", "med", "om", "av", "hos", "hjå", "blant", "mellom"])
 ANY = True  # a unit's weak words leave room for any heading theme
 Room = frozenset[str] | bool  # the heading themes a unit with weak words may take (False: none)
 _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts among a unit's first words
@@ -361,6 +362,8 @@ def refers_to_people(text: str) -> bool:
         after = words[i + 1] if i + 1 < len(words) else ""
         if word in ("dem", "deim"):
             return True
+        if word in ("desse", "disse") and i and words[i - 1] in _PEOPLE_PREPOSITIONS:
+            return True  # «… korleis ein skal leggje opp trening for desse»: the people just named
         if word.startswith(_PATIENTS) and word.endswith(DEFINITE_PLURAL):
             return True  # «pasientane», «brukerne»: the ones just named (not «gruppene», which may be the tables)
         if i >= _REFERRING_SPAN:
