@@ -159,8 +159,8 @@ BLIND_FLOORS = {
     "dev11": {"micro": 0.89, "KE": 0.89, "IP": 0.92, "INFO": 0.80, "KOMP": 0.94, "GRUPPER": 0.90},
     "blind13": {"micro": 0.81, "KE": 0.77, "IP": 0.85, "INFO": 0.84, "KOMP": 0.81, "GRUPPER": 0.79},
     "dev13": {"micro": 0.90, "KE": 0.85, "IP": 0.83, "INFO": 0.87, "KOMP": 0.97, "GRUPPER": 0.95},
-    "blind14": {"micro": 0.90, "KE": 0.92, "IP": 0.86, "INFO": 0.85, "KOMP": 0.90, "GRUPPER": 0.96},
-    "dev14": {"micro": 0.89, "KE": 0.88, "IP": 0.89, "INFO": 0.82, "KOMP": 0.90, "GRUPPER": 0.97},
+    "blind14": {"micro": 0.90, "KE": 0.94, "IP": 0.86, "INFO": 0.87, "KOMP": 0.90, "GRUPPER": 0.96},
+    "dev14": {"micro": 0.92, "KE": 0.94, "IP": 0.89, "INFO": 0.87, "KOMP": 0.92, "GRUPPER": 0.97},
     "dev12": {"micro": 0.95, "KE": 1.00, "IP": 0.97, "INFO": 0.90, "KOMP": 0.98, "GRUPPER": 0.95},
 }
 

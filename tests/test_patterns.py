@@ -249,6 +249,15 @@ def test_choice_with_phrases() -> None:
         ("Lærarane ønskjer meir kunnskap om epilepsi.", {"KOMP"}),
         # the floor of a building, not a plan
         ("Møterommet på 2. plan var for trangt for pasientene.", set()),
+        # reports of, got through; a rehabilitation stay's final report; the hospital's unit
+        ("Andøy melder om mye sykefravær etter høsten.", set()),
+        ("Kommunane har kome seg gjennom pandemien.", set()),
+        ("Sluttrapporten vår går til fastlegen.", {"INFO"}),
+        ("Sluttrapporten fra prosjektet kommer i juni.", set()),
+        ("Sykehusets enhet har skiftet leder.", {"KE"}),
+        ("Fleire kommunar har ikkje ei eining ein kan vende seg til.", {"KE"}),
+        ("Pasienten har ofte selv med seg utskrifter.", {"INFO"}),
+        ("Terapeuten kan vere med ein dag for å sjå treninga.", {"KOMP"}),
     ],
 )
 def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> None:
