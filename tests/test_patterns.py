@@ -258,6 +258,9 @@ def test_choice_with_phrases() -> None:
         ("Fleire kommunar har ikkje ei eining ein kan vende seg til.", {"KE"}),
         ("Pasienten har ofte selv med seg utskrifter.", {"INFO"}),
         ("Terapeuten kan vere med ein dag for å sjå treninga.", {"KOMP"}),
+        # what a service knows of the patient's function is information, not competence
+        ("Vi vet lite om funksjonsnivå og hjemmesituasjon.", {"INFO"}),
+        ("Kommunane veit ikkje kva pasienten har trent på.", {"INFO"}),
     ],
 )
 def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> None:
