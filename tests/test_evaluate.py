@@ -153,14 +153,14 @@ BLIND_FLOORS = {
     "dev5": {"micro": 0.97, "KE": 1.00, "IP": 0.95, "INFO": 0.96, "KOMP": 0.98, "GRUPPER": 0.99},
     "dev6": {"micro": 0.95, "KE": 0.84, "IP": 0.97, "INFO": 0.95, "KOMP": 0.95, "GRUPPER": 0.98},
     "dev7": {"micro": 0.94, "KE": 0.91, "IP": 0.93, "INFO": 0.87, "KOMP": 0.96, "GRUPPER": 1.00},
-    "dev8": {"micro": 0.93, "KE": 0.93, "IP": 0.90, "INFO": 0.93, "KOMP": 0.93, "GRUPPER": 0.97},
+    "dev8": {"micro": 0.94, "KE": 0.93, "IP": 0.90, "INFO": 0.94, "KOMP": 0.93, "GRUPPER": 0.97},
     "dev9": {"micro": 0.95, "KE": 0.96, "IP": 0.90, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 1.00},
-    "dev10": {"micro": 0.92, "KE": 0.87, "IP": 0.95, "INFO": 0.87, "KOMP": 0.89, "GRUPPER": 0.98},
+    "dev10": {"micro": 0.92, "KE": 0.87, "IP": 0.95, "INFO": 0.87, "KOMP": 0.90, "GRUPPER": 0.98},
     "dev11": {"micro": 0.89, "KE": 0.89, "IP": 0.92, "INFO": 0.80, "KOMP": 0.94, "GRUPPER": 0.90},
     "blind13": {"micro": 0.81, "KE": 0.77, "IP": 0.85, "INFO": 0.84, "KOMP": 0.81, "GRUPPER": 0.79},
     "dev13": {"micro": 0.90, "KE": 0.85, "IP": 0.83, "INFO": 0.87, "KOMP": 0.97, "GRUPPER": 0.95},
     "blind14": {"micro": 0.90, "KE": 0.94, "IP": 0.86, "INFO": 0.87, "KOMP": 0.90, "GRUPPER": 0.96},
-    "dev14": {"micro": 0.92, "KE": 0.94, "IP": 0.89, "INFO": 0.87, "KOMP": 0.92, "GRUPPER": 0.97},
+    "dev14": {"micro": 0.92, "KE": 0.94, "IP": 0.90, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.97},
     "dev12": {"micro": 0.95, "KE": 1.00, "IP": 0.97, "INFO": 0.90, "KOMP": 0.98, "GRUPPER": 0.95},
 }
 
