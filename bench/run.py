@@ -18,8 +18,9 @@ moved aside, and removed with the rest when the benchmark ends. On ext4 without 
 on this machine) a new file's inode is looked for past every inode deleted in the last 60 s
 (360 s until written back), so `code` of 2,000 notes right after deleting the last run's
 folder spent 1.3–2.1 s in the kernel, against 0.3–0.7 s after moving it aside (`os.sync()`
-and a second's wait after deleting did not help); a user's first run writes into an empty folder. Dirty pages are written back (`os.sync()`) before each command, so no
-command pays for the writes of the one before.
+and a second's wait after deleting did not help); a user's first run writes into an empty
+folder. Dirty pages are written back (`os.sync()`) before each command, so no command pays
+for the writes of the one before.
 
 Wall seconds are what a user waits; CPU seconds (user + system of the process and its
 children) are what the work costs and vary far less on a shared machine, so ratios are
