@@ -15,13 +15,13 @@ $(BIN)/uv:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
-$(RUNTIME): requirements.lock pyproject.toml | $(BIN)/uv
+$(RUNTIME): requirements.lock pyproject.toml setup.py | $(BIN)/uv
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@rm -f $(DEV)
 	@touch $(RUNTIME)
 
-$(DEV): requirements-dev.lock pyproject.toml | $(BIN)/uv
+$(DEV): requirements-dev.lock pyproject.toml setup.py | $(BIN)/uv
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(DEV) $(RUNTIME)
@@ -34,8 +34,8 @@ demo: $(RUNTIME)
 	$(BIN)/dialogtool report --coded data/coded --codebook codebook.yaml --output report
 
 lint: $(DEV)
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests scripts bench setup.py
+	$(BIN)/ruff format --check src tests scripts bench setup.py
 	$(BIN)/lint-imports --no-cache
 
 # Types: all of src/, strict on coded/ and cli/ (pyproject [tool.mypy]).

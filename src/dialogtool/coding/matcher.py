@@ -63,7 +63,7 @@ class _Rule:
     shouted_homograph: bool  # a lone acronym that is also a common word when shouted ("ME", Nynorsk "we")
 
 
-_TOKENIZER = None
+_TOKENIZER: Any = None
 
 
 def tokenizer() -> Any:
