@@ -8,7 +8,7 @@ UV := $(BIN)/uv
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test test-fast lint typecheck lock install goldens clean
+.PHONY: demo test test-fast lint typecheck lock install compile goldens clean
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "dialogtool needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
@@ -27,6 +27,10 @@ $(DEV): requirements-dev.lock pyproject.toml setup.py | $(BIN)/uv
 	@touch $(DEV) $(RUNTIME)
 
 install: $(DEV)
+
+# Compile the modules setup.py lists again after editing one (until then they are imported from source).
+compile: $(DEV)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 
 demo: $(RUNTIME)
 	$(BIN)/dialogtool code data/raw --codebook codebook.yaml --out data/coded

@@ -7,7 +7,8 @@ mypyc or a C compiler, or one where a module does not compile, is not an error: 
 stay Python (`DIALOGTOOL_PURE=1` asks for that). Beside the compiled modules the build writes
 `dialogtool/_compiled.py`, the size, time and digest of each source it compiled;
 `dialogtool/__init__.py` imports the sources instead when one of them has changed since, so an
-edit in an editable install is never shadowed by an older compiled module.
+edit in an editable install is never shadowed by an older compiled module (`make compile`
+compiles them again).
 """
 
 from __future__ import annotations
