@@ -52,6 +52,7 @@ follow_imports = silent
 """
 # setup.py also runs to ask for requirements and metadata: compile only when building
 BUILDING = {"build", "build_ext", "bdist_wheel", "editable_wheel", "develop", "install"}
+IN_PLACE = {"editable_wheel", "develop", "--inplace", "-i"}  # builds that put the modules into src/
 
 
 def _say(message: str) -> None:
@@ -125,5 +126,6 @@ class OptionalBuildExt(build_ext):
 if BUILDING.isdisjoint(sys.argv[1:]):
     setup()
 else:
-    _remove_compiled()
+    if not IN_PLACE.isdisjoint(sys.argv[1:]):  # a wheel's build leaves the source tree's modules alone
+        _remove_compiled()
     setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})
