@@ -8,25 +8,29 @@ UV := $(BIN)/uv
 RUNTIME := $(VENV)/.installed-runtime
 DEV := $(VENV)/.installed-dev
 
-.PHONY: demo test test-fast lint typecheck lock install goldens clean
+.PHONY: demo test test-fast lint typecheck lock install compile goldens clean
 
 $(BIN)/uv:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "dialogtool needs Python 3.11 or newer (set PYTHON=...)"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet uv==$(UV_VERSION)
 
-$(RUNTIME): requirements.lock pyproject.toml | $(BIN)/uv
+$(RUNTIME): requirements.lock pyproject.toml setup.py | $(BIN)/uv
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@rm -f $(DEV)
 	@touch $(RUNTIME)
 
-$(DEV): requirements-dev.lock pyproject.toml | $(BIN)/uv
+$(DEV): requirements-dev.lock pyproject.toml setup.py | $(BIN)/uv
 	$(UV) pip sync --quiet --compile-bytecode --python $(BIN)/python requirements-dev.lock
 	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 	@touch $(DEV) $(RUNTIME)
 
 install: $(DEV)
+
+# Compile the modules setup.py lists again after editing one (until then they are imported from source).
+compile: $(DEV)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
 
 demo: $(RUNTIME)
 	$(BIN)/dialogtool code data/raw --codebook codebook.yaml --out data/coded
@@ -34,8 +38,8 @@ demo: $(RUNTIME)
 	$(BIN)/dialogtool report --coded data/coded --codebook codebook.yaml --output report
 
 lint: $(DEV)
-	$(BIN)/ruff check src tests scripts bench
-	$(BIN)/ruff format --check src tests scripts bench
+	$(BIN)/ruff check src tests scripts bench setup.py
+	$(BIN)/ruff format --check src tests scripts bench setup.py
 	$(BIN)/lint-imports --no-cache
 
 # Types: all of src/, strict on coded/ and cli/ (pyproject [tool.mypy]).

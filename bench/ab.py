@@ -7,7 +7,9 @@ and its own codebook.yaml, in a fresh process; the two sides alternate, so a mac
 busier affects both. Prints each side's median and the ratio, which is what holds on a shared
 machine (seconds do not), in wall time and in CPU time (user + system): on a busy machine the
 wall time of one run swings by half, the CPU time much less. The baseline's source is taken
-with `git archive`, nothing is checked out.
+with `git archive`, nothing is checked out. Each side's per-note modules are compiled by its own
+setup.py first, as `make install` does (a side without one runs as plain Python; the output says
+which).
 """
 
 from __future__ import annotations
@@ -31,14 +33,34 @@ from corpus import make_corpus, sentence_pool, vocabulary  # noqa: E402
 
 
 def checkout(revision: str, target: Path) -> Path:
-    """The baseline's src/ and codebook.yaml unpacked into `target`."""
+    """The baseline's src/ and codebook.yaml (and its build files, where it has them) unpacked into `target`."""
+    listed = subprocess.run(
+        ["git", "ls-tree", "--name-only", revision, "setup.py", "pyproject.toml"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
     archive = subprocess.run(
-        ["git", "archive", "--format=tar", revision, "src", "codebook.yaml"], cwd=ROOT, capture_output=True, check=True
+        ["git", "archive", "--format=tar", revision, "src", "codebook.yaml", *listed],
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
     ).stdout
     with tarfile.open(fileobj=BytesIO(archive)) as tar:
         tar.extractall(target, filter="data")
     compiled(target / "src")
     return target
+
+
+def built(tree: Path) -> str:
+    """A side's per-note modules compiled by its own setup.py (mypyc), as `make install` builds
+    them, so that neither side runs as plain Python against a compiled other; what it ran as."""
+    if not (tree / "setup.py").exists():
+        return "plain Python (no setup.py)"
+    build = [sys.executable, "setup.py", "-q", "build_ext", "--inplace"]
+    subprocess.run(build, cwd=tree, capture_output=True, check=True)
+    return "compiled" if any((tree / "src").rglob("*.so")) else "plain Python (compiling failed)"
 
 
 def compiled(source: Path) -> None:
@@ -49,8 +71,14 @@ def compiled(source: Path) -> None:
 
 def code_once(source: Path, codebook: Path, corpus: Path, out: Path, jobs: int) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, the process and its workers) for one `code` run of
-    `source` in a fresh process, output folder emptied first."""
-    subprocess.run(["rm", "-rf", str(out)], check=True)
+    `source` in a fresh process, into an empty folder: the last run's is moved aside, not deleted
+    (ext4 without a journal makes files created soon after deleting thousands slow; see
+    bench/run.py), and pending writes are flushed first."""
+    if out.exists():
+        trash = out.parent / "trash"
+        trash.mkdir(exist_ok=True)
+        out.rename(trash / f"{out.name}-{time.time_ns()}")
+    os.sync()
     env = os.environ | {"PYTHONPATH": str(source / "src")}
     command = [sys.executable, "-m", "dialogtool", "code", str(corpus), "-c", str(codebook), "-o", str(out), "-q"]
     before = _children_cpu()
@@ -78,6 +106,7 @@ def main() -> None:
         corpus = work / "corpus"
         words = make_corpus(corpus, args.notes, sentence_pool(ROOT / "data" / "raw"), vocab=vocabulary())
         baseline = checkout(args.baseline, work / "baseline")
+        kinds = {"baseline": built(baseline), "current": built(ROOT)}
         compiled(ROOT / "src")
         sides = {"baseline": (baseline, baseline / "codebook.yaml"), "current": (ROOT, ROOT / "codebook.yaml")}
         times: dict[str, list[float]] = {name: [] for name in sides}
@@ -88,6 +117,7 @@ def main() -> None:
                 times[name].append(wall)
                 cpu[name].append(used)
         print(f"{args.notes} notes, {words:,} words, --jobs {args.jobs}, {args.rounds} rounds alternated")
+        print(f"  baseline: {kinds['baseline']}; current: {kinds['current']}")
         for name in sides:
             runs = [round(t, 2) for t in times[name]]
             print(f"  {name:8} median {statistics.median(times[name]):6.2f}s  runs {runs}")

@@ -15,6 +15,8 @@ instant and pulls in neither spaCy nor pandas until a function needs them::
 
 from __future__ import annotations
 
+import os
+import sys
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
@@ -99,6 +101,57 @@ if TYPE_CHECKING:
     from .exchange.refi import export_qdc, export_qdpx, import_qdc, import_qdpx
     from .ingest.note import read_note
     from .output.report import build_report
+
+
+class _SourceFinder:
+    """Imports the listed modules from their .py files, not from the compiled modules beside them."""
+
+    def __init__(self, modules: dict[str, Any]) -> None:
+        self.modules = modules
+
+    def find_spec(self, name: str, path: Any = None, target: Any = None) -> Any:
+        if name not in self.modules:
+            return None
+        from importlib.util import spec_from_file_location
+
+        return spec_from_file_location(name, _source(name))
+
+
+def _source(module: str) -> str:
+    return os.path.join(os.path.dirname(__file__), *module.split(".")[1:]) + ".py"
+
+
+def _unchanged(module: str, size: int, mtime: int, digest: str) -> bool:
+    """Whether a compiled module's source is what was compiled: same size and time (a stat), or
+    else the same bytes (an installed wheel's files have other times)."""
+    try:
+        stat = os.stat(_source(module))
+        if (stat.st_size, stat.st_mtime_ns) == (size, mtime):
+            return True
+        if stat.st_size != size:
+            return False
+        import hashlib
+
+        with open(_source(module), "rb") as source:
+            return hashlib.sha256(source.read()).hexdigest() == digest
+    except OSError:
+        return False
+
+
+def _compiled_only_if_current() -> None:
+    """Where setup.py compiled the modules a note passes through (mypyc), Python imports the
+    compiled ones; after one of their sources changes (an edit in an editable install) all of
+    them are imported from source instead, since a compiled module calls the others' compiled
+    code directly and would run the old version of the changed one."""
+    try:
+        record: dict[str, tuple[int, int, str]] = import_module("._compiled", __name__).SOURCES
+    except ImportError:  # plain Python
+        return
+    if not all(_unchanged(module, *facts) for module, facts in record.items()):
+        sys.meta_path.insert(0, _SourceFinder(record))
+
+
+_compiled_only_if_current()
 
 
 def __getattr__(name: str) -> Any:

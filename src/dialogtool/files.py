@@ -5,8 +5,8 @@ PNG, qdpx, qdc — goes through `write_bytes` (or `write_text` / `write_with` on
 
 - atomic: the data goes to a temporary file in the target's folder, then `os.replace`, so
   an interrupted run (Ctrl-C, kill -9) leaves the old file or the new one, never half of one;
-- shared like any file: `mkstemp` creates files 0600, so the temporary file is given
-  0666 minus the umask before the rename (a 0600 export surprised a colleague once);
+- shared like any file: the temporary file is created 0600 (as `mkstemp` makes them), so it
+  is given 0666 minus the umask before the rename (a 0600 export surprised a colleague once);
 - no fsync: it cost more than all of YAML writing on large runs, and the rename is what
   protects against interruption; after a power cut, re-run `code`;
 - a failure (disk full, read-only folder, permission) is a DialogtoolError naming the file,
@@ -32,8 +32,8 @@ import errno
 import io
 import os
 import re
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
@@ -379,12 +379,26 @@ def _renameat2() -> Callable[..., int] | None:
     return _RENAMEAT2[0]
 
 
+# what `tempfile.mkstemp` opens its files with, but for writing only
+_NEW_FILE = (
+    os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+) | getattr(os, "O_BINARY", 0)
+
+
 def _write(path: Path, data: bytes, install: Callable[[str], None]) -> None:
     """The temporary file beside `path`, then `install(tmp)`; OSError becomes a DialogtoolError naming `path`."""
     tmp = ""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        while True:
+            # The name is known before the file exists, so a Ctrl-C that lands just after it is
+            # made (in `mkstemp` it could: the name came back after the file) still removes it.
+            tmp = os.path.join(path.parent, f".{path.name}.{secrets.token_hex(6)}.tmp")
+            try:
+                fd = os.open(tmp, _NEW_FILE, 0o600)
+                break
+            except FileExistsError:
+                tmp = ""  # not ours
         os.chmod(tmp, file_mode())
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -392,8 +406,8 @@ def _write(path: Path, data: bytes, install: Callable[[str], None]) -> None:
     except OSError as exc:
         raise DialogtoolError(f"cannot write: {reason(exc)}", path=printable(path)) from None
     finally:
-        if tmp:
-            with contextlib.suppress(FileNotFoundError):
+        if tmp:  # also where it was never made (a read-only folder: EROFS), so no OSError here
+            with contextlib.suppress(OSError):
                 os.unlink(tmp)
 
 

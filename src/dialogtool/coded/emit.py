@@ -21,8 +21,9 @@ _BAD_START = frozenset("-?:,[]{}#&*!|>'\"%@`=~<. +0123456789")
 _FLOW_BAD = re.compile(r"[,\[\]{}?:#&*!|>'\"%@`]")  # PyYAML ends flow scalars at some of these
 _BLOCK_BAD = re.compile(r": |:$| #|\s$")
 _KEYWORDS = frozenset(["y", "n", "yes", "no", "true", "false", "on", "off", "null"])
-# What YAML allows raw in a quoted scalar: printable, no line breaks of any kind.
-_NON_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
+# What YAML allows raw in a quoted scalar: printable, no line breaks of any kind. The surrogates are
+# escaped for the regex, not in the string: mypyc (setup.py) cannot compile a string holding them.
+_NON_PRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff\\ud800-\\udfff\ufffe\uffff]")
 _PLAIN_BAD = re.compile(f"{_BLOCK_BAD.pattern}|{_NON_PRINTABLE.pattern}")  # both, in one pass over the text
 _LONGEST_KEYWORD = max(map(len, _KEYWORDS))
 

@@ -63,7 +63,7 @@ class _Rule:
     shouted_homograph: bool  # a lone acronym that is also a common word when shouted ("ME", Nynorsk "we")
 
 
-_TOKENIZER = None
+_TOKENIZER: Any = None
 
 
 def tokenizer() -> Any:
@@ -362,17 +362,19 @@ class Matcher:
         runs = self._runs
         words: list[tuple[int, int, int, frozenset[int]]] = []
         number = 0  # word number of the run's first word
-        for match in _RUN.finditer(text):
-            run = match.group()
+        end = 0  # where the run before ends
+        for run in text.split():
+            # only whitespace lies between the run before and this one, and a run holds none
+            start = text.find(run, end)
+            end = start + len(run)
             entry = runs.get(run)
             if entry is None:
                 if not self._add_word(run, tokenizer().rules):  # most new runs: no spaCy needed
                     # the first that spaCy must tokenise: all the text's new runs go now, in one call
-                    self._add_runs(sorted(set(_RUN.findall(text, match.start())).difference(runs)))
+                    self._add_runs(sorted(set(_RUN.findall(text, start)).difference(runs)))
                 entry = runs[run]
             count, hot, heads = entry
             if hot or heads:  # half the runs have neither: their place is not needed
-                start = match.start()
                 # right after a run and one space: `heads` hold no space, so they can only end that run
                 after = start > 1 and text[start - 1] == " " and not text[start - 2].isspace()
                 if heads and after and any(text.endswith(left, 0, start - 1) for left in heads):
