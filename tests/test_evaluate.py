@@ -144,7 +144,7 @@ BLIND_FLOORS = {
     "blind6": {"micro": 0.86, "KE": 0.80, "IP": 0.80, "INFO": 0.88, "KOMP": 0.91, "GRUPPER": 0.87},
     "blind7": {"micro": 0.91, "KE": 0.92, "IP": 0.91, "INFO": 0.86, "KOMP": 0.90, "GRUPPER": 0.95},
     "blind8": {"micro": 0.90, "KE": 0.90, "IP": 0.85, "INFO": 0.87, "KOMP": 0.95, "GRUPPER": 0.92},
-    "blind9": {"micro": 0.88, "KE": 0.69, "IP": 0.91, "INFO": 0.86, "KOMP": 0.93, "GRUPPER": 0.90},
+    "blind9": {"micro": 0.88, "KE": 0.74, "IP": 0.92, "INFO": 0.86, "KOMP": 0.93, "GRUPPER": 0.90},
     "blind10": {"micro": 0.89, "KE": 0.86, "IP": 0.83, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.93},
     "blind11": {"micro": 0.90, "KE": 0.90, "IP": 0.91, "INFO": 0.91, "KOMP": 0.90, "GRUPPER": 0.86},
     "blind12": {"micro": 0.90, "KE": 0.95, "IP": 0.94, "INFO": 0.87, "KOMP": 0.87, "GRUPPER": 0.93},
@@ -160,7 +160,7 @@ BLIND_FLOORS = {
     "blind13": {"micro": 0.81, "KE": 0.77, "IP": 0.85, "INFO": 0.84, "KOMP": 0.81, "GRUPPER": 0.79},
     "dev13": {"micro": 0.90, "KE": 0.85, "IP": 0.83, "INFO": 0.87, "KOMP": 0.97, "GRUPPER": 0.95},
     "blind14": {"micro": 0.90, "KE": 0.94, "IP": 0.86, "INFO": 0.87, "KOMP": 0.90, "GRUPPER": 0.96},
-    "dev14": {"micro": 0.92, "KE": 0.94, "IP": 0.90, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.97},
+    "dev14": {"micro": 0.93, "KE": 0.97, "IP": 0.90, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.97},
     "dev12": {"micro": 0.95, "KE": 1.00, "IP": 0.97, "INFO": 0.90, "KOMP": 0.98, "GRUPPER": 0.95},
 }
 

@@ -546,3 +546,21 @@ def test_real_codebook_senses(real: Matcher, text: str, themes: set[str]) -> Non
 )
 def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]) -> None:
     assert real_codes(real, text) == themes
+
+
+@pytest.mark.parametrize(
+    ("first", "later"),
+    [
+        ("Koordinerende enhet er lite kjent.", "Ingen på sykehuset vet om denne funksjonen."),
+        ("Koordinerande eining er lite kjend.", "Få kjenner til ein slik funksjon i kommunen."),
+    ],
+)
+def test_real_codebook_refers_to_the_unit_once_named(real: Matcher, first: str, later: str) -> None:
+    """«denne funksjonen» is KE once the note has named the unit, and nothing before that."""
+    text = f"{first}\n{later}"
+    segments = [
+        Segment("s1", TEXT, 1, (), (), 0, len(first), first),
+        Segment("s2", TEXT, 2, (), (), len(first) + 1, len(text), later),
+    ]
+    assert [c.codes for c in code_note(text, segments, real)][1] == ("KE",)
+    assert real_codes(real, later) == set()
