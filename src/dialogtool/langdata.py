@@ -410,26 +410,10 @@ REFERRING_WORDS = frozenset(
 # Words that point back anywhere in a sentence of running prose: «Ingen på sykehuset vet at det
 # finnes», «Den kjem gjerne etter ei veke», «Ho har ikkje kapasitet». A unit without a theme that
 # uses one, right after a unit of its paragraph with a theme from its own words, continues it.
-POINTING_WORDS = frozenset(
-    [
-        "det",
-        "den",
-        "dette",
-        "denne",
-        "disse",
-        "desse",
-        "de",
-        "dei",
-        "ho",
-        "han",
-        "der",
-        "slik",
-        "slike",
-        "slikt",
-        "samme",
-        "same",
-        "sånn",
-    ]
+POINTING_WORDS = _words(
+    """
+    det den dette denne disse desse de dei ho han der slik slike slikt samme same sånn
+    """
 )
 
 # Words a unit may open with before the referring word: «Også dette …», «Men desse …».
