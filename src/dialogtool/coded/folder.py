@@ -481,7 +481,7 @@ def _write_index(coded_dir: Path, name: str, files: dict[str, Any]) -> None:
 def _pack(note: CodedNote) -> dict[str, Any]:
     """A coded note for `json.dumps`: segments as arrays of `_SEGMENT_FIELDS` (faster to load).
     Tuples are left as they are: JSON writes them as the lists they would be copied into."""
-    packed = replace(note, segments=()).to_dict()
+    packed = note.to_dict(segments=False)
     packed["segments"] = [
         [
             seg.id,

@@ -212,7 +212,9 @@ class CodedNote:
     unplaced_reviews: tuple[UnplacedReview, ...] = ()
     format: int = FORMAT
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, *, segments: bool = True) -> dict[str, Any]:
+        """The note as its YAML file holds it; without `segments`, an empty list stands in for
+        them, for the writers that write the segments from their records."""
         data: dict[str, Any] = {"format": self.format, "document": self.document}
         for key in ("source", "sha256", "encoding"):
             value = getattr(self, key)
@@ -225,7 +227,7 @@ class CodedNote:
         if self.fingerprint is not None:
             data["fingerprint"] = self.fingerprint
         data["meta"] = dict(self.meta)
-        data["segments"] = [s.to_dict() for s in self.segments]
+        data["segments"] = [s.to_dict() for s in self.segments] if segments else []
         if self.unplaced_reviews:
             data["unplaced_reviews"] = [u.to_dict() for u in self.unplaced_reviews]
         return data
