@@ -349,3 +349,35 @@ def test_coded_files_get_the_usual_permissions(raw_copy: Path, tmp_path: Path, c
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in (tmp_path / "out").glob("*.yaml")}
     assert len(modes) == 8
     assert set(modes.values()) == {0o644}, modes
+
+
+def test_interrupt_while_notes_are_read_ahead_writes_none_of_them(raw_copy: Path, tmp_path: Path, monkeypatch) -> None:
+    """Ctrl-C while a batch of notes is read and coded, before any of them is written: nothing
+    is written, and a run in the same process afterwards uses nothing the stopped run read."""
+    from dialogtool.coding import workers
+
+    calls = []
+    original = workers.code_note
+
+    def code_note(*args):
+        calls.append(1)
+        if len(calls) == 4:
+            raise KeyboardInterrupt
+        return original(*args)
+
+    monkeypatch.setattr(workers, "code_note", code_note)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["code", str(raw_copy), "-c", str(CODEBOOK), "-o", str(out), "--jobs", "1"])
+    assert result.exit_code == 130
+    assert "Traceback" not in result.output
+    assert "8 note(s) not coded" in result.stderr
+    assert list(out.glob("*.yaml")) == []
+    monkeypatch.undo()
+    again = runner.invoke(app, ["code", str(raw_copy), "-c", str(CODEBOOK), "-o", str(out), "--jobs", "1"])
+    assert again.exit_code == 0
+    assert "8 written, 0 unchanged" in again.stderr
+    fresh = runner.invoke(
+        app, ["code", str(raw_copy), "-c", str(CODEBOOK), "-o", str(tmp_path / "fresh"), "--jobs", "1"]
+    )
+    assert fresh.exit_code == 0
+    assert yaml_files(out) == yaml_files(tmp_path / "fresh")

@@ -160,3 +160,64 @@ def test_bad_review_block_names_file_and_segment(tmp_path: Path, codebook) -> No
         load_coded(out / "bodo.yaml")
     assert "bodo.yaml" in str(info.value) and "unknown key 'ad'" in str(info.value)
     assert info.value.line is not None
+
+
+def test_first_run_reads_each_source_once_and_a_rerun_recognises_it(
+    raw_copy: Path, tmp_path: Path, codebook, monkeypatch
+) -> None:
+    """A note coded for the first time is fingerprinted from the bytes its task reads; the next
+    run, which reads the source to compare, must find the same fingerprint and skip every note."""
+    import hashlib
+
+    from dialogtool.coding import run, workers
+    from dialogtool.coding.fingerprint import stored_fingerprint
+
+    digests: list[Path] = []
+    reads: list[Path] = []
+    original_digest, original_read = run.source_digest, workers.read_note
+    monkeypatch.setattr(run, "source_digest", lambda path: digests.append(path) or original_digest(path))
+    monkeypatch.setattr(workers, "read_note", lambda path, **kw: reads.append(path) or original_read(path, **kw))
+    out = tmp_path / "out"
+    first = code_paths([raw_copy], codebook, out)
+    assert len(first.written) == 8 and digests == [] and len(reads) == 8
+    again = code_paths([raw_copy], codebook, out)
+    assert again.written == [] and len(again.skipped_unchanged) == 8 and len(digests) == 8 and len(reads) == 8
+    # the fingerprint names the source's bytes: change one byte and only that note is coded again
+    note = sorted(raw_copy.glob("*.txt"))[0]
+    note.write_bytes(note.read_bytes() + b"\n")
+    before = stored_fingerprint(out / f"{run.doc_id(note)}.yaml")
+    third = code_paths([raw_copy], codebook, out)
+    assert [p.name for p in third.written] == [f"{run.doc_id(note)}.yaml"]
+    after = stored_fingerprint(out / f"{run.doc_id(note)}.yaml")
+    assert before != after and after is not None
+    assert hashlib.sha256(note.read_bytes()).hexdigest() == load_coded(out / f"{run.doc_id(note)}.yaml").sha256
+
+
+@pytest.mark.parametrize(("ahead", "chars"), [(1, 2_000_000), (3, 2_000_000), (32, 1)])
+def test_notes_read_ahead_in_batches_are_written_as_one_by_one(
+    raw_copy: Path, tmp_path: Path, codebook, monkeypatch, ahead: int, chars: int
+) -> None:
+    """`code` reads and codes a batch of notes before writing them; the files, the order of the
+    results and the counts are those of coding note by note, whatever the batch's size."""
+    from dialogtool.coding import workers
+
+    reference = code_paths([raw_copy], codebook, tmp_path / "one", jobs=1)
+    monkeypatch.setattr(workers, "_AHEAD", ahead)
+    monkeypatch.setattr(workers, "_AHEAD_CHARS", chars)
+    batches: list[int] = []
+    original = workers._read_ahead
+    monkeypatch.setattr(workers, "_read_ahead", lambda tasks, start: batches.append(start) or original(tasks, start))
+    summary = code_paths([raw_copy], codebook, tmp_path / "many", jobs=1)
+    assert batches == list(range(0, 8, ahead if chars > 1 else 1))
+    assert [p.name for p in summary.written] == [p.name for p in reference.written]
+    assert (summary.segments, summary.coded_segments) == (reference.segments, reference.coded_segments)
+    for path in (tmp_path / "one").glob("*.yaml"):
+        assert (tmp_path / "many" / path.name).read_bytes() == path.read_bytes()
+
+
+def test_a_bad_note_in_a_batch_fails_alone(raw_copy: Path, tmp_path: Path, codebook) -> None:
+    bad = raw_copy / "b_broken.docx"
+    bad.write_bytes(b"PK\x03\x04 not a zip at all")
+    summary = code_paths([raw_copy], codebook, tmp_path / "out", jobs=1)
+    assert [p.path for p in summary.problems] == [str(bad)]
+    assert len(summary.written) == 8

@@ -86,15 +86,17 @@ def code_paths(
         summary.manifest_errors += [str(e) for e in manifest.errors]
         summary.manifest_warnings += [str(w) for w in manifest.warnings]
     for key, path in sorted(owners.items(), key=lambda kv: kv[1].as_posix()):
+        target = out_dir / f"{key}.yaml"
         try:
             overrides = manifest_for(path, manifests).entry(path)
-            source_sha = source_digest(path)
+            # The source is read here only to compare with a coded file that exists: a note coded
+            # for the first time gets its fingerprint from the bytes its task reads (`Task`).
+            stored = None if force else stored_fingerprint(target)
+            mark = None if stored is None else fingerprint(source_digest(path), codebook, overrides)
         except DialogtoolError as exc:
             summary.problems.append(Problem(str(path), reason(exc, path)))
             continue
-        target = out_dir / f"{key}.yaml"
-        mark = fingerprint(source_sha, codebook, overrides)
-        if not force and stored_fingerprint(target) == mark:
+        if mark is not None and mark == stored:
             if _edited_and_broken(path, target, stamps, summary, codebook):
                 continue
             summary.skipped_unchanged.append(target)
@@ -119,13 +121,26 @@ def code_paths(
         recorded = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
         for task in tasks:  # workers may have finished notes whose results never came back
             unrecorded = str(task.target) not in recorded and str(task.path) not in recorded
-            if unrecorded and stored_fingerprint(task.target) == task.fingerprint:
+            if unrecorded and _finished(task, codebook):
                 summary.written.append(task.target)
     finished = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
     summary.pending = sum(1 for t in tasks if str(t.target) not in finished and str(t.path) not in finished)
     write_stamps(out_dir, stamps, summary.written + summary.unchanged + summary.skipped_unchanged)
     record_codes(out_dir, entries)
     return summary
+
+
+def _finished(task: Task, codebook: Codebook) -> bool:
+    """Whether a task's coded file holds what the task would write (its worker was stopped after
+    writing it but before its result came back)."""
+    stored = stored_fingerprint(task.target)
+    if stored is None:
+        return False
+    try:
+        mark = task.fingerprint or fingerprint(source_digest(task.path), codebook, task.overrides)
+    except DialogtoolError:
+        return False
+    return stored == mark
 
 
 def _edited_and_broken(
