@@ -594,6 +594,31 @@ def test_reviewer_breaking_a_coded_file_is_reported_on_the_next_run(notes: Path,
     assert_reported(result, notes / "good.txt", "YAML error")
 
 
+def test_reviewer_saving_while_the_run_ends_is_still_an_edit(notes: Path, tmp_path: Path, monkeypatch) -> None:
+    """A file saved by a reviewer after `code` wrote it, before the run recorded what it left,
+    must not be recorded as `code`'s own: the next run reads it and reports the broken review."""
+    from dialogtool.coding import run
+
+    out = tmp_path / "out"
+    target = out / "good.yaml"
+    original = run.write_stamps
+
+    def save_first(*args, **kwargs):
+        text = target.read_text(encoding="utf-8")
+        target.write_text(text.replace("  codes: [", "  review: {add: [KE]\n  codes: [", 1), encoding="utf-8")
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(run, "write_stamps", save_first)
+    assert code(notes, out=out).exit_code == 0
+    monkeypatch.undo()
+    saved = target.read_text(encoding="utf-8")
+    result = code(notes, out=out)
+    no_crash(result)
+    assert target.read_text(encoding="utf-8") == saved
+    assert result.exit_code == 1
+    assert_reported(result, notes / "good.txt", "YAML error")
+
+
 # --- the codebook -----------------------------------------------------------------------------
 
 

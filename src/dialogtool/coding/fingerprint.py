@@ -76,12 +76,22 @@ def read_stamps(out_dir: Path) -> dict[str, list[int]]:
     return data if isinstance(data, dict) else {}
 
 
-def write_stamps(out_dir: Path, stamps: dict[str, list[int]], files: list[Path]) -> None:
-    fresh = {name: stamp for name, stamp in stamps.items() if (out_dir / name).exists()}
+def write_stamps(
+    out_dir: Path, stamps: dict[str, list[int]], files: list[Path], known: dict[str, list[int]] | None = None
+) -> None:
+    """Save the stamps of `files` as `code` leaves them, keeping the older ones of files still there.
+
+    `known` holds stamps taken as files were written: a reviewer's save since then must still
+    read as an edit, and a file needs no second look.
+    """
+    known = known or {}
+    current: dict[str, list[int]] = {}
     for path in files:
-        stamp = file_stamp(path)
+        stamp = known.get(path.name) or file_stamp(path)
         if stamp is not None:
-            fresh[path.name] = stamp
+            current[path.name] = stamp
+    fresh = {name: stamp for name, stamp in stamps.items() if name not in current and (out_dir / name).exists()}
+    fresh.update(current)
     if fresh != stamps and out_dir.is_dir():
         with contextlib.suppress(OSError, DialogtoolError):
             write_text(cache_path(out_dir, STAMPS, create=True), json.dumps(fresh, sort_keys=True))

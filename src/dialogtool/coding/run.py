@@ -125,7 +125,8 @@ def code_paths(
                 summary.written.append(task.target)
     finished = {str(p) for p in summary.written + summary.unchanged} | {p.path for p in summary.problems}
     summary.pending = sum(1 for t in tasks if str(t.target) not in finished and str(t.path) not in finished)
-    write_stamps(out_dir, stamps, summary.written + summary.unchanged + summary.skipped_unchanged)
+    known = {name: index[0] for name, index in entries.items()}  # taken as each file was written
+    write_stamps(out_dir, stamps, summary.written + summary.unchanged + summary.skipped_unchanged, known)
     record_codes(out_dir, entries)
     return summary
 
