@@ -161,6 +161,8 @@ BLIND_FLOORS = {
     "dev13": {"micro": 0.90, "KE": 0.85, "IP": 0.83, "INFO": 0.87, "KOMP": 0.97, "GRUPPER": 0.95},
     "blind14": {"micro": 0.90, "KE": 0.94, "IP": 0.86, "INFO": 0.87, "KOMP": 0.90, "GRUPPER": 0.96},
     "dev14": {"micro": 0.93, "KE": 0.97, "IP": 0.90, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.97},
+    "blind15": {"micro": 0.94, "KE": 1.00, "IP": 0.97, "INFO": 0.92, "KOMP": 0.92, "GRUPPER": 0.95},
+    "dev15": {"micro": 0.91, "KE": 0.90, "IP": 0.91, "INFO": 0.88, "KOMP": 0.91, "GRUPPER": 0.94},
     "dev12": {"micro": 0.95, "KE": 1.00, "IP": 0.97, "INFO": 0.90, "KOMP": 0.98, "GRUPPER": 0.95},
 }
 
@@ -210,6 +212,8 @@ SETS = {
     "dev13": (355, 0),
     "blind14": (358, 0),
     "dev14": (345, 0),
+    "blind15": (366, 0),
+    "dev15": (362, 0),
 }
 
 
