@@ -156,6 +156,39 @@ def test_body_lines_are_not_headings(line: str) -> None:
     assert [s.kind for s in segs] == [TEXT, TEXT]
 
 
+@pytest.mark.parametrize(
+    ("title", "item"),
+    [
+        ("Bemanning og pengar, kort oppsummert", "• Rehabilitering konkurrerer om dei same kronene"),  # nn, a comma
+        ("Det vi ble enige om å ta med videre", "1. En telefon før utreise."),  # nb, ten words over a numbered list
+        ("Kva eg tek med meg heim", "1) Gjere eininga kjend for alle tilsette."),
+    ],
+)
+def test_a_line_that_is_no_sentence_titles_the_list_under_it(title: str, item: str) -> None:
+    segs = segment(f"{BODY}\n\n{title}\n\n{item}\n\nSamtalen gikk videre til neste oppgave etterpå.")
+    assert [s.kind for s in segs] == [TEXT, HEADING, TEXT, TEXT]
+    assert segs[2].section == (title,)
+
+
+@pytest.mark.parametrize(
+    ("line", "after"),
+    [
+        ("Bordet peika på at dette tek tid.", "• Lange ventelister"),  # a sentence
+        ("Vi snakket om mange ting rundt bordet og kom fram til noen forslag", "• Mer kurs"),  # eleven words
+        ("Dei fleste var einige", "Det var lite tid til å snakke om dette."),  # no list under it
+        ("ingen hadde oversikt over dette", "• Lange ventelister"),  # starts in lower case: a broken line
+    ],
+)
+def test_a_sentence_or_a_line_over_no_list_is_no_title(line: str, after: str) -> None:
+    segs = segment(f"{BODY}\n\n{line}\n\n{after}")
+    assert by_text(segs, line).kind == TEXT
+
+
+def test_a_word_processor_document_marks_its_own_titles() -> None:
+    segs = segment(f"{BODY}\n\nBemanning og pengar, kort oppsummert\n\n• Vikarbruk i sommar", styled=True)
+    assert by_text(segs, "Bemanning og pengar, kort oppsummert").kind == TEXT
+
+
 def test_headings_set_sections() -> None:
     text = (
         f"{BODY}\n\nGruppe 3 - blå\n\nUtfordringer:\n\nDet er lite info.\n\nMuligheter:\n\nMer kurs.\n\n"

@@ -26,7 +26,7 @@ from .codebook import Codebook
 # Word paragraphs, section labels, flip-chart sheets (fifth session); 7: headings naming several
 # themes, units without a word, sense rules and terms from dev11 (sixth session); 8: prose that
 # points back later in a sentence continues its paragraph (seventh session)
-CODER_VERSION = "8"
+CODER_VERSION = "9"
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)

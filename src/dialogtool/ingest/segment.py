@@ -95,6 +95,8 @@ def segment(
         sentences = list(split_sentences(block))
         listed_or_item = para - 1 in listed or block in points
         heading = not listed_or_item and _is_heading(block, sentences, in_title, known, styled)
+        if not heading and not listed_or_item and not styled and para < len(blocks):
+            heading = _titles_a_list(block, sentences, blocks[para])
         if not spans and in_title and len(sentences) == 1 and len(block.split()) <= _MAX_TITLE_WORDS:
             heading = not block.endswith(("?", "!", "."))  # a note's first line is its title, however long
         if heading:
@@ -182,6 +184,21 @@ def _is_heading(
     if in_title:
         return not block.endswith((".", "!")) or words <= 3
     return False
+
+
+def _titles_a_list(block: str, sentences: list[tuple[int, int]], after: str) -> bool:
+    """A short line that is no sentence («Bemanning og pengar, kort oppsummert», «Kva eg tek med
+    meg heim») right above a bulleted or numbered list is the list's title."""
+    return (
+        len(sentences) == 1
+        and len(block.split()) <= _MAX_HEADING_WORDS + 2
+        and block[0].isupper()
+        and not block.startswith(BULLET)
+        and not NUMBERED.match(block)
+        and not _TERMINAL.search(block)
+        and not block.endswith(":")
+        and (after.startswith(BULLET) or NUMBERED.match(after) is not None)
+    )
 
 
 def is_task(block: str) -> bool:
