@@ -564,3 +564,21 @@ def test_real_codebook_refers_to_the_unit_once_named(real: Matcher, first: str, 
     ]
     assert [c.codes for c in code_note(text, segments, real)][1] == ("KE",)
     assert real_codes(real, later) == set()
+
+
+@pytest.mark.parametrize(
+    ("first", "later", "themes"),
+    [
+        ("Få har fått ein koordinator.", "Det er vanskeleg å få folk til å ta rolla.", ("IP",)),
+        ("Kommunen har for få koordinatorer.", "Mange har rollen ved siden av full stilling.", ("IP",)),
+        # before anything names the plan or the coordinator, a role is anyone's
+        ("Bordet snakket om pårørende.", "Mange har rollen ved siden av full stilling.", ()),
+    ],
+)
+def test_real_codebook_the_role_once_the_coordinator_is_named(real: Matcher, first: str, later: str, themes) -> None:
+    text = f"{first}\n{later}"
+    segments = [
+        Segment("s1", TEXT, 1, (), (), 0, len(first), first),
+        Segment("s2", TEXT, 2, (), (), len(first) + 1, len(text), later),
+    ]
+    assert tuple(code_note(text, segments, real)[1].codes) == themes
