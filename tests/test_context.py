@@ -92,6 +92,33 @@ def test_heading_theme_skips_procedural_lines(raw: str) -> None:
     assert by_text(raw)["Takk til alle som kom!"].codes == ()
 
 
+@pytest.mark.parametrize(
+    ("raw", "after"),
+    [
+        (
+            "Dialogmøte i Bodø\n\nOppgave 1: Koordinerende enhet\n\n• Lite kjent blant de ansatte.\n\n"
+            "12.10 – Lunsj.\n\n• Telefonen blir ikke tatt.\n",
+            "Telefonen blir ikke tatt.",
+        ),
+        (
+            "Dialogmøte i Førde\n\nOppgåve 1: Koordinerande eining\n\n• Lite kjent blant dei tilsette.\n\n"
+            "Kl. 12.00 – Oppsummering i plenum.\n\nOla ordna skyss for dei som skulle vidare.\n",
+            "Ola ordna skyss for dei som skulle vidare.",
+        ),
+    ],
+)
+def test_a_break_or_the_plenary_ends_the_task_above_it(raw: str, after: str) -> None:
+    """After lunch, a break or the plenary the table has left its task: the lines that follow
+    are not the task heading's; before it they were."""
+    found = by_text(raw)
+    assert found["Lite kjent blant de ansatte." if "Bodø" in raw else "Lite kjent blant dei tilsette."].codes == ("KE",)
+    assert found[after].codes == ()
+    without = by_text(
+        raw.replace("12.10 – Lunsj.", "Notatet er kort.").replace("Kl. 12.00 – Oppsummering i plenum.", "")
+    )
+    assert without[after].codes == ("KE",)
+
+
 def test_heading_theme_skips_other_matters() -> None:
     assert by_text(HEADED_NB)["Budsjettet for neste år er ikke klart."].codes == ()
 

@@ -38,7 +38,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..ingest.normalize import BULLET, NUMBERED
@@ -117,6 +117,11 @@ class _State:
     task: bool = False  # the open lead-in is a task heading, not a sentence
     group: tuple[frozenset[str], str, tuple[str, ...]] | None = None  # codes, source id, section ids
     aside: int | None = None  # a paragraph opened by «Ellers:»: none of it takes a heading's theme
+    closed: set[str] = field(default_factory=set)  # headings a line about the meeting has ended
+
+
+# A break or the plenary: the meeting moves on from the task the table was working on.
+_NEXT_PHASE = re.compile(r"\b(?:pause|pausen|pausa|lunsj|lunsjen|plenum|kaffipause|kaffepause)\b", re.IGNORECASE)
 
 
 def apply_context(
@@ -144,7 +149,11 @@ def apply_context(
         if context and not _words(seg.text):
             context.clear()  # «2», «–»: a page number or a stray mark is about nothing
         elif (context or busy) and seg.kind != HEADING and is_procedural(seg.text, own_words=bool(terms)):
-            context.clear()  # about the meeting: nothing from its context, and it ends a list
+            # about the meeting: nothing from its context, and it ends a list and the task above it
+            # («12.10 – Lunsj.», «Oppsummering i plenum»: what follows is no longer that task's)
+            if _NEXT_PHASE.search(seg.text):
+                state.closed.update(source for rule, source in context.values() if rule == HEADING_RULE)
+            context.clear()
             state.leadin = state.group = None
         elif context and _labels_a_section(line):
             context.clear()  # «Forslag», «Det som fungerer»: a label for what follows, about nothing itself
@@ -185,7 +194,7 @@ def _apply_rules(
     heading_allowed = state.aside != seg.para and not seg.text.rstrip().endswith(":")
     room = _room_for_heading(terms, weak) if terms else None
     if rules.heading and heading_allowed and ((not terms and not context) or room):
-        _inherit_heading(seg, by_id, context, terms, room if terms else None, group=rules.groups)
+        _inherit_heading(seg, by_id, context, terms, room if terms else None, group=rules.groups, closed=state.closed)
     if rules.reference and not terms and not context and i and seg.kind != HEADING:
         _continue_paragraph(seg, segments[i - 1], results[-1], context, rules.groups)
     if rules.leadin:
@@ -394,6 +403,7 @@ def _inherit_heading(
     room: Room | None = None,
     rule: str = HEADING_RULE,
     group: str | None = None,
+    closed: set[str] | frozenset[str] = frozenset(),
 ) -> None:
     """The nearest themed heading's themes (only those in `room`, for a unit with weak words),
     unless the unit is about other matters (staff, money, travel) or in an off-topic section.
@@ -405,7 +415,7 @@ def _inherit_heading(
     if (seg.kind == HEADING and rule == HEADING_RULE) or any(w.startswith(OTHER_MATTERS) for w in _words(seg.text)):
         return
     for heading_id, title in reversed(tuple(zip(seg.section_ids, seg.section, strict=True))):
-        if _off_topic(title):
+        if _off_topic(title) or heading_id in closed:
             return
         source = by_id.get(heading_id)
         if source is not None and source.codes:
