@@ -322,6 +322,24 @@ def test_paragraph_continuation_needs_the_paragraph_a_pointing_word_and_own_word
     assert coded(raw)[-1][1].codes == ()
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Tema: samarbeid\n\n• Epikrisen kommer for sent. Ofte 2–3 uker.\n",
+        "Tema: samarbeid\n\n• Epikrisa kjem for seint. Ofte to veker.\n",
+    ],
+)
+def test_a_list_items_next_sentence_goes_on_with_the_item(raw: str) -> None:
+    """«• Epikrise kommer for sent. Ofte 2–3 uker.»: the item's second sentence needs no word
+    pointing back; the same two sentences as running prose do (previous test); with the
+    reference rule off it takes nothing."""
+    pairs = coded(raw)
+    assert pairs[2][1].codes == ("INFO",)
+    assert pairs[2][1].context == {"INFO": ("reference", pairs[1][0].id)}
+    assert coded(raw.replace("• ", ""))[2][1].codes == ()
+    assert coded(raw, book("context: {reference: false}\n"))[2][1].codes == ()
+
+
 def test_paragraph_continuation_does_not_continue_a_heading() -> None:
     raw = "Informasjon til fastlegen\n\nFastlegen seier at ho kjem etter ei veke.\n"
     pairs = coded(raw, book("context: {heading: false, reference: true}\n"))

@@ -301,8 +301,8 @@ def _continue_paragraph(
     and neither is a patient group, which the `group` rule carries under its own, stricter test."""
     if previous.kind == HEADING or previous.para != seg.para or not before.terms:
         return
-    if not any(word in POINTING_WORDS for word in _words(seg.text)):
-        return
+    if not is_item(previous.text) and not any(word in POINTING_WORDS for word in _words(seg.text)):
+        return  # a list item's next sentence goes on with the item, pointing word or not
     for code in before.terms:
         if group is None or (code != group and not code.startswith(group + ".")):
             context[code] = (REFERENCE, previous.id)
