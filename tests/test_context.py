@@ -340,6 +340,20 @@ def test_a_list_items_next_sentence_goes_on_with_the_item(raw: str) -> None:
     assert coded(raw, book("context: {reference: false}\n"))[2][1].codes == ()
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Tema: samarbeid\n\n• Epikrisen kommer for sent. Ofte 2–3 uker. Pasienten er hjemme for lengst.\n",
+        "Tema: samarbeid\n\n• Epikrisa kjem for seint. Ofte to veker. Pasienten er heime for lengst.\n",
+    ],
+)
+def test_a_list_items_third_sentence_goes_on_too(raw: str) -> None:
+    pairs = coded(raw)
+    assert [c.codes for _, c in pairs[1:]] == [("INFO",), ("INFO",), ("INFO",)]
+    assert pairs[3][1].context == {"INFO": ("reference", pairs[2][0].id)}
+    assert coded(raw.replace("• ", ""))[3][1].codes == ()  # running prose: only with a word pointing back
+
+
 def test_paragraph_continuation_does_not_continue_a_heading() -> None:
     raw = "Informasjon til fastlegen\n\nFastlegen seier at ho kjem etter ei veke.\n"
     pairs = coded(raw, book("context: {heading: false, reference: true}\n"))

@@ -118,6 +118,7 @@ class _State:
     group: tuple[frozenset[str], str, tuple[str, ...]] | None = None  # codes, source id, section ids
     aside: int | None = None  # a paragraph opened by «Ellers:»: none of it takes a heading's theme
     closed: set[str] = field(default_factory=set)  # headings a line about the meeting has ended
+    item_para: int | None = None  # the paragraph that is a list item (its first unit has a bullet or number)
 
 
 # A break or the plenary: the meeting moves on from the task the table was working on.
@@ -139,6 +140,8 @@ def apply_context(
     sizes = Counter(seg.para for seg in segments)
     for i, seg in enumerate(segments):
         marked, line = _marked(seg.text)  # asked by several rules: worked out once a unit
+        if marked:
+            state.item_para = seg.para
         terms = {} if _mere_mentions(seg, line) else _named_yet(own[i], once_named, named)
         context: dict[str, tuple[str, str]] = {}
         item = marked or sizes[seg.para] == 1
@@ -196,7 +199,7 @@ def _apply_rules(
     if rules.heading and heading_allowed and ((not terms and not context) or room):
         _inherit_heading(seg, by_id, context, terms, room if terms else None, group=rules.groups, closed=state.closed)
     if rules.reference and not terms and not context and i and seg.kind != HEADING:
-        _continue_paragraph(seg, segments[i - 1], results[-1], context, rules.groups)
+        _continue_paragraph(seg, segments[i - 1], results[-1], context, rules.groups, seg.para == state.item_para)
     if rules.leadin:
         _open_lead_in(seg, terms, context, state)
 
@@ -292,18 +295,28 @@ def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context:
 
 
 def _continue_paragraph(
-    seg: Segment, previous: Segment, before: SegmentCoding, context: dict[str, tuple[str, str]], group: str | None
+    seg: Segment,
+    previous: Segment,
+    before: SegmentCoding,
+    context: dict[str, tuple[str, str]],
+    group: str | None,
+    in_item: bool = False,
 ) -> None:
     """A sentence of running prose that points back anywhere in it («Ingen på sykehuset vet at det
     finnes», «Den kjem gjerne etter ei veke») continues the sentence before it in its paragraph:
     it takes the themes that sentence has from its own words. Asked only when nothing else gave
     the unit a theme; a heading's theme is a guess about a whole section, so it is not passed on,
     and neither is a patient group, which the `group` rule carries under its own, stricter test."""
-    if previous.kind == HEADING or previous.para != seg.para or not before.terms:
+    if previous.kind == HEADING or previous.para != seg.para:
         return
-    if not is_item(previous.text) and not any(word in POINTING_WORDS for word in _words(seg.text)):
+    found = before.terms
+    if in_item and not found:  # the item's third sentence goes on with what its second took from the first
+        found = {code: () for code, (rule, _) in before.context.items() if rule == REFERENCE}
+    if not found:
+        return
+    if not in_item and not any(word in POINTING_WORDS for word in _words(seg.text)):
         return  # a list item's next sentence goes on with the item, pointing word or not
-    for code in before.terms:
+    for code in found:
         if group is None or (code != group and not code.startswith(group + ".")):
             context[code] = (REFERENCE, previous.id)
 
