@@ -582,3 +582,16 @@ def test_real_codebook_the_role_once_the_coordinator_is_named(real: Matcher, fir
         Segment("s2", TEXT, 2, (), (), len(first) + 1, len(text), later),
     ]
     assert tuple(code_note(text, segments, real)[1].codes) == themes
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        ("Fleire kom med MS «Fjordglimt» frå Bergen og var seine.", set()),  # a ship, in Nynorsk
+        ('En av deltakerne kom med MS "Nordstjernen" og måtte gå tidlig.', set()),
+        ("Pasienter med MS får for lite oppfølging etter utskriving.", {"GRUPPER"}),
+        ("Pasientar med MS «fell mellom» tenestene.", {"GRUPPER"}),  # a quoted phrase, not a name
+    ],
+)
+def test_real_codebook_an_acronym_before_a_quoted_name_is_the_name(real: Matcher, text: str, themes: set[str]) -> None:
+    assert real_codes(real, text) == themes

@@ -61,6 +61,7 @@ class _Rule:
     negated: bool
     right: tuple[int, ...]
     shouted_homograph: bool  # a lone acronym that is also a common word when shouted ("ME", Nynorsk "we")
+    lone_acronym: bool  # a lone acronym: not a diagnosis before a quoted name («MS «Fjordglimt»»: a ship)
 
 
 _TOKENIZER: Any = None
@@ -283,8 +284,11 @@ class Matcher:
         left = tuple(self._phrase(p) for p in rule.left)
         right = tuple(self._phrase(p) for p in rule.right)
         lone = rule.left[0][0] if len(rule.left) == 1 and len(rule.left[0]) == 1 else None
-        shouted = lone is not None and lone.kind == ACRONYM and lone.text.lower() in ACRONYM_HOMOGRAPHS
-        self.rules.append(_Rule(code, text, exclude, left, rule.op, rule.distance, rule.negated, right, shouted))
+        acronym = lone is not None and lone.kind == ACRONYM
+        shouted = acronym and lone is not None and lone.text.lower() in ACRONYM_HOMOGRAPHS
+        self.rules.append(
+            _Rule(code, text, exclude, left, rule.op, rule.distance, rule.negated, right, shouted, acronym)
+        )
 
     def _phrase(self, words: tuple[Word, ...]) -> int:
         ids = []
@@ -557,6 +561,8 @@ class Matcher:
                         span = place[2], place[3]
                     if rule.shouted_homograph and text is not None and _shouted(text, place[2], place[3]):
                         continue
+                    if rule.lone_acronym and text is not None and _QUOTED_NAME.match(text, place[3]):
+                        continue
                     hits.append(Hit(rule.code, rule.text, span[0], span[1], rule.exclude, bool(rule.op)))
         return hits
 
@@ -671,6 +677,11 @@ def _apply(
 
 _WORD_BEFORE = re.compile(r"([^\W\d_]+)[^\w\n]*$")
 _WORD_AFTER = re.compile(r"^[^\w\n]*([^\W\d_]+)")
+
+
+# An acronym right before a quoted name is part of the name: «MS «Fjordglimt»» is a ship (motor
+# ship), «MS "Nordstjernen"» too, not multiple sclerosis.
+_QUOTED_NAME = re.compile(r"[ \t]?[«\"“][A-ZÆØÅ]")
 
 
 def _shouted(text: str, start: int, end: int) -> bool:
