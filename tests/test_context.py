@@ -504,6 +504,12 @@ def test_refers_to_people(text: str, expected: bool) -> None:
         "Takk for engasjementet rundt bordet!",
         "Me hadde ein god samtale rundt bordet.",
         "Ved bordet sat to frå heimesjukepleia og ein fysioterapeut.",
+        # the fields of formal minutes and of an invitation
+        "Frist: Ikkje sett.",
+        "Ansvarleg: Leiar for rehabiliteringsavdelinga.",
+        "Ansvarlig: enhetsleder",
+        "Stad: kommunestyresalen, rådhuset.",
+        "Tid: 10.00–12.00",
     ],
 )
 def test_procedural(text: str) -> None:
@@ -540,6 +546,9 @@ def test_who_sat_at_the_table_without_words_of_its_own_is_about_the_meeting() ->
         # what the people at the table knew is about the subject
         "Bare to av sju rundt bordet visste hvem det var i egen kommune.",
         "Ingen ved bordet kunne seie kven som sit der i dag.",
+        # responsibility and time as the subject, not a field of the minutes
+        "Ansvaret for oppfølginga ligg hos kommunen.",
+        "Tida før utskriving er for kort.",
     ],
 )
 def test_not_procedural(text: str) -> None:

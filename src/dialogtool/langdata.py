@@ -507,10 +507,12 @@ ATTENDANCE_LINE = (
     r"|^(?:vi|me)\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
     r"|^det\s+var\s+(?:folk|representanter|representantar|deltakere|deltakarar|tilsette|ansatte)\s+(?:fra|frå)\b"
 )
-# «Runde 2», «Til stede:», «Vi var sju rundt bordet», «Vi rakk ikke å ta punktet», in one pattern
-# anchored at the start of the line.
+# «Runde 2», «Til stede:», «Vi var sju rundt bordet», «Vi rakk ikke å ta punktet», the fields of
+# formal minutes and of an invitation («Frist:», «Ansvarleg:», «Stad:»), in one pattern anchored
+# at the start of the line.
 PROCEDURAL_START = (
     r"^(?:(?:runde|økt|omgang)\s*\d|til stede\b|til slutt\b|praktisk info\b"
+    r"|(?:frist|ansvar|ansvarleg|ansvarlig|ansvarlege|ansvarlige|dato|tid|tidspunkt|sted|stad)\s*:"
     r"|vi\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
     r"|(?:vi|me)\s+(?:vart|ble|blei|kom|var)\s+(?:ikkje|ikke)\s+(?:ferdig|ferdige|gjennom)\b"
     r"|(?:vi|me)\s+(?:rakk|brukte|starta|startet|byrja|begynte|avslutta|avsluttet|tok|la)\b.*"
