@@ -119,6 +119,27 @@ def test_a_break_or_the_plenary_ends_the_task_above_it(raw: str, after: str) -> 
     assert without[after].codes == ("KE",)
 
 
+@pytest.mark.parametrize(
+    ("raw", "last"),
+    [
+        (
+            "Oppgave 1: Koordinerende enhet\n\n• Lite kjent blant de ansatte.\n\nVennlig hilsen\n\nTrine Johansen\n\n"
+            "Saksbehandler, helse og omsorg\n",
+            "Saksbehandler, helse og omsorg",
+        ),
+        (
+            "Oppgåve 1: Koordinerande eining\n\n• Lite kjent blant dei tilsette.\n\nMvh Kari Nes\n\n"
+            "Sakshandsamar, helse og omsorg\n",
+            "Sakshandsamar, helse og omsorg",
+        ),
+    ],
+)
+def test_nothing_after_the_sign_off_takes_a_theme_from_above(raw: str, last: str) -> None:
+    found = by_text(raw)
+    assert found[last].codes == ()
+    assert by_text(raw.replace("Vennlig hilsen", "Notatet").replace("Mvh Kari Nes", "Notatet"))[last].codes == ("KE",)
+
+
 def test_heading_theme_skips_other_matters() -> None:
     assert by_text(HEADED_NB)["Budsjettet for neste år er ikke klart."].codes == ()
 

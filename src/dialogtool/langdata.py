@@ -507,6 +507,12 @@ ATTENDANCE_LINE = (
     r"|^(?:vi|me)\s+var\s+\w+\s+(?:stykker|stykke|personer|personar|deltakere|deltakarar|rundt|på|ved)\b"
     r"|^det\s+var\s+(?:folk|representanter|representantar|deltakere|deltakarar|tilsette|ansatte)\s+(?:fra|frå)\b"
 )
+# The sign-off of a note sent as a letter or an e-mail («Vennlig hilsen», «Mvh Kari»): what
+# follows is the writer's name, title and workplace.
+SIGN_OFF = (
+    r"^(?:med\s+)?(?:vennlig\s+|venleg\s+|vennleg\s+|beste\s+|mange\s+)?(?:hilsen|helsing|hilsener|helsingar)\b"
+    r"|^mvh\b"
+)
 # «Runde 2», «Til stede:», «Vi var sju rundt bordet», «Vi rakk ikke å ta punktet», the fields of
 # formal minutes and of an invitation («Frist:», «Ansvarleg:», «Stad:»), in one pattern anchored
 # at the start of the line.

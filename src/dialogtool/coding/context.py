@@ -66,6 +66,7 @@ from ..langdata import (
     QUANTIFIERS,
     REFERRING_WORDS,
     SECTION_LABEL,
+    SIGN_OFF,
     TABLE_HEADER,
     TABLE_KNEW,
 )
@@ -119,8 +120,10 @@ class _State:
     aside: int | None = None  # a paragraph opened by «Ellers:»: none of it takes a heading's theme
     closed: set[str] = field(default_factory=set)  # headings a line about the meeting has ended
     item_para: int | None = None  # the paragraph that is a list item (its first unit has a bullet or number)
+    signed: bool = False  # past the sign-off of a letter or an e-mail: its name and title are about nothing
 
 
+_SIGN_OFF = re.compile(SIGN_OFF, re.IGNORECASE)
 # A break or the plenary: the meeting moves on from the task the table was working on.
 _NEXT_PHASE = re.compile(r"\b(?:pause|pausen|pausa|lunsj|lunsjen|plenum|kaffipause|kaffepause)\b", re.IGNORECASE)
 
@@ -149,8 +152,10 @@ def apply_context(
             state.aside = seg.para
         busy = state.leadin is not None or state.group is not None
         _apply_rules(seg, i, (item, marked), terms, context, state, segments, results, by_id, rules, weak)
-        if context and not _words(seg.text):
-            context.clear()  # «2», «–»: a page number or a stray mark is about nothing
+        if _SIGN_OFF.match(line):
+            state.signed = True
+        if context and (state.signed or not _words(seg.text)):
+            context.clear()  # «2», «–»: a page number or a stray mark is about nothing; so is a signature
         elif (context or busy) and seg.kind != HEADING and is_procedural(seg.text, own_words=bool(terms)):
             # about the meeting: nothing from its context, and it ends a list and the task above it
             # («12.10 – Lunsj.», «Oppsummering i plenum»: what follows is no longer that task's)
