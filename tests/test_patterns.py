@@ -595,3 +595,16 @@ def test_real_codebook_the_role_once_the_coordinator_is_named(real: Matcher, fir
 )
 def test_real_codebook_an_acronym_before_a_quoted_name_is_the_name(real: Matcher, text: str, themes: set[str]) -> None:
     assert real_codes(real, text) == themes
+
+
+@pytest.mark.parametrize(
+    ("text", "themes"),
+    [
+        ("Rådgiver, helse og omsorg", set()),  # a title under a signature
+        ("Rådgjevar i kommunen", set()),
+        ("Sykehuset gir rådgivning til kommunene om hjelpemidler.", {"KOMP"}),
+        ("Rådgjeving frå spesialisthelsetenesta hjelper heimetenesta.", {"KOMP"}),
+    ],
+)
+def test_real_codebook_guidance_is_not_the_advisers_title(real: Matcher, text: str, themes: set[str]) -> None:
+    assert real_codes(real, text) == themes
