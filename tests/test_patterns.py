@@ -555,6 +555,8 @@ def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]
         ("Koordinerande eining er lite kjend.", "Få kjenner til ein slik funksjon i kommunen."),
         ("Koordinerande eining er lite kjend.", "Få innbyggjarar veit at kommunen har ei slik eining."),
         ("Koordinerende enhet er lite kjent.", "Få vet at kommunen har en slik enhet."),
+        ("Koordinerende enhet er lite kjent.", "Det står på nettsiden, men der finner ingen det."),
+        ("Koordinerande eining er lite kjend.", "Det står ingenting om det på nettsida til kommunen."),
     ],
 )
 def test_real_codebook_refers_to_the_unit_once_named(real: Matcher, first: str, later: str) -> None:
