@@ -557,6 +557,8 @@ def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]
         ("Koordinerende enhet er lite kjent.", "Få vet at kommunen har en slik enhet."),
         ("Koordinerende enhet er lite kjent.", "Det står på nettsiden, men der finner ingen det."),
         ("Koordinerande eining er lite kjend.", "Det står ingenting om det på nettsida til kommunen."),
+        ("Koordinerende enhet er lite kjent.", "Ingen kunne si hvem som sitter der i dag."),
+        ("Koordinerande eining er lite kjend.", "Dei visste ikkje kvar det låg i organisasjonen."),
     ],
 )
 def test_real_codebook_refers_to_the_unit_once_named(real: Matcher, first: str, later: str) -> None:
