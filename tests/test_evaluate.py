@@ -156,13 +156,13 @@ BLIND_FLOORS = {
     "dev8": {"micro": 0.94, "KE": 0.96, "IP": 0.92, "INFO": 0.94, "KOMP": 0.93, "GRUPPER": 0.97},
     "dev9": {"micro": 0.95, "KE": 0.96, "IP": 0.90, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 1.00},
     "dev10": {"micro": 0.93, "KE": 0.87, "IP": 0.95, "INFO": 0.87, "KOMP": 0.91, "GRUPPER": 0.98},
-    "dev11": {"micro": 0.91, "KE": 0.93, "IP": 0.96, "INFO": 0.82, "KOMP": 0.95, "GRUPPER": 0.91},
+    "dev11": {"micro": 0.92, "KE": 0.93, "IP": 0.96, "INFO": 0.83, "KOMP": 0.95, "GRUPPER": 0.91},
     "blind13": {"micro": 0.82, "KE": 0.80, "IP": 0.86, "INFO": 0.83, "KOMP": 0.83, "GRUPPER": 0.79},
-    "dev13": {"micro": 0.91, "KE": 0.87, "IP": 0.87, "INFO": 0.87, "KOMP": 0.97, "GRUPPER": 0.96},
+    "dev13": {"micro": 0.91, "KE": 0.87, "IP": 0.87, "INFO": 0.88, "KOMP": 0.97, "GRUPPER": 0.96},
     "blind14": {"micro": 0.91, "KE": 0.96, "IP": 0.86, "INFO": 0.88, "KOMP": 0.92, "GRUPPER": 0.96},
     "dev14": {"micro": 0.93, "KE": 0.97, "IP": 0.90, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.97},
     "blind15": {"micro": 0.94, "KE": 1.00, "IP": 0.97, "INFO": 0.92, "KOMP": 0.92, "GRUPPER": 0.95},
-    "dev15": {"micro": 0.94, "KE": 0.94, "IP": 0.92, "INFO": 0.92, "KOMP": 0.97, "GRUPPER": 0.96},
+    "dev15": {"micro": 0.95, "KE": 0.94, "IP": 0.92, "INFO": 0.93, "KOMP": 0.97, "GRUPPER": 0.96},
     "dev12": {"micro": 0.96, "KE": 1.00, "IP": 0.97, "INFO": 0.91, "KOMP": 1.00, "GRUPPER": 0.95},
 }
 

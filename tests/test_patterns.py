@@ -614,3 +614,16 @@ def test_real_codebook_an_acronym_before_a_quoted_name_is_the_name(real: Matcher
 )
 def test_real_codebook_guidance_is_not_the_advisers_title(real: Matcher, text: str, themes: set[str]) -> None:
     assert real_codes(real, text) == themes
+
+
+@pytest.mark.parametrize(
+    ("text", "info"),
+    [
+        ("Ingen i kommunen visste at jeg var kommet hjem.", True),
+        ("Då eg vart utskriven, visste ingen heime at eg kom.", True),
+        ("Vi visste at det kom til å bli vanskelig.", False),  # not a patient's arrival
+        ("Me visste at det kom fleire søknader i år.", False),
+    ],
+)
+def test_real_codebook_not_knowing_the_patient_came_home(real: Matcher, text: str, info: bool) -> None:
+    assert ("INFO" in real_codes(real, text)) == info
