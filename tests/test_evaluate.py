@@ -149,7 +149,7 @@ BLIND_FLOORS = {
     "blind11": {"micro": 0.91, "KE": 0.92, "IP": 0.91, "INFO": 0.91, "KOMP": 0.94, "GRUPPER": 0.86},
     "blind12": {"micro": 0.91, "KE": 0.95, "IP": 0.94, "INFO": 0.88, "KOMP": 0.88, "GRUPPER": 0.93},
     "dev3": {"micro": 0.94, "KE": 1.00, "IP": 0.91, "INFO": 0.91, "KOMP": 0.94, "GRUPPER": 0.94},
-    "dev4": {"micro": 0.95, "KE": 0.98, "IP": 0.96, "INFO": 0.94, "KOMP": 0.93, "GRUPPER": 0.94},
+    "dev4": {"micro": 0.95, "KE": 0.98, "IP": 0.96, "INFO": 0.94, "KOMP": 0.93, "GRUPPER": 0.95},
     "dev5": {"micro": 0.97, "KE": 1.00, "IP": 0.95, "INFO": 0.96, "KOMP": 0.98, "GRUPPER": 0.99},
     "dev6": {"micro": 0.95, "KE": 0.86, "IP": 0.97, "INFO": 0.95, "KOMP": 0.95, "GRUPPER": 0.98},
     "dev7": {"micro": 0.94, "KE": 0.91, "IP": 0.93, "INFO": 0.88, "KOMP": 0.96, "GRUPPER": 1.00},
@@ -162,7 +162,7 @@ BLIND_FLOORS = {
     "blind14": {"micro": 0.91, "KE": 0.96, "IP": 0.86, "INFO": 0.88, "KOMP": 0.92, "GRUPPER": 0.96},
     "dev14": {"micro": 0.93, "KE": 0.97, "IP": 0.90, "INFO": 0.88, "KOMP": 0.93, "GRUPPER": 0.97},
     "blind15": {"micro": 0.94, "KE": 1.00, "IP": 0.97, "INFO": 0.92, "KOMP": 0.92, "GRUPPER": 0.95},
-    "dev15": {"micro": 0.95, "KE": 0.94, "IP": 0.92, "INFO": 0.93, "KOMP": 0.97, "GRUPPER": 0.96},
+    "dev15": {"micro": 0.95, "KE": 0.94, "IP": 0.92, "INFO": 0.93, "KOMP": 0.97, "GRUPPER": 0.97},
     "dev12": {"micro": 0.96, "KE": 1.00, "IP": 0.97, "INFO": 0.91, "KOMP": 1.00, "GRUPPER": 0.95},
 }
 

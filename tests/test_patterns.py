@@ -627,3 +627,15 @@ def test_real_codebook_guidance_is_not_the_advisers_title(real: Matcher, text: s
 )
 def test_real_codebook_not_knowing_the_patient_came_home(real: Matcher, text: str, info: bool) -> None:
     assert ("INFO" in real_codes(real, text)) == info
+
+
+@pytest.mark.parametrize(
+    ("text", "group"),
+    [
+        ("De eldre takker ofte nei fordi de ikke vil være til bry.", True),
+        ("Mange takkar nei til hjelp fordi dei ikkje vil vere til bry.", True),
+        ("Vi takker nei til tilbudet om nye lokaler.", False),  # an offer of premises to the service
+    ],
+)
+def test_real_codebook_declining_help_not_to_be_a_burden(real: Matcher, text: str, group: bool) -> None:
+    assert ("GRUPPER" in real_codes(real, text)) == group
