@@ -143,7 +143,7 @@ BLIND_FLOORS = {
     "blind5": {"micro": 0.94, "KE": 0.96, "IP": 0.92, "INFO": 0.93, "KOMP": 0.95, "GRUPPER": 0.93},
     "blind6": {"micro": 0.87, "KE": 0.80, "IP": 0.80, "INFO": 0.88, "KOMP": 0.91, "GRUPPER": 0.91},
     "blind7": {"micro": 0.91, "KE": 0.92, "IP": 0.91, "INFO": 0.86, "KOMP": 0.90, "GRUPPER": 0.95},
-    "blind8": {"micro": 0.90, "KE": 0.90, "IP": 0.86, "INFO": 0.87, "KOMP": 0.95, "GRUPPER": 0.91},
+    "blind8": {"micro": 0.90, "KE": 0.90, "IP": 0.87, "INFO": 0.87, "KOMP": 0.95, "GRUPPER": 0.92},
     "blind9": {"micro": 0.88, "KE": 0.74, "IP": 0.92, "INFO": 0.86, "KOMP": 0.93, "GRUPPER": 0.90},
     "blind10": {"micro": 0.90, "KE": 0.90, "IP": 0.83, "INFO": 0.88, "KOMP": 0.94, "GRUPPER": 0.93},
     "blind11": {"micro": 0.91, "KE": 0.92, "IP": 0.91, "INFO": 0.91, "KOMP": 0.94, "GRUPPER": 0.86},

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dialogtool.ingest.normalize import _in_capitals, clean_line, is_item, normalize
@@ -334,6 +334,7 @@ def test_normalize_is_idempotent_on_random_text(text: str) -> None:
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.filter_too_much])
 @given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(SEPARATORS)), max_size=40))
+@example([("og", "\n"), ("UNN", " "), ("UNN", "\n"), ("og", " ")])  # a line wrapped onto a capitals heading
 def test_normalize_is_idempotent_on_random_word_sequences(pieces: list[tuple[str, str]]) -> None:
     text = "".join(word + sep for word, sep in pieces)
     once = normalize(text)
@@ -426,3 +427,16 @@ def test_in_capitals_is_every_letter_a_capital(line: str) -> None:
     a space, four letters or more, and every letter a capital."""
     letters = [c for c in line if c.isalpha()]
     assert _in_capitals(line) == (" " in line and len(letters) >= 4 and all(c.isupper() for c in letters))
+
+
+@pytest.mark.parametrize(
+    ("text", "blocks"),
+    [
+        ("og\nUNN UNN\nog ", ["og", "UNN UNN", "og"]),
+        ("Vi skrev\nGULE LAPPER\nfra bordet\n", ["Vi skrev", "GULE LAPPER", "fra bordet"]),
+    ],
+)
+def test_nothing_wraps_onto_a_heading_in_capitals(text: str, blocks: list[str]) -> None:
+    once = normalize(text)
+    assert once.split("\n\n") == blocks
+    assert normalize(once) == once

@@ -192,8 +192,10 @@ def _continues(previous: str, line: str) -> bool:
     """
     if is_item(line) or _HEADING_LINE.match(line):
         return False
-    if _in_capitals(line):
-        return False  # «… fant det» then «GULE LAPPER»: a heading in capitals, not a wrapped line
+    if _in_capitals(line) or _in_capitals(previous):
+        # «… fant det» then «GULE LAPPER»: a heading in capitals, not a wrapped line, and nothing
+        # wraps onto one either (joined, it would no longer read as a heading the next time)
+        return False
     if _HEADING_LINE.match(previous) and not line[0].islower():
         return False  # «Tema 2 – Pasientar som fell mellom» then «Fleire …»: a title, not a wrapped line
     last_word = previous.rsplit(" ", 1)[-1]
