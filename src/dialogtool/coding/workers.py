@@ -150,10 +150,11 @@ def _read_ahead(tasks: list[Task], start: int) -> int:
     written; returns where the batch ends. `_code_one` takes each note's result from here.
 
     Doing each stage for a batch of notes, rather than every stage for one note after the
-    other, keeps each stage's code and tables in the processor's caches: reading and coding 32
-    notes and then writing them spent about a tenth less CPU than note by note (2,000 notes).
-    An error is kept and raised when its note's turn comes, so it is reported as before; a
-    Ctrl-C here stops the run before any note of the batch is written.
+    other, is meant to keep each stage's code and tables in the processor's caches: in process,
+    reading and coding 32 notes and then writing them spent about a tenth less CPU than note by
+    note (2,000 notes); whole runs have not shown it beyond this machine's noise (README,
+    "Scale and speed"). An error is kept and raised when its note's turn comes, so it is
+    reported as before; a Ctrl-C here stops the run before any note of the batch is written.
     """
     ready: dict[int, tuple[Note, list[SegmentCoding]] | Exception] = {}  # by id(task): a Task holds a dict
     matcher = _WORKER["matcher"]
