@@ -470,6 +470,9 @@ PROCEDURAL_WORDS = _words(
     flippoverark flippoverarka flippoverarket flippoverarkene
     """
 )
+# A break, lunch or the plenary: the meeting moves on from the task the table was working on
+# (context: a line with one of them ends the task heading above it).
+NEXT_PHASE_WORDS = _words("pause pausen pausa lunsj lunsjen plenum kaffipause kaffepause")
 # Compounds that end in a break or a meal («kaffipausen», «matpausa», «felleslunsjen»).
 PROCEDURAL_COMPOUND_ENDS = ("pause", "pausen", "pausa", "lunsj", "lunsjen")
 # Two words in a row: «neste møte», «rundt bordet», «andre runde», «gule lapper».

@@ -51,6 +51,7 @@ from ..langdata import (
     EXPLETIVE_NEXT,
     NAMED_BYLINE,
     NEED_VERBS,
+    NEXT_PHASE_WORDS,
     NOT_REACHED,
     OFF_TOPIC_HEADINGS,
     OPENING_WORDS,
@@ -124,8 +125,6 @@ class _State:
 
 
 _SIGN_OFF = re.compile(SIGN_OFF, re.IGNORECASE)
-# A break or the plenary: the meeting moves on from the task the table was working on.
-_NEXT_PHASE = re.compile(r"\b(?:pause|pausen|pausa|lunsj|lunsjen|plenum|kaffipause|kaffepause)\b", re.IGNORECASE)
 
 
 def apply_context(
@@ -159,7 +158,7 @@ def apply_context(
         elif (context or busy) and seg.kind != HEADING and is_procedural(seg.text, own_words=bool(terms)):
             # about the meeting: nothing from its context, and it ends a list and the task above it
             # («12.10 – Lunsj.», «Oppsummering i plenum»: what follows is no longer that task's)
-            if _NEXT_PHASE.search(seg.text):
+            if not NEXT_PHASE_WORDS.isdisjoint(_words(seg.text)):
                 state.closed.update(source for rule, source in context.values() if rule == HEADING_RULE)
             context.clear()
             state.leadin = state.group = None
