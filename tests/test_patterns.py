@@ -47,6 +47,17 @@ def real_codes(matcher: Matcher, text: str) -> set[str]:
     return {c.split(".")[0] for c in coding.codes}
 
 
+def codes_after(matcher: Matcher, first: str, later: str) -> tuple[str, ...]:
+    """The codes of `later` as the unit right after `first` in a note (a `once_named` word
+    finds a theme named by `first`)."""
+    text = f"{first}\n{later}"
+    segments = [
+        Segment("s1", TEXT, 1, (), (), 0, len(first), first),
+        Segment("s2", TEXT, 2, (), (), len(first) + 1, len(text), later),
+    ]
+    return tuple(code_note(text, segments, matcher)[1].codes)
+
+
 # --- parsing ---------------------------------------------------------------------------------
 
 
@@ -563,12 +574,7 @@ def test_real_codebook_everyday_words(real: Matcher, text: str, themes: set[str]
 )
 def test_real_codebook_refers_to_the_unit_once_named(real: Matcher, first: str, later: str) -> None:
     """«denne funksjonen» is KE once the note has named the unit, and nothing before that."""
-    text = f"{first}\n{later}"
-    segments = [
-        Segment("s1", TEXT, 1, (), (), 0, len(first), first),
-        Segment("s2", TEXT, 2, (), (), len(first) + 1, len(text), later),
-    ]
-    assert [c.codes for c in code_note(text, segments, real)][1] == ("KE",)
+    assert codes_after(real, first, later) == ("KE",)
     assert real_codes(real, later) == set()
 
 
@@ -582,12 +588,7 @@ def test_real_codebook_refers_to_the_unit_once_named(real: Matcher, first: str, 
     ],
 )
 def test_real_codebook_the_role_once_the_coordinator_is_named(real: Matcher, first: str, later: str, themes) -> None:
-    text = f"{first}\n{later}"
-    segments = [
-        Segment("s1", TEXT, 1, (), (), 0, len(first), first),
-        Segment("s2", TEXT, 2, (), (), len(first) + 1, len(text), later),
-    ]
-    assert tuple(code_note(text, segments, real)[1].codes) == themes
+    assert codes_after(real, first, later) == themes
 
 
 @pytest.mark.parametrize(
