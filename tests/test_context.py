@@ -3,7 +3,9 @@ in Bokmål and Nynorsk, and the procedural lines that take no theme from their c
 
 from __future__ import annotations
 
+import re
 import textwrap
+from typing import Any
 
 import pytest
 
@@ -841,3 +843,55 @@ def test_a_tables_header_row_takes_no_theme_but_its_rows_do(header: str) -> None
     (head,) = [coding for text, coding in codings.items() if text.startswith(("Utfordring", "Kven"))]
     assert head.codes == ()
     assert codings[row].codes == ("KE",)
+
+
+def _opening_chars(items: list[tuple[Any, Any]]) -> tuple[set[str] | None, bool]:
+    """The characters a parsed regex's matches can begin with (None: any), and whether it can
+    match the empty string; enough of the regex syntax for the patterns in langdata."""
+    from re import _constants as sre  # type: ignore[attr-defined]
+
+    chars: set[str] = set()
+    for op, arg in items:
+        if op is sre.AT:
+            continue
+        if op is sre.LITERAL:
+            return chars | {chr(arg)}, False
+        if op is sre.IN and all(kind is sre.LITERAL for kind, _ in arg):
+            return chars | {chr(c) for _, c in arg}, False
+        if op is sre.BRANCH:
+            parts = [_opening_chars(list(branch)) for branch in arg[1]]
+        elif op is sre.SUBPATTERN:
+            parts = [_opening_chars(list(arg[3]))]
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            first, empty = _opening_chars(list(arg[2]))
+            parts = [(first, empty or arg[0] == 0)]
+        else:
+            return None, False  # a class, a category, any character: could begin with anything
+        for first, _ in parts:
+            if first is None:
+                return None, False
+            chars |= first
+        if not any(empty for _, empty in parts):
+            return chars, False
+    return chars, True
+
+
+@pytest.mark.parametrize(
+    "name", ["_ASIDE", "_ATTENDANCE", "_NAMED_BYLINE", "_NOT_REACHED", "_PROCEDURAL_START", "_SIGN_OFF"]
+)
+def test_line_start_letters(name: str) -> None:
+    """A `_LineStart` rules out a line by its first character, so its `letters` must hold every
+    ASCII letter its pattern's matches can begin with (a pattern edited in langdata to begin with
+    a new letter must add it there, in context.py), and no other letter a match begins with may match an
+    ASCII character when case is ignored (as «ſ» matches «s»)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    from dialogtool.coding import context
+
+    line_start = getattr(context, name)
+    opening, empty = _opening_chars(list(_parser.parse(line_start.regex.pattern, re.IGNORECASE)))
+    assert opening is not None and not empty, f"{name}: the test cannot tell how its matches begin"
+    ascii_letters = {c.lower() for c in opening if c.isascii()}
+    assert ascii_letters <= set(line_start.letters), f"{name}: add {sorted(ascii_letters - set(line_start.letters))}"
+    for char in (c for c in opening if not c.isascii()):
+        assert not any(re.fullmatch(re.escape(char), chr(c), re.IGNORECASE) for c in range(128)), char
