@@ -40,6 +40,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import NamedTuple
 
 from ..ingest.normalize import BULLET, NUMBERED
 from ..ingest.segment import HEADING, Segment, is_task
@@ -122,12 +123,16 @@ _REFERRING_SPAN = 4  # a strong referring word («dette», «desse») counts amo
 _QUESTION_REFERRING = frozenset(["det", "dette", "denne", "disse", "desse", "slike", "slikt"])
 
 
-@dataclass(frozen=True)
-class SegmentCoding:
+class SegmentCoding(NamedTuple):
     """The automatic coding of one segment.
 
     `terms` holds the patterns found in the segment itself; `context` the codes it has from
     its context instead, each as (rule, id of the segment it came from).
+
+    A NamedTuple rather than a frozen dataclass, as `Segment` is: one is made for every unit, and
+    a frozen dataclass sets each field through `object.__setattr__` (4,800 instructions a unit,
+    against 2,300): 0.07 M of the 1.5 M the context rules took a note (0.05 M of the 13.0 M all
+    the coding of a note took).
     """
 
     codes: tuple[str, ...]
