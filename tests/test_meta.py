@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from dialogtool.coding.run import read_note
 from dialogtool.errors import DialogtoolError
 from dialogtool.ingest.meta import FIELDS, detect_language, detect_meta, find_date, load_manifest, read_manifest
 from dialogtool.ingest.normalize import normalize
+from dialogtool.langdata import BOKMAAL_MARKERS, NYNORSK_MARKERS
 
 RAW = Path(__file__).resolve().parents[1] / "data" / "raw"
 
@@ -147,6 +151,33 @@ def test_bokmaal() -> None:
 def test_language_defaults_to_bokmaal() -> None:
     assert detect_language("") == "nb"
     assert detect_language("KE IP INFO") == "nb"
+
+
+def _language_by_regex(text: str) -> str:
+    """detect_language as first written: the runs of a-zæøåò in the lower-cased sample."""
+    words = re.findall(r"[a-zæøåò]+", text[:6000].lower())
+    nn = sum(w in NYNORSK_MARKERS for w in words)
+    nb = sum(w in BOKMAAL_MARKERS for w in words)
+    return "nn" if nn > nb else "nb"
+
+
+_MARKERS = sorted(NYNORSK_MARKERS | BOKMAAL_MARKERS)
+# Capitals, letters outside the word class (é, ß, µ), signs outside Latin-1, and the three that
+# lower-case into a word letter: İ, the Kelvin sign K, the Ångström sign Å.
+_NOISE = st.text(st.sampled_from("abkiøå ÆØÅÒIKEG.,-–’\néßµ\u0130\u212a\u212b\u0131\u017f\uf0b7→"), max_size=4)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_MARKERS), st.sampled_from(_MARKERS).map(str.upper), _NOISE), max_size=30))
+@example(["\u212aVA", " ", "kva", " ", "ikke"])  # the Kelvin sign lower-cases to k: «kva», twice
+@example(["fr\u212b", " eg ", "\u0130kke", " hva"])  # Ångström «frå»; İ lower-cases to «i̇»: no «ikke»
+def test_language_counts_the_words_a_regex_would(parts: list[str]) -> None:
+    text = "".join(parts)
+    assert detect_language(text) == _language_by_regex(text)
+
+
+def test_language_reads_only_the_sample() -> None:
+    assert detect_language("x " * 3000 + "ikkje " * 5) == "nb"
 
 
 # --- manifest -----------------------------------------------------------------------------------

@@ -147,11 +147,41 @@ def _iso(year: int, month: int, day: int) -> str | None:
 
 
 def detect_language(text: str) -> str:
-    """ "nn" when Nynorsk marker words outnumber Bokmål ones, else "nb"."""
-    words = _WORD.findall(text[:_LANGUAGE_SAMPLE].lower())
-    nn = sum(map(NYNORSK_MARKERS.__contains__, words))  # counted in C: a Python loop took 0.1 ms a note
-    nb = sum(map(BOKMAAL_MARKERS.__contains__, words))
+    """ "nn" when Nynorsk marker words outnumber Bokmål ones, else "nb".
+
+    The words are the runs of `_WORD` in the lower-cased sample, found without a regex or
+    `str.lower`: the sample as Latin-1 bytes (every letter of `_WORD` is one) is mapped through
+    `_WORD_BYTES` and split on the spaces that now stand for everything else. Measured with
+    callgrind: 835k instructions a note with `_WORD.findall` on the lower-cased sample and
+    `sum(map(set.__contains__, …))`, 242k with the bytes and this loop.
+    """
+    sample = text[:_LANGUAGE_SAMPLE]
+    if "\u0130" in sample or "\u212a" in sample or "\u212b" in sample:  # see _WORD_BYTES
+        sample = sample.lower()
+    nn = 0
+    nb = 0
+    markers = _MARKER_BYTES  # a local: a module name is a dict look-up in each round of the loop
+    for word in sample.encode("latin-1", "replace").translate(_WORD_BYTES).split():
+        if word in markers:  # one look-up for the many words that are neither
+            nn += word in _NYNORSK_BYTES
+            nb += word in _BOKMAAL_BYTES
     return "nn" if nn > nb else "nb"
+
+
+def _word_byte(code: int) -> int:
+    """The byte that Latin-1 character `code` becomes in `_WORD_BYTES`."""
+    lower = chr(code).lower()
+    return ord(lower) if _WORD.fullmatch(lower) else ord(" ")
+
+
+# Latin-1 byte -> its lower-case form when that is a letter of `_WORD`, else a space (as
+# `str.lower` then `_WORD` would read it). Outside Latin-1 only three signs lower-case into such
+# a letter (İ to «i» and a dot, the Kelvin K, the Ångström Å): a sample with one is lower-cased
+# first; any other character becomes "?" in the sample's bytes, and a space here.
+_WORD_BYTES = bytes(_word_byte(code) for code in range(256))
+_NYNORSK_BYTES = frozenset(w.encode("latin-1") for w in NYNORSK_MARKERS)
+_BOKMAAL_BYTES = frozenset(w.encode("latin-1") for w in BOKMAAL_MARKERS)
+_MARKER_BYTES = _NYNORSK_BYTES | _BOKMAAL_BYTES
 
 
 @dataclass(frozen=True)
