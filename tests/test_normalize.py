@@ -9,7 +9,18 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from dialogtool.ingest.normalize import _in_capitals, clean_line, is_item, normalize
+from dialogtool.ingest.normalize import (
+    _FOOTER,
+    _LONE_LABEL,
+    NUMBERED,
+    _in_capitals,
+    _page_number,
+    clean_line,
+    is_item,
+    labelled,
+    normalize,
+    numbered,
+)
 from dialogtool.ingest.readers import read_source
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
@@ -440,3 +451,12 @@ def test_nothing_wraps_onto_a_heading_in_capitals(text: str, blocks: list[str]) 
     once = normalize(text)
     assert once.split("\n\n") == blocks
     assert normalize(once) == once
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from('1 2a.)ivxPpSsſide\u0663ABC«"\n'), max_size=12))
+def test_quick_tests_rule_out_only_lines_the_patterns_refuse(line: str) -> None:
+    assert numbered(line) == (NUMBERED.match(line) is not None)
+    assert labelled(line) or _LONE_LABEL.match(line) is None
+    stripped = line.strip()  # as running_footers asks
+    assert _page_number(stripped) == (_FOOTER.match(stripped) is not None)

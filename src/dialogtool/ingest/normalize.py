@@ -76,8 +76,8 @@ def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = froze
     label: str | None = None  # a list number waiting for its text
     for number, raw in enumerate(raws):
         line = clean_line(raw, private)
-        if not line or number in running or _PAGE_LINE.match(line):
-            continue
+        if not line or number in running or (line[-1].isdigit() and _PAGE_LINE.match(line)):
+            continue  # a page line ends in its number: the test spares nearly every line the regex
         if number in lost and not is_item(line):
             line = clean_line(BULLET + line, private)  # cleaned again: "• -- og" must settle at once
         if line == BULLET.strip():  # a bullet mark alone on its line belongs to the next line
@@ -86,7 +86,7 @@ def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = froze
         if bullet_next and not is_item(line):
             line = clean_line(BULLET + line, private)  # cleaned again: "• -- og" must settle at once
         bullet_next = False
-        if _LONE_LABEL.match(line):  # «1.» on its own line (a Word list exported to PDF): it numbers the next
+        if labelled(line) and _LONE_LABEL.match(line):  # «1.» on its own (a Word list as PDF): it numbers the next
             label = line if label is None else f"{label} {line}"
             continue
         if label is not None:
@@ -116,7 +116,7 @@ def running_footers(raws: list[str]) -> set[int]:
     become a unit under the last heading of the page and take its theme."""
     found = set()
     for number, raw in enumerate(raws):
-        if not _FOOTER.match(raw.strip()):
+        if not _page_number(raw.strip()):
             continue
         above = next((i for i in range(number - 1, max(number - 4, -1), -1) if raws[i].strip()), None)
         if above is not None and _RUNNING_FOOTER.match(raws[above].strip()):
@@ -179,7 +179,29 @@ def clean_line(raw: str, private: bool = True) -> str:
 
 def is_item(line: str) -> bool:
     """True for a bullet or numbered point: these always start a new unit."""
-    return line.startswith(BULLET) or NUMBERED.match(line) is not None
+    return line.startswith(BULLET) or numbered(line)
+
+
+def numbered(line: str) -> bool:
+    """True for a numbered point («1. Tekst», «2b) tekst», «iv) tekst»): `NUMBERED` matches."""
+    return labelled(line) and NUMBERED.match(line) is not None
+
+
+def labelled(line: str) -> bool:
+    """Whether `line` may open with a list label («1.», «2.1.», «2b)», «iv)»): only if a "." or ")"
+    is among its second to fifth characters, as `NUMBERED`, `_LONE_LABEL` and segment's numbered
+    patterns all need. Few lines have one, so this test (two `str.find`) spares the rest a regex
+    match. With `_page_number` and the digit test before `_PAGE_LINE`, measured with callgrind:
+    normalize 1,454k -> 1,085k instructions a note."""
+    return line.find(".", 1, 5) >= 0 or line.find(")", 1, 5) >= 0
+
+
+def _page_number(line: str) -> bool:
+    """A stripped line that is only a page number («Side 2 av 5», «s. 3»): `_FOOTER` matches.
+
+    It starts with a letter of «side», «page» or «s.» as IGNORECASE reads them (ſ is a long s)
+    and ends in a digit: two tests that spare nearly every line the regex."""
+    return line[:1] in "SsPpſ" and line[-1:].isdigit() and _FOOTER.match(line) is not None
 
 
 def _continues(previous: str, line: str) -> bool:
