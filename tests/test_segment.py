@@ -406,3 +406,25 @@ def test_flip_chart_sheets_and_a_heading_in_capitals_are_main_headings(sheet: st
 
 def test_an_acronym_that_ends_a_wrapped_sentence_still_joins() -> None:
     assert texts(normalize("Pasienten får hjelp fra\nNAV og kommunen.")) == ["Pasienten får hjelp fra NAV og kommunen."]
+
+
+def _sentences_by_regex(block: str) -> list[tuple[int, int]]:
+    """split_sentences without its quick test: every block through the regex scan."""
+    from dialogtool.ingest import segment as module
+
+    spans, start = [], 0
+    for match in module._SENTENCE_END.finditer(block):
+        following = module._NEXT_START.match(block, match.end())
+        if following is None or not module._ends_sentence(block, match.start(), following.group(1)):
+            continue
+        spans.append((start, match.end()))
+        start = following.start(1) - (1 if block[following.start(1) - 1] in '«"“([' else 0)
+    if start < len(block):
+        spans.append((start, len(block)))
+    return spans
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from("aB1 .!?…»”\"’')]«(\n\tosv"), max_size=40))
+def test_split_sentences_is_the_regex_scan(block: str) -> None:
+    assert split_sentences(block) == _sentences_by_regex(block)
