@@ -129,3 +129,17 @@ CODED_SEGMENTS = st.builds(
 def test_dump_note_writes_what_dump_of_to_dict_writes(segments: list[CodedSegment], meta: dict) -> None:
     note = CodedNote("doc", tuple(segments), meta, source="a/b.txt", sha256="0" * 64, fingerprint="1" * 64)
     assert emit.dump_note(note) == emit.dump(note.to_dict())
+
+
+@given(st.one_of(STRINGS, st.text(alphabet=st.characters(), max_size=6)))
+def test_block_bad_is_the_regex(text: str) -> None:
+    assert emit._block_bad(text) == (emit._PLAIN_BAD.search(text) is not None)
+
+
+def test_what_block_bad_assumes_of_printable_characters() -> None:
+    """A printable character is never one `_NON_PRINTABLE` matches, and the only printable
+    whitespace (what `\\s$` matches) is the space."""
+    for char in map(chr, range(0x110000)):
+        if char.isprintable():
+            assert not emit._NON_PRINTABLE.match(char), repr(char)
+            assert char == " " or not char.isspace(), repr(char)
