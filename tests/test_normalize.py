@@ -143,6 +143,37 @@ def test_lowercase_continuation_across_blank_lines_is_joined() -> None:
     assert normalize(text) == "Det var vanskelig å få tak i rett person på sykehuset."
 
 
+@pytest.mark.parametrize(
+    ("text", "heading"),
+    [
+        ("- lite tid til siste spm\n\nellers\n- god kaffe\n- takk for i dag", "ellers"),
+        ("- dei kjem ikkje inn nokon stad\n\noppgåve3 kompetanse\n- for lite kunnskap om slag", "oppgåve3 kompetanse"),
+    ],
+)
+def test_lowercase_heading_over_a_list_after_a_short_item_is_its_own_block(text: str, heading: str) -> None:
+    # a note typed in a hurry: no closing mark on the item, a lower-case heading after an empty line
+    blocks = normalize(text).split("\n\n")
+    assert heading in blocks
+    assert blocks[0].startswith("• ") and not blocks[0].endswith(heading)
+
+
+@pytest.mark.parametrize(
+    ("item", "line"),
+    [
+        ("- Hjelp pasientane med å sortere ulike individuelle behov", "for oppfølging"),
+        ("- Avklare ansvar for tiltak som pasientane har", "behov for"),
+        ("- Bruker må", "definere mål."),
+        ("- Mer direkte samarbeid om spesifikke", "forhold, anbefalinger videre"),
+        ("- Dei som ikkje får tilbod i kommunen og", "blir verande heime"),
+    ],
+)
+def test_the_rest_of_an_item_broken_across_an_empty_line_still_carries_on(item: str, line: str) -> None:
+    # it starts or ends on a function word, has a comma or closes the sentence, or the item
+    # ended on a function word: the extraction broke the item, not a heading over the list
+    text = f"{item}\n\n{line}\n- Neste punkt"
+    assert normalize(text).split("\n\n")[0] == f"• {item[2:]} {line}"
+
+
 def test_function_word_at_line_end_joins_a_capitalised_acronym() -> None:
     assert normalize("Det er vanskelig for\n\nUNN å vite hvem som har ansvaret.") == (
         "Det er vanskelig for UNN å vite hvem som har ansvaret."

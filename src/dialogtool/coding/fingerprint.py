@@ -25,8 +25,10 @@ from .codebook import Codebook
 # running footers, «Spm. 2:» tasks, telegraphic abbreviations (issue 9, third session); 6: joined
 # Word paragraphs, section labels, flip-chart sheets (fifth session); 7: headings naming several
 # themes, units without a word, sense rules and terms from dev11 (sixth session); 8: prose that
-# points back later in a sentence continues its paragraph (seventh session)
-CODER_VERSION = "9"
+# points back later in a sentence continues its paragraph (seventh session); 9: a line that is no
+# sentence right above a list is the list's title (eighth session); 10: a lower-case heading over
+# a list after an empty line is not the rest of the item above it (ninth session)
+CODER_VERSION = "10"
 
 
 _FINGERPRINT = re.compile(r"^fingerprint: '?([0-9a-f]{64})'?$", re.MULTILINE)

@@ -53,6 +53,7 @@ _PAGE_LINE = re.compile(PAGE_LINE, re.IGNORECASE)
 _RUNNING_FOOTER = re.compile(r"^(?=.*\b(?:19|20)\d\d\b)(?!\W)(?:\S+\s+){0,5}\S+$(?<![.:?!])")
 _HEADING_LINE = re.compile(HEADER_LINE, re.IGNORECASE)
 _LONG_LINE_WORDS = 6
+_HEADING_WORDS = 4  # a lower-case heading over a list: «ellers», «oppgave3 kunnskap»
 
 
 def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = frozenset()) -> str:
@@ -72,11 +73,16 @@ def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = froze
     lost = set() if paragraphs else lost_bullets(raws)
     running = set() if paragraphs else running_footers(raws)
     lines: list[str] = []
+    after_blank: set[int] = set()  # indexes into `lines` of lines that follow an empty line
+    blank = False
     bullet_next = False
     label: str | None = None  # a list number waiting for its text
     for number, raw in enumerate(raws):
         line = clean_line(raw, private)
-        if not line or number in running or (line[-1].isdigit() and _PAGE_LINE.match(line)):
+        if not line:
+            blank = True
+            continue
+        if number in running or (line[-1].isdigit() and _PAGE_LINE.match(line)):
             continue  # a page line ends in its number: the test spares nearly every line the regex
         if number in lost and not is_item(line):
             line = clean_line(BULLET + line, private)  # cleaned again: "• -- og" must settle at once
@@ -96,14 +102,19 @@ def normalize(text: str, paragraphs: bool = False, apart: frozenset[str] = froze
         elif lines and _breaks_word(lines[-1], line) and line not in apart and lines[-1] not in apart:
             lines[-1] = _join_hyphenated(lines[-1], line)
         else:
+            if blank:
+                after_blank.add(len(lines))
             lines.append(line)
+        blank = False
     if label is not None:
         lines.append(label)
     if paragraphs:
         return "\n\n".join(lines)
     blocks: list[str] = []
-    for line in lines:  # words are whole again, so each decision sees final text
-        if blocks and line not in apart and blocks[-1] not in apart and _continues(blocks[-1], line):
+    for index, line in enumerate(lines):  # words are whole again, so each decision sees final text
+        if index in after_blank and _opens_list(blocks, line, lines[index + 1 : index + 2]):
+            blocks.append(line)
+        elif blocks and line not in apart and blocks[-1] not in apart and _continues(blocks[-1], line):
             blocks[-1] += " " + line
         else:
             blocks.append(line)
@@ -230,6 +241,32 @@ def _continues(previous: str, line: str) -> bool:
     if _TERMINAL.search(previous):
         return previous.endswith(".") and last_word.lower() in NON_FINAL_ABBREVIATIONS
     return True
+
+
+def _opens_list(blocks: list[str], line: str, following: list[str]) -> bool:
+    """Whether a short line after an empty one heads the list that follows it, though it is
+    in lower case: «• ikke diskutert mye», empty line, «ellers», then «• kaffe».
+
+    A note typed in a hurry has lower-case headings, and the item above left no closing mark,
+    so `_continues` would take the heading for the rest of that item. The rest of an item
+    the extraction broke across an empty line looks different: it starts or ends on a word
+    no sentence ends on («for oppfølging», «behov for»), has a comma, or closes the sentence
+    («definere mål.»); and an item that itself ended on such a word («og») takes any line.
+    Only lines and blocks the decision leaves as they are are looked at, so normalising the
+    result again gives the same text.
+    """
+    if not blocks or not following or not is_item(blocks[-1]) or not is_item(following[0]):
+        return False
+    words = line.split()
+    return (
+        not is_item(line)
+        and len(words) <= _HEADING_WORDS
+        and "," not in line
+        and _TERMINAL.search(line) is None
+        and words[0].lower() not in DANGLING_WORDS
+        and words[-1].lower() not in DANGLING_WORDS
+        and blocks[-1].rsplit(" ", 1)[-1].lower() not in DANGLING_WORDS
+    )
 
 
 def _in_capitals(line: str) -> bool:
