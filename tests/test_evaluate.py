@@ -163,8 +163,8 @@ BLIND_FLOORS = {
     "dev14": {"micro": 0.93, "KE": 0.97, "IP": 0.90, "INFO": 0.90, "KOMP": 0.93, "GRUPPER": 0.97},
     "blind15": {"micro": 0.94, "KE": 1.00, "IP": 0.97, "INFO": 0.92, "KOMP": 0.92, "GRUPPER": 0.95},
     "dev15": {"micro": 0.95, "KE": 0.94, "IP": 0.92, "INFO": 0.94, "KOMP": 0.97, "GRUPPER": 0.97},
-    "blind16": {"micro": 0.88, "KE": 0.78, "IP": 0.82, "INFO": 0.88, "KOMP": 0.92, "GRUPPER": 0.94},
-    "dev16": {"micro": 0.93, "KE": 0.92, "IP": 0.86, "INFO": 0.93, "KOMP": 0.95, "GRUPPER": 0.95},
+    "blind16": {"micro": 0.89, "KE": 0.78, "IP": 0.84, "INFO": 0.88, "KOMP": 0.92, "GRUPPER": 0.95},
+    "dev16": {"micro": 0.93, "KE": 0.94, "IP": 0.88, "INFO": 0.93, "KOMP": 0.95, "GRUPPER": 0.95},
     "dev12": {"micro": 0.96, "KE": 1.00, "IP": 0.97, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 0.95},
 }
 

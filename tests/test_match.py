@@ -415,6 +415,46 @@ def test_code_note_terms_stay_inside_their_segment() -> None:
     assert [c.codes for c in codings] == [(), (), ()]
 
 
+# --- acronyms in a note typed all in lower case -----------------------------------------------
+
+_ACRONYMS = (("KE", ["KE"], []), ("IP", ["IP"], []), ("ME", ["ME"], []))
+_HURRIED = {
+    "nb": "kafebord 2 notater\n- lite kjent i kommunen\n- {line}\n- ingen tid til mer\n- neste gang bedre\n- takk",
+    "nn": "kafebord 2 notat\n- lite kjent i kommunen\n- {line}\n- ingen tid til meir\n- neste gong betre\n- takk",
+}
+
+
+@pytest.mark.parametrize(
+    ("language", "line", "expected"),
+    [
+        ("nb", "mange vet ikke om ke finnes", ("KE",)),
+        ("nn", "mange veit ikkje om ke finst", ("KE",)),
+        ("nb", "ip blir laget men ligger i en skuff", ("IP",)),
+        ("nn", "ip vert laga men ligg i ei skuff", ("IP",)),
+        # the acronym that is also a word in lower case stays the word: Nynorsk «me» is «we»
+        ("nn", "me har ikkje tid til ip", ("IP",)),
+        # an acronym inside a product name stays part of it
+        ("nb", "ip-telefonen på kontoret virker ikke", ()),
+    ],
+)
+def test_a_note_typed_in_lower_case_writes_its_acronyms_so(language: str, line: str, expected: tuple[str, ...]) -> None:
+    segs, codings = _coded(book(*_ACRONYMS), _HURRIED[language].format(line=line))
+    (index,) = [i for i, s in enumerate(segs) if line in s.text]
+    assert codings[index].codes == expected
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Mange vet ikke om ke finnes.", "Ip blir laget, men ligger i en skuff."],
+)
+def test_lower_case_acronyms_do_not_count_in_a_note_written_in_sentences(line: str) -> None:
+    text = "\n\n".join(
+        [BODY, "Det var lite kjent i kommunen.", line, "Ingen hadde tid til mer.", "Neste gang blir bedre.", "Takk."]
+    )
+    _, codings = _coded(book(*_ACRONYMS), text)
+    assert all(c.codes == () for c in codings)
+
+
 # --- the real codebook ------------------------------------------------------------------------
 
 

@@ -27,7 +27,8 @@ from .codebook import Codebook
 # themes, units without a word, sense rules and terms from dev11 (sixth session); 8: prose that
 # points back later in a sentence continues its paragraph (seventh session); 9: a line that is no
 # sentence right above a list is the list's title (eighth session); 10: a lower-case heading over
-# a list after an empty line is not the rest of the item above it (ninth session)
+# a list after an empty line is not the rest of the item above it, acronyms in lower case in a note
+# typed all in lower case (ninth session)
 CODER_VERSION = "10"
 
 

@@ -366,6 +366,18 @@ class Matcher:
         self.by_orth[orth] = entry
         return entry
 
+    @cached_property
+    def lowered_acronyms(self) -> re.Pattern[str] | None:
+        """The codebook's acronyms in lower case, as whole words («ke», «ip»; not «ip-telefon»),
+        for notes typed all in lower case; not those that are also common words in lower case
+        (`ACRONYM_HOMOGRAPHS`: Nynorsk «me» is «we»), nor any that upper-case to another length."""
+        forms = sorted(
+            a.lower() for a in self.acronym if a.lower() not in ACRONYM_HOMOGRAPHS and len(a.lower()) == len(a)
+        )
+        if not forms:
+            return None
+        return re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, forms)) + r")(?![\w-])")
+
     def run_words(self, text: str) -> list[tuple[int, int, int, frozenset[int]]] | None:
         """(word number, start, end, ids) of the words of `text` that some pattern word matches,
         worked out once per distinct run of non-space characters; None where only spaCy's
@@ -737,6 +749,8 @@ def code_hits(hits: Sequence[Hit]) -> dict[str, tuple[str, ...]]:
 
 def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[SegmentCoding]:
     """Code every segment of one note: its own terms first, then the context rules (`context`)."""
+    if (lowered := matcher.lowered_acronyms) is not None and typed_in_lower_case(segments):
+        text = lowered.sub(_raised, text)  # same length: the segments' offsets still hold
     words = matcher.run_words(text)
     if words is None:
         words = _token_words(text, matcher)
@@ -751,6 +765,28 @@ def code_note(text: str, segments: Sequence[Segment], matcher: Matcher) -> list[
         span = words[first:cursor]
         own.append(code_hits(matcher.hits_in(span, text)) if span else {})
     return apply_context(segments, own, matcher.codebook)
+
+
+# A note typed in a hurry, all in lower case, writes its acronyms so too («mange vet ikke om ke
+# finnes»): at least this share of its lines, and this many, open in lower case.
+_LOWER_CASE_SHARE = 2 / 3
+_LOWER_CASE_LINES = 5
+
+
+def typed_in_lower_case(segments: Sequence[Segment]) -> bool:
+    """Whether the note's lines open in lower case (bullets and numbers aside) far more often
+    than not: then the codebook's acronyms written in lower case are the acronyms."""
+    lower = 0
+    for seg in segments:
+        for c in seg.text:
+            if c.isalpha():
+                lower += c.islower()
+                break
+    return lower >= _LOWER_CASE_LINES and lower >= _LOWER_CASE_SHARE * len(segments)
+
+
+def _raised(match: re.Match[str]) -> str:
+    return match.group(0).upper()
 
 
 def _token_words(text: str, matcher: Matcher) -> list[tuple[int, int, int, frozenset[int]]]:
