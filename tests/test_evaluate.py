@@ -153,9 +153,9 @@ BLIND_FLOORS = {
     "dev5": {"micro": 0.97, "KE": 1.00, "IP": 0.95, "INFO": 0.96, "KOMP": 0.98, "GRUPPER": 0.99},
     "dev6": {"micro": 0.95, "KE": 0.86, "IP": 0.97, "INFO": 0.95, "KOMP": 0.95, "GRUPPER": 0.98},
     "dev7": {"micro": 0.94, "KE": 0.91, "IP": 0.93, "INFO": 0.90, "KOMP": 0.96, "GRUPPER": 1.00},
-    "dev8": {"micro": 0.94, "KE": 0.96, "IP": 0.92, "INFO": 0.94, "KOMP": 0.93, "GRUPPER": 0.97},
+    "dev8": {"micro": 0.94, "KE": 0.96, "IP": 0.92, "INFO": 0.94, "KOMP": 0.94, "GRUPPER": 0.97},
     "dev9": {"micro": 0.96, "KE": 0.96, "IP": 0.90, "INFO": 0.93, "KOMP": 1.00, "GRUPPER": 1.00},
-    "dev10": {"micro": 0.93, "KE": 0.87, "IP": 0.96, "INFO": 0.87, "KOMP": 0.91, "GRUPPER": 0.98},
+    "dev10": {"micro": 0.93, "KE": 0.87, "IP": 0.96, "INFO": 0.87, "KOMP": 0.90, "GRUPPER": 0.98},
     "dev11": {"micro": 0.92, "KE": 0.93, "IP": 0.96, "INFO": 0.86, "KOMP": 0.95, "GRUPPER": 0.91},
     "blind13": {"micro": 0.83, "KE": 0.80, "IP": 0.86, "INFO": 0.83, "KOMP": 0.84, "GRUPPER": 0.80},
     "dev13": {"micro": 0.91, "KE": 0.87, "IP": 0.87, "INFO": 0.88, "KOMP": 0.97, "GRUPPER": 0.96},
@@ -164,7 +164,7 @@ BLIND_FLOORS = {
     "blind15": {"micro": 0.94, "KE": 1.00, "IP": 0.97, "INFO": 0.92, "KOMP": 0.92, "GRUPPER": 0.95},
     "dev15": {"micro": 0.95, "KE": 0.94, "IP": 0.92, "INFO": 0.94, "KOMP": 0.97, "GRUPPER": 0.97},
     "blind16": {"micro": 0.89, "KE": 0.78, "IP": 0.84, "INFO": 0.88, "KOMP": 0.92, "GRUPPER": 0.95},
-    "dev16": {"micro": 0.93, "KE": 0.94, "IP": 0.88, "INFO": 0.93, "KOMP": 0.95, "GRUPPER": 0.95},
+    "dev16": {"micro": 0.94, "KE": 0.98, "IP": 0.88, "INFO": 0.93, "KOMP": 0.97, "GRUPPER": 0.95},
     "dev12": {"micro": 0.96, "KE": 1.00, "IP": 0.97, "INFO": 0.92, "KOMP": 1.00, "GRUPPER": 0.95},
 }
 
