@@ -291,6 +291,30 @@ def test_the_next_question_is_not_an_answer_to_the_one_before(raw: str) -> None:
     assert codings[3].codes == ("GRUPPER",) and rules_of(codings[3]) == {"GRUPPER": "leadin"}
 
 
+@pytest.mark.parametrize(
+    ("lead", "terse", "sentence"),
+    [
+        (
+            "Dette manglar i samarbeidet med koordinerande eining:",
+            "• epikrise i tide",
+            "• Epikrisa kjem ofte fleire veker etter at pasienten er komen heim til kommunen.",
+        ),
+        (
+            "Dette mangler i samarbeidet med koordinerende enhet:",
+            "• epikrise i tide",
+            "• Epikrisen kommer ofte flere uker etter at pasienten har kommet hjem til kommunen.",
+        ),
+    ],
+)
+def test_a_lead_in_adds_its_theme_to_a_terse_item_but_not_to_a_whole_sentence(
+    lead: str, terse: str, sentence: str
+) -> None:
+    codings = [c for _, c in coded(f"Tema: samarbeid\n\n{lead}\n{terse}\n{sentence}\n")]
+    assert codings[1].codes == ("KE",)
+    assert codings[2].codes == ("KE", "INFO") and rules_of(codings[2]) == {"KE": "leadin"}
+    assert codings[3].codes == ("INFO",) and codings[3].context == {}
+
+
 def test_lead_in_rule_off() -> None:
     codings = [c for _, c in coded(LEADIN_NB, book("context: {heading: true, leadin: false}\n"))]
     assert codings[3].codes == ()
@@ -550,7 +574,7 @@ def test_procedural(text: str) -> None:
 )
 def test_what_the_table_said_with_words_of_its_own_is_not_about_the_meeting(raw: str) -> None:
     codings = [c for _, c in coded(raw)]
-    assert codings[1].codes == ("KE", "INFO") and rules_of(codings[1]) == {"KE": "leadin"}
+    assert codings[1].codes == ("KE", "INFO") and rules_of(codings[1]) == {"KE": "leadin"}  # answers the question
     assert codings[2].codes == ("KE",)  # the list goes on after it
 
 

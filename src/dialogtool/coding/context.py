@@ -12,8 +12,10 @@ unit only once an earlier unit of the note (a heading included) has the theme fr
 A line listing who took part gets no theme at all: the roles and places named in it («leiar
 for KE i Alta») are mere mentions. In the order they are applied to each unit:
 - `leadin`: a sentence ending in ":" or "?" that has themes of its own, or a numbered task
-  ("1a) Kva manglar kommunen?"), gives its themes to the list items right after it, in
-  addition to the items' own themes: the items continue its sentence or answer its question.
+  ("1a) Kva manglar kommunen?"), gives its themes to the list items right after it: the items
+  continue its sentence or answer its question. An item with themes of its own gets those of
+  a sentence ending in ":" only when it is terse (six words or fewer); a whole sentence is
+  about what it names. The answers to a question or a task all get its themes.
   A line alone in its paragraph counts as an item, since bullets are often lost in extraction;
 - `reference`: a unit with no theme of its own that opens by pointing back («Dette …»,
   «Desse får …») takes the themes of the unit before it, in the same paragraph or list, and a
@@ -75,6 +77,7 @@ from ..langdata import (
 from .codebook import Codebook, ContextRules
 
 HEADING_RULE, LEADIN, REFERENCE, GROUP = "heading", "leadin", "reference", "group"
+_TERSE_ITEM_WORDS = 6  # an item this short continues its lead-in's sentence even when it names a theme
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 
 
@@ -147,6 +150,7 @@ class _State:
     leadin: tuple[frozenset[str], str] | None = None  # themes and id of the open lead-in
     marked: bool = False  # the open lead-in's list has bullets: a line without one ends it
     task: bool = False  # the open lead-in is a task heading, not a sentence
+    colon: bool = False  # the open lead-in is a sentence ending in ":", whose items continue it
     group: tuple[frozenset[str], str, tuple[str, ...]] | None = None  # codes, source id, section ids
     aside: int | None = None  # a paragraph opened by «Ellers:»: none of it takes a heading's theme
     closed: set[str] = field(default_factory=set)  # headings a line about the meeting has ended
@@ -278,7 +282,10 @@ def _follow_lead_in(
     """Give the open lead-in's themes to a list item; anything else closes the lead-in.
 
     A line alone in its paragraph counts as an item (its bullet may be lost), until the list
-    shows real bullets (`marked`): then a line without one is the text after the list. A line
+    shows real bullets (`marked`): then a line without one is the text after the list. An item
+    with theme words of its own takes the themes of a sentence ending in ":" only while it is
+    terse (a few words that continue the sentence); a whole sentence is about what it names.
+    The answers to a question or a task all take its themes. A line
     without a bullet that ends in "?" or ":" and has theme words of its own is the next question
     («Spm: Kva pasientgrupper …?» after the last answer), not one of the answers.
     """
@@ -291,6 +298,8 @@ def _follow_lead_in(
         codes, source = state.leadin
         if state.task and len(codes) > 1 and _tops(terms) & _tops(codes):
             return  # an item naming one theme of a two-theme task («KE og IP») is about that one
+        if terms and state.colon and len(seg.text.split()) > _TERSE_ITEM_WORDS:
+            return  # a whole sentence with its own themes stands on its own, not on the sentence above
         for code in codes - set(terms):
             context[code] = (LEADIN, source)
         return
@@ -311,10 +320,12 @@ def _open_lead_in(
     if seg.kind == HEADING:
         if is_task(seg.text) and (terms or context):
             state.leadin, state.marked, state.task = (frozenset(terms) | frozenset(context), seg.id), False, True
+            state.colon = False
         return
     end = seg.text.rstrip()[-1:]
     if terms and (end == ":" or (end == "?" and not seg.text.startswith(BULLET))):  # «• fagdag sammen?»: a point
         state.leadin, state.marked, state.task = (frozenset(terms), seg.id), False, False
+        state.colon = end == ":"
 
 
 def _refer_back(seg: Segment, previous: Segment, before: SegmentCoding, context: dict[str, tuple[str, str]]) -> None:

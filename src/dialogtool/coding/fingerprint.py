@@ -28,7 +28,8 @@ from .codebook import Codebook
 # points back later in a sentence continues its paragraph (seventh session); 9: a line that is no
 # sentence right above a list is the list's title (eighth session); 10: a lower-case heading over
 # a list after an empty line is not the rest of the item above it, acronyms in lower case in a note
-# typed all in lower case (ninth session)
+# typed all in lower case, the themes of a sentence ending in «:» only to a terse item
+# that names a theme (ninth session)
 CODER_VERSION = "10"
 
 
